@@ -1,0 +1,60 @@
+// @ts-check
+import tseslint from 'typescript-eslint';
+
+/** Modules the deterministic layers (primitives, trie, runtime, pallets) must never import. */
+const IMPURE_MODULES = [
+  'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http', 'https', 'node:https',
+  'dgram', 'node:dgram', 'child_process', 'node:child_process', 'worker_threads', 'node:worker_threads',
+  'os', 'node:os', 'perf_hooks', 'node:perf_hooks', 'timers', 'node:timers', 'timers/promises', 'node:timers/promises',
+  'crypto', 'node:crypto', 'process', 'node:process', 'cluster', 'node:cluster', 'readline', 'node:readline',
+  'level', 'classic-level', 'libp2p', 'ws', 'pino',
+];
+const IMPURE_PATTERNS = [
+  '**/consensus/**', '**/p2p/**', '**/storage/**', '**/rpc/**', '**/node/**', '**/txpool/**', '**/cli', '**/cli.js',
+  '@libp2p/*', '@chainsafe/*',
+];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.data/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      'no-console': 'error',
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+    },
+  },
+  {
+    // The CLI, scripts, benchmarks and tests talk to a terminal.
+    files: ['src/cli.ts', 'src/cli/**', 'scripts/**', 'bench/**', 'test/**'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    // Determinism boundary (DESIGN.md): the state transition sees no I/O, clocks, randomness or outer layers.
+    files: ['src/primitives/**/*.ts', 'src/trie/**/*.ts', 'src/runtime/**/*.ts', 'src/pallets/**/*.ts'],
+    ignores: ['src/primitives/crypto/worker-pool.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: IMPURE_MODULES, patterns: IMPURE_PATTERNS }],
+      'no-restricted-globals': ['error',
+        { name: 'Date', message: 'Use the block timestamp.' },
+        { name: 'setTimeout', message: 'No timers in the runtime.' },
+        { name: 'setInterval', message: 'No timers in the runtime.' },
+        { name: 'setImmediate', message: 'No timers in the runtime.' },
+        { name: 'performance', message: 'No clocks in the runtime.' },
+        { name: 'process', message: 'No environment in the runtime.' },
+        { name: 'fetch', message: 'No I/O in the runtime.' },
+        { name: 'parseFloat', message: 'No floats in the runtime.' },
+      ],
+      'no-restricted-properties': ['error',
+        { object: 'Math', property: 'random', message: 'No randomness in the runtime.' },
+        { object: 'Math', property: 'pow', message: 'Use bigint arithmetic.' },
+        { object: 'Math', property: 'sqrt', message: 'Use isqrt.' },
+        { object: 'Math', property: 'floor', message: 'Use bigint arithmetic with a named rounding.' },
+        { object: 'Math', property: 'ceil', message: 'Use bigint arithmetic with a named rounding.' },
+        { object: 'Math', property: 'round', message: 'Use bigint arithmetic with a named rounding.' },
+        { object: 'crypto', property: 'getRandomValues', message: 'No randomness in the runtime.' },
+      ],
+    },
+  },
+);
