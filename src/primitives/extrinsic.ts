@@ -1,0 +1,131 @@
+/**
+ * Substrate extrinsic format version 4: the envelope, the signed extensions this chain uses and the signing
+ * payload. Layout (see shared/reference/substrate-clients/README.md §3):
+ *
+ *   Compact<u32> length ‖ 0x84 (signed) | 0x04 (unsigned) ‖ [MultiAddress ‖ MultiSignature ‖ extra] ‖ call
+ *   extra = Era (CheckMortality) ‖ Compact<u32> nonce (CheckNonce) ‖ Compact<u128> tip (ChargeTransactionPayment)
+ *   signing payload = call ‖ extra ‖ specVersion u32 ‖ txVersion u32 ‖ genesisHash ‖ eraBirthBlockHash,
+ *                     replaced by its blake2_256 when longer than 256 bytes.
+ *   tx hash = blake2_256 of the whole encoding including the length prefix.
+ * Pure.
+ */
+import { concatBytes } from './bytes.js';
+import { blake2_256 } from './hashing.js';
+import { ScaleDecodeError, ScaleReader, ScaleWriter } from './scale/io.js';
+import { EraCodec, MultiAddress, MultiSignature, type Era, type MultiAddressValue, type MultiSignatureValue } from './types.js';
+
+/** Extrinsic format version. */
+export const EXTRINSIC_VERSION = 4;
+/** Largest extrinsic accepted by the decoder, in bytes (bounded by the block length limit). */
+export const MAX_EXTRINSIC_BYTES = 4 * 1024 * 1024;
+/** Payloads longer than this are signed as their blake2_256 hash. */
+export const SIGNING_PAYLOAD_HASH_THRESHOLD = 256;
+
+/** The data the signed extensions add to a signed extrinsic. `nonce` is a u32. */
+export interface SignedExtra {
+  era: Era;
+  nonce: number;
+  tip: bigint;
+}
+
+/** The signature part of a signed extrinsic. */
+export interface ExtrinsicSignature {
+  address: MultiAddressValue;
+  signature: MultiSignatureValue;
+  extra: SignedExtra;
+}
+
+/** A decoded extrinsic; the call is kept as raw bytes for the runtime to decode. */
+export interface DecodedExtrinsic {
+  /** Full encoding, including the length prefix. */
+  bytes: Uint8Array;
+  /** blake2_256(bytes). */
+  hash: Uint8Array;
+  signature?: ExtrinsicSignature;
+  /** The encoded extra (era ‖ nonce ‖ tip) exactly as signed. */
+  extraBytes?: Uint8Array;
+  /** The encoded call: pallet index ‖ call index ‖ arguments. */
+  call: Uint8Array;
+}
+
+/** Encode the signed-extension extra. */
+export function encodeExtra(extra: SignedExtra): Uint8Array {
+  const w = new ScaleWriter(24);
+  EraCodec.encodeTo(extra.era, w);
+  w.compact(extra.nonce);
+  w.compact(extra.tip);
+  return w.finish();
+}
+
+/** Decode an extrinsic with its length prefix, as submitted over RPC and stored in block bodies. */
+export function decodeExtrinsic(bytes: Uint8Array): DecodedExtrinsic {
+  if (bytes.length > MAX_EXTRINSIC_BYTES + 5) throw new ScaleDecodeError(`extrinsic larger than ${MAX_EXTRINSIC_BYTES} bytes`, 0);
+  const r = new ScaleReader(bytes);
+  const len = r.compactNumber(MAX_EXTRINSIC_BYTES);
+  if (len !== r.remaining) throw new ScaleDecodeError(`length prefix says ${len} bytes but ${r.remaining} follow`, 0);
+  const versionByte = r.u8();
+  const version = versionByte & 0x7f;
+  if (version !== EXTRINSIC_VERSION) throw new ScaleDecodeError(`unsupported extrinsic version ${version}`, r.offset - 1);
+  const hash = blake2_256(bytes);
+  if ((versionByte & 0x80) === 0) {
+    const call = r.take(r.remaining);
+    if (call.length < 2) throw new ScaleDecodeError('call too short', r.offset);
+    return { bytes, hash, call };
+  }
+  const address = MultiAddress.decodeFrom(r);
+  const signature = MultiSignature.decodeFrom(r);
+  const extraStart = r.offset;
+  const era = EraCodec.decodeFrom(r);
+  const nonce = r.compactNumber(0xffffffff);
+  const tip = r.compact();
+  if (tip >> 128n !== 0n) throw new ScaleDecodeError('tip exceeds u128', extraStart);
+  const extraBytes = bytes.subarray(extraStart, r.offset);
+  const call = r.take(r.remaining);
+  if (call.length < 2) throw new ScaleDecodeError('call too short', r.offset);
+  return { bytes, hash, signature: { address, signature, extra: { era, nonce, tip } }, extraBytes, call };
+}
+
+function withLength(body: Uint8Array): Uint8Array {
+  const w = new ScaleWriter(body.length + 5);
+  w.compact(body.length);
+  w.bytes(body);
+  return w.finish();
+}
+
+/** Encode an unsigned extrinsic (inherents) with its length prefix. */
+export function encodeUnsignedExtrinsic(call: Uint8Array): Uint8Array {
+  return withLength(concatBytes(new Uint8Array([EXTRINSIC_VERSION]), call));
+}
+
+/** Encode a signed extrinsic with its length prefix. */
+export function encodeSignedExtrinsic(sig: ExtrinsicSignature, call: Uint8Array): Uint8Array {
+  const w = new ScaleWriter(call.length + 128);
+  w.u8(0x80 | EXTRINSIC_VERSION);
+  MultiAddress.encodeTo(sig.address, w);
+  MultiSignature.encodeTo(sig.signature, w);
+  w.bytes(encodeExtra(sig.extra));
+  w.bytes(call);
+  return withLength(w.finish());
+}
+
+/** What the signed extensions add to the payload without putting it in the extrinsic. */
+export interface AdditionalSigned {
+  specVersion: number;
+  transactionVersion: number;
+  genesisHash: Uint8Array;
+  /** Hash of the era's birth block; the genesis hash for an immortal era. */
+  eraBlockHash: Uint8Array;
+}
+
+/** The bytes a signer signs: `call ‖ extra ‖ additional`, hashed with blake2_256 when longer than 256 bytes. */
+export function signingPayload(call: Uint8Array, extraBytes: Uint8Array, add: AdditionalSigned): Uint8Array {
+  const w = new ScaleWriter(call.length + extraBytes.length + 72);
+  w.bytes(call);
+  w.bytes(extraBytes);
+  w.u32(add.specVersion);
+  w.u32(add.transactionVersion);
+  w.bytes(add.genesisHash);
+  w.bytes(add.eraBlockHash);
+  const full = w.finish();
+  return full.length > SIGNING_PAYLOAD_HASH_THRESHOLD ? blake2_256(full) : full;
+}

@@ -1,0 +1,3 @@
+/** SCALE codec with type information: see `codec.ts`. */
+export * from './io.js';
+export * from './codec.js';

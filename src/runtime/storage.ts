@@ -1,0 +1,221 @@
+/**
+ * Storage item declarations (FRAME's `#[pallet::storage]`): a value, a map or a double map, each with its key
+ * layout `twox128(pallet) ‖ twox128(item) ‖ hasher(SCALE key)…`, value codec, default and docs. The same
+ * declarations produce the metadata. Pure.
+ */
+import { concatBytes } from '../primitives/bytes.js';
+import { hashKey, storagePrefix, type StorageHasher } from '../primitives/hashing.js';
+import type { Codec } from '../primitives/scale/index.js';
+import type { StateAccess, StateReader } from './state.js';
+
+/** Whether an absent value reads as `undefined` (Optional) or as the declared default (Default). */
+export type StorageModifier = 'Optional' | 'Default';
+
+/** What every storage item exposes to the metadata generator. */
+export interface StorageItemInfo {
+  pallet: string;
+  name: string;
+  modifier: StorageModifier;
+  kind: { type: 'plain'; value: Codec<unknown> } | { type: 'map'; hashers: StorageHasher[]; keys: Codec<unknown>[]; value: Codec<unknown> };
+  /** Encoded default (empty for Optional items, whose default is `None`). */
+  fallback: Uint8Array;
+  docs: string[];
+}
+
+interface ItemOptions<V> {
+  docs?: string[];
+  /** When given the item is `Default` and reads as this value when absent. */
+  default?: V;
+}
+
+abstract class StorageItem<V, Q> {
+  readonly prefix: Uint8Array;
+  constructor(
+    readonly pallet: string,
+    readonly name: string,
+    readonly value: Codec<V>,
+    protected readonly opts: ItemOptions<V>,
+  ) {
+    this.prefix = storagePrefix(pallet, name);
+  }
+  abstract info(): StorageItemInfo;
+  protected read(s: StateReader, key: Uint8Array): Q {
+    const raw = s.get(key);
+    if (raw === undefined) return this.opts.default as unknown as Q;
+    return this.value.decode(raw) as unknown as Q;
+  }
+  protected base(): Omit<StorageItemInfo, 'kind'> {
+    return {
+      pallet: this.pallet,
+      name: this.name,
+      modifier: this.opts.default === undefined ? 'Optional' : 'Default',
+      fallback: this.opts.default === undefined ? new Uint8Array([0]) : this.value.encode(this.opts.default),
+      docs: this.opts.docs ?? [],
+    };
+  }
+}
+
+/** A single value. `Q` is `V` for Default items and `V | undefined` for Optional ones. */
+export class StorageValue<V, Q = V | undefined> extends StorageItem<V, Q> {
+  get key(): Uint8Array {
+    return this.prefix;
+  }
+  get(s: StateReader): Q {
+    return this.read(s, this.prefix);
+  }
+  set(s: StateAccess, v: V): void {
+    s.set(this.prefix, this.value.encode(v));
+  }
+  kill(s: StateAccess): void {
+    s.delete(this.prefix);
+  }
+  exists(s: StateReader): boolean {
+    return s.get(this.prefix) !== undefined;
+  }
+  /** Read then delete. */
+  take(s: StateAccess): Q {
+    const v = this.get(s);
+    this.kill(s);
+    return v;
+  }
+  info(): StorageItemInfo {
+    return { ...this.base(), kind: { type: 'plain', value: this.value } };
+  }
+}
+
+/** A map `K → V` with one hasher. */
+export class StorageMap<K, V, Q = V | undefined> extends StorageItem<V, Q> {
+  constructor(
+    pallet: string,
+    name: string,
+    readonly hasher: StorageHasher,
+    readonly keyCodec: Codec<K>,
+    value: Codec<V>,
+    opts: ItemOptions<V>,
+  ) {
+    super(pallet, name, value, opts);
+  }
+  /** The full storage key of `k`. */
+  keyOf(k: K): Uint8Array {
+    return concatBytes(this.prefix, hashKey(this.hasher, this.keyCodec.encode(k)));
+  }
+  get(s: StateReader, k: K): Q {
+    return this.read(s, this.keyOf(k));
+  }
+  set(s: StateAccess, k: K, v: V): void {
+    s.set(this.keyOf(k), this.value.encode(v));
+  }
+  remove(s: StateAccess, k: K): void {
+    s.delete(this.keyOf(k));
+  }
+  contains(s: StateReader, k: K): boolean {
+    return s.get(this.keyOf(k)) !== undefined;
+  }
+  /** Read, transform and write back (`undefined` from `fn` removes the entry). */
+  mutate(s: StateAccess, k: K, fn: (v: Q) => V | undefined): V | undefined {
+    const key = this.keyOf(k);
+    const next = fn(this.read(s, key));
+    if (next === undefined) s.delete(key);
+    else s.set(key, this.value.encode(next));
+    return next;
+  }
+  /**
+   * Entries in storage-key order (hashed order). Only `*Concat` and `Identity` hashers can give back the key.
+   * Bounded by `limit` entries.
+   */
+  *entries(s: StateReader, limit = Number.MAX_SAFE_INTEGER): Generator<[K, V]> {
+    const hashLen = this.hasher === 'Blake2_128Concat' ? 16 : this.hasher === 'Twox64Concat' ? 8 : this.hasher === 'Identity' ? 0 : -1;
+    if (hashLen < 0) throw new Error(`${this.pallet}.${this.name}: hasher ${this.hasher} cannot be iterated with keys`);
+    let n = 0;
+    let k = s.nextKey(this.prefix);
+    while (k !== undefined && n < limit && startsWithPrefix(k, this.prefix)) {
+      const raw = s.get(k)!;
+      yield [this.keyCodec.decode(k.subarray(this.prefix.length + hashLen)), this.value.decode(raw)];
+      n++;
+      k = s.nextKey(k);
+    }
+  }
+  info(): StorageItemInfo {
+    return { ...this.base(), kind: { type: 'map', hashers: [this.hasher], keys: [this.keyCodec], value: this.value } };
+  }
+}
+
+/** A double map `(K1, K2) → V`. */
+export class StorageDoubleMap<K1, K2, V, Q = V | undefined> extends StorageItem<V, Q> {
+  constructor(
+    pallet: string,
+    name: string,
+    readonly hashers: [StorageHasher, StorageHasher],
+    readonly keyCodecs: [Codec<K1>, Codec<K2>],
+    value: Codec<V>,
+    opts: ItemOptions<V>,
+  ) {
+    super(pallet, name, value, opts);
+  }
+  /** Key prefix of every entry with first key `k1`. */
+  prefixOf(k1: K1): Uint8Array {
+    return concatBytes(this.prefix, hashKey(this.hashers[0], this.keyCodecs[0].encode(k1)));
+  }
+  keyOf(k1: K1, k2: K2): Uint8Array {
+    return concatBytes(this.prefixOf(k1), hashKey(this.hashers[1], this.keyCodecs[1].encode(k2)));
+  }
+  get(s: StateReader, k1: K1, k2: K2): Q {
+    return this.read(s, this.keyOf(k1, k2));
+  }
+  set(s: StateAccess, k1: K1, k2: K2, v: V): void {
+    s.set(this.keyOf(k1, k2), this.value.encode(v));
+  }
+  remove(s: StateAccess, k1: K1, k2: K2): void {
+    s.delete(this.keyOf(k1, k2));
+  }
+  contains(s: StateReader, k1: K1, k2: K2): boolean {
+    return s.get(this.keyOf(k1, k2)) !== undefined;
+  }
+  info(): StorageItemInfo {
+    return { ...this.base(), kind: { type: 'map', hashers: [...this.hashers], keys: [...this.keyCodecs], value: this.value } };
+  }
+}
+
+function startsWithPrefix(k: Uint8Array, p: Uint8Array): boolean {
+  if (k.length < p.length) return false;
+  for (let i = 0; i < p.length; i++) if (k[i] !== p[i]) return false;
+  return true;
+}
+
+/** Declares the storage items of one pallet. */
+export class StorageBuilder {
+  readonly items: StorageItem<unknown, unknown>[] = [];
+  constructor(readonly pallet: string) {}
+
+  value<V>(name: string, codec: Codec<V>, opts: { docs?: string[]; default: V }): StorageValue<V, V>;
+  value<V>(name: string, codec: Codec<V>, opts?: { docs?: string[] }): StorageValue<V, V | undefined>;
+  value<V>(name: string, codec: Codec<V>, opts: ItemOptions<V> = {}): StorageValue<V, unknown> {
+    const item = new StorageValue<V, unknown>(this.pallet, name, codec, opts);
+    this.items.push(item as StorageItem<unknown, unknown>);
+    return item;
+  }
+
+  map<K, V>(name: string, hasher: StorageHasher, key: Codec<K>, codec: Codec<V>, opts: { docs?: string[]; default: V }): StorageMap<K, V, V>;
+  map<K, V>(name: string, hasher: StorageHasher, key: Codec<K>, codec: Codec<V>, opts?: { docs?: string[] }): StorageMap<K, V, V | undefined>;
+  map<K, V>(name: string, hasher: StorageHasher, key: Codec<K>, codec: Codec<V>, opts: ItemOptions<V> = {}): StorageMap<K, V, unknown> {
+    const item = new StorageMap<K, V, unknown>(this.pallet, name, hasher, key, codec, opts);
+    this.items.push(item as StorageItem<unknown, unknown>);
+    return item;
+  }
+
+  doubleMap<K1, K2, V>(name: string, hashers: [StorageHasher, StorageHasher], keys: [Codec<K1>, Codec<K2>], codec: Codec<V>, opts: { docs?: string[]; default: V }): StorageDoubleMap<K1, K2, V, V>;
+  doubleMap<K1, K2, V>(name: string, hashers: [StorageHasher, StorageHasher], keys: [Codec<K1>, Codec<K2>], codec: Codec<V>, opts?: { docs?: string[] }): StorageDoubleMap<K1, K2, V, V | undefined>;
+  doubleMap<K1, K2, V>(name: string, hashers: [StorageHasher, StorageHasher], keys: [Codec<K1>, Codec<K2>], codec: Codec<V>, opts: ItemOptions<V> = {}): StorageDoubleMap<K1, K2, V, unknown> {
+    const item = new StorageDoubleMap<K1, K2, V, unknown>(this.pallet, name, hashers, keys, codec, opts);
+    this.items.push(item as StorageItem<unknown, unknown>);
+    return item;
+  }
+
+  /** Metadata of every declared item, in declaration order. */
+  infos(): StorageItemInfo[] {
+    return this.items.map((i) => i.info());
+  }
+}
+
+/** Substrate's well-known key of the runtime code (`:code`). */
+export const CODE_KEY = new Uint8Array([0x3a, 0x63, 0x6f, 0x64, 0x65]);
