@@ -1,0 +1,389 @@
+/**
+ * The in-memory trie node and its binary codec (Substrate's `NodeCodec` for the no-extension layouts V0/V1).
+ *
+ * A node's partial key is a run of nibbles held as a *view* into some byte array (`pk`, from nibble `pkOff`, `pkLen`
+ * nibbles long) so that creating a leaf from an inserted key, or splitting a partial key, allocates nothing: a leaf
+ * built from key `k` at depth `d` is simply `(k, d, 2·|k| − d)`, and a decoded node points into its own encoding.
+ *
+ * Nodes are immutable once their Merkle value (`mv`) is set; only the lazily computed fields `mv` and `valueHash`
+ * are ever written after construction, and those are deterministic functions of the node's content.
+ */
+import { blake2_256 } from '../primitives/hashing.js';
+import { TrieCodecError } from './types.js';
+
+/** A child slot's content: the node itself, or the 32-byte hash of a node that is still in the store. */
+export type ChildRef = Node | Uint8Array;
+
+/** Longest partial key the header can describe (`trie_constants::NIBBLE_SIZE_BOUND`). */
+export const MAX_PARTIAL_NIBBLES = 65_535;
+
+/** Header variant bits (first byte, high bits). */
+const LEAF = 0x40;
+const BRANCH_NO_VALUE = 0x80;
+const BRANCH_WITH_VALUE = 0xc0;
+const LEAF_HASHED = 0x20;
+const BRANCH_HASHED = 0x10;
+
+/** One trie node: leaf when `children` is undefined, branch otherwise. */
+export class Node {
+  /** Bytes holding the partial key's nibbles (high nibble first). */
+  pk: Uint8Array;
+  /** First nibble of the partial key inside `pk` (0 ≤ pkOff ≤ 2·pk.length). */
+  pkOff: number;
+  /** Length of the partial key in nibbles (0 ≤ pkLen ≤ MAX_PARTIAL_NIBBLES). */
+  pkLen: number;
+  /** The value's bytes, when held in memory (always for inline values; hashed values decoded from the store have only `valueHash`). */
+  value: Uint8Array | undefined;
+  /** blake2_256 of a hashed value; undefined for a new hashed value until the node is committed. */
+  valueHash: Uint8Array | undefined;
+  /** True when the value is stored out of line (V1 "hashed value" header variants). */
+  hashed: boolean;
+  /** 16 child slots (branch) or undefined (leaf). */
+  children: (ChildRef | undefined)[] | undefined;
+  /** Merkle value once committed: the blake2_256 of the encoding when it is ≥ 32 bytes, else the encoding itself. */
+  mv: Uint8Array | undefined;
+
+  constructor(
+    pk: Uint8Array,
+    pkOff: number,
+    pkLen: number,
+    value: Uint8Array | undefined,
+    valueHash: Uint8Array | undefined,
+    hashed: boolean,
+    children: (ChildRef | undefined)[] | undefined,
+  ) {
+    this.pk = pk;
+    this.pkOff = pkOff;
+    this.pkLen = pkLen;
+    this.value = value;
+    this.valueHash = valueHash;
+    this.hashed = hashed;
+    this.children = children;
+    this.mv = undefined;
+  }
+
+  /** True when a key ends at this node. */
+  hasValue(): boolean {
+    return this.value !== undefined || this.valueHash !== undefined;
+  }
+
+  /** Nibble `j` (0 ≤ j < pkLen) of the partial key. */
+  nibble(j: number): number {
+    const i = this.pkOff + j;
+    const b = this.pk[i >> 1];
+    return i & 1 ? b & 15 : b >> 4;
+  }
+}
+
+/** Nibble `i` (0 ≤ i < 2·key.length) of `key`, high nibble first. */
+export function nibbleAt(key: Uint8Array, i: number): number {
+  const b = key[i >> 1];
+  return i & 1 ? b & 15 : b >> 4;
+}
+
+/** A fresh array of 16 empty child slots. */
+export function emptyChildren(): (ChildRef | undefined)[] {
+  return [
+    undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined,
+    undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined,
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// SCALE compact (only the sizes a node can hold: < 2^30)
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Bytes taken by the SCALE compact encoding of `n` (0 ≤ n < 2^32). */
+export function compactLength(n: number): number {
+  return n < 64 ? 1 : n < 16384 ? 2 : n < 1073741824 ? 4 : 5;
+}
+
+/** Write the SCALE compact encoding of `n` (0 ≤ n < 2^32) at `out[o]`; returns the offset after it. */
+export function writeCompact(out: Uint8Array, o: number, n: number): number {
+  if (n < 64) {
+    out[o] = n << 2;
+    return o + 1;
+  }
+  if (n < 16384) {
+    const v = (n << 2) | 1;
+    out[o] = v & 0xff;
+    out[o + 1] = v >> 8;
+    return o + 2;
+  }
+  if (n < 1073741824) {
+    const v = ((n << 2) | 2) >>> 0;
+    out[o] = v & 0xff;
+    out[o + 1] = (v >>> 8) & 0xff;
+    out[o + 2] = (v >>> 16) & 0xff;
+    out[o + 3] = v >>> 24;
+    return o + 4;
+  }
+  // Big-integer mode with 4 payload bytes: ((4 - 4) << 2) | 3.
+  out[o] = 3;
+  out[o + 1] = n & 0xff;
+  out[o + 2] = (n >>> 8) & 0xff;
+  out[o + 3] = (n >>> 16) & 0xff;
+  out[o + 4] = (n >>> 24) & 0xff;
+  return o + 5;
+}
+
+/** Reader position shared by the decoding helpers (0 ≤ pos ≤ end ≤ bytes.length). */
+interface Cursor {
+  pos: number;
+  readonly end: number;
+}
+
+/** Read a canonical SCALE compact length (< 2^30); rejects non-minimal encodings like parity-scale-codec. */
+function readCompact(bytes: Uint8Array, c: Cursor): number {
+  if (c.pos >= c.end) throw new TrieCodecError('truncated compact length');
+  const b0 = bytes[c.pos];
+  switch (b0 & 3) {
+    case 0:
+      c.pos += 1;
+      return b0 >> 2;
+    case 1: {
+      if (c.pos + 2 > c.end) throw new TrieCodecError('truncated compact length');
+      const n = (b0 | (bytes[c.pos + 1] << 8)) >> 2;
+      if (n < 64) throw new TrieCodecError('non-canonical compact length');
+      c.pos += 2;
+      return n;
+    }
+    case 2: {
+      if (c.pos + 4 > c.end) throw new TrieCodecError('truncated compact length');
+      const n = (b0 | (bytes[c.pos + 1] << 8) | (bytes[c.pos + 2] << 16) | (bytes[c.pos + 3] << 24)) >>> 2;
+      if (n < 16384) throw new TrieCodecError('non-canonical compact length');
+      c.pos += 4;
+      return n;
+    }
+    default:
+      // ≥ 2^30 bytes: no node can hold that much.
+      throw new TrieCodecError('compact length too large for a trie node');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Encoding
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Header variant and number of length bits in its first byte for `node`. */
+function headerOf(node: Node): [variant: number, bits: number] {
+  const hasValue = node.hasValue();
+  if (node.children === undefined) {
+    if (!hasValue) throw new Error('trie invariant broken: leaf without value');
+    return node.hashed ? [LEAF_HASHED, 5] : [LEAF, 6];
+  }
+  if (!hasValue) return [BRANCH_NO_VALUE, 6];
+  return node.hashed ? [BRANCH_HASHED, 4] : [BRANCH_WITH_VALUE, 6];
+}
+
+/** Size in bytes of the header describing a partial key of `len` nibbles with `bits` length bits (bits ∈ 4..6). */
+function headerLength(len: number, bits: number): number {
+  const max = (1 << bits) - 1;
+  if (len < max) return 1;
+  const rest = len - max;
+  return 2 + (rest - (rest % 255)) / 255;
+}
+
+/** Write the header at `out[0]`; returns the offset after it. */
+function writeHeader(out: Uint8Array, variant: number, bits: number, len: number): number {
+  const max = (1 << bits) - 1;
+  if (len < max) {
+    out[0] = variant | len;
+    return 1;
+  }
+  out[0] = variant | max;
+  let o = 1;
+  let rest = len - max;
+  while (rest >= 255) {
+    out[o++] = 255;
+    rest -= 255;
+  }
+  out[o++] = rest;
+  return o;
+}
+
+/** Write `len` nibbles of `pk` starting at nibble `off`, packed (odd count: first nibble alone in a low half). */
+export function writePartial(out: Uint8Array, o: number, pk: Uint8Array, off: number, len: number): number {
+  if (len & 1) {
+    out[o++] = nibbleAt(pk, off);
+    off++;
+    len--;
+  }
+  const nBytes = len >> 1;
+  if ((off & 1) === 0) {
+    // Byte-aligned: a plain copy.
+    const from = off >> 1;
+    if (nBytes > 0) out.set(pk.subarray(from, from + nBytes), o);
+  } else {
+    let b = off >> 1;
+    for (let i = 0; i < nBytes; i++, b++) out[o + i] = ((pk[b] & 15) << 4) | (pk[b + 1] >> 4);
+  }
+  return o + nBytes;
+}
+
+/** Merkle value bytes of a child slot (a committed node's `mv`, or the hash reference itself). */
+function childMv(c: ChildRef): Uint8Array {
+  if (c instanceof Node) {
+    if (c.mv === undefined) throw new Error('trie invariant broken: encoding a node with an uncommitted child');
+    return c.mv;
+  }
+  return c;
+}
+
+/**
+ * Encode `node` (children must be committed and a hashed value must have its `valueHash`).
+ * Returns a new array of exactly the encoding's size.
+ */
+export function encodeNodeInternal(node: Node): Uint8Array {
+  const [variant, bits] = headerOf(node);
+  const len = node.pkLen;
+  if (len > MAX_PARTIAL_NIBBLES) throw new TrieCodecError(`partial key of ${len} nibbles exceeds ${MAX_PARTIAL_NIBBLES}`);
+  let size = headerLength(len, bits) + ((len + 1) >> 1);
+  const children = node.children;
+  if (children !== undefined) size += 2;
+  const value = node.value;
+  if (node.hashed) {
+    if (node.valueHash === undefined) throw new Error('trie invariant broken: hashed value without its hash');
+    size += 32;
+  } else if (value !== undefined) {
+    size += compactLength(value.length) + value.length;
+  }
+  let bitmap = 0;
+  if (children !== undefined) {
+    for (let i = 0; i < 16; i++) {
+      const c = children[i];
+      if (c === undefined) continue;
+      bitmap |= 1 << i;
+      const mvLen = childMv(c).length;
+      size += compactLength(mvLen) + mvLen;
+    }
+    if (bitmap === 0) throw new Error('trie invariant broken: branch without children');
+  }
+  const out = new Uint8Array(size);
+  let o = writeHeader(out, variant, bits, len);
+  o = writePartial(out, o, node.pk, node.pkOff, len);
+  if (children !== undefined) {
+    out[o] = bitmap & 0xff;
+    out[o + 1] = bitmap >> 8;
+    o += 2;
+  }
+  if (node.hashed) {
+    out.set(node.valueHash!, o);
+    o += 32;
+  } else if (value !== undefined) {
+    o = writeCompact(out, o, value.length);
+    out.set(value, o);
+    o += value.length;
+  }
+  if (children !== undefined) {
+    for (let i = 0; i < 16; i++) {
+      const c = children[i];
+      if (c === undefined) continue;
+      const mv = childMv(c);
+      o = writeCompact(out, o, mv.length);
+      out.set(mv, o);
+      o += mv.length;
+    }
+  }
+  return out;
+}
+
+/** Merkle value of an encoding: the encoding itself when shorter than 32 bytes, else its blake2_256. */
+export function merkleValueOf(encoding: Uint8Array): Uint8Array {
+  return encoding.length < 32 ? encoding : blake2_256(encoding);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Decoding
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * Decode the node encoded in `bytes[start..end)`, strictly: rejects the reserved and invalid headers, a non-zero
+ * padding nibble, a zero bitmap, non-canonical compact lengths, child references longer than 32 bytes, invalid
+ * inline children and trailing bytes. Returns `null` for the empty-trie node `00` (only when `allowEmpty`).
+ * Inline children get their `mv` (their encoding); the caller sets the returned node's own `mv`.
+ * The node keeps views into `bytes` (no copy).
+ */
+export function decodeNodeInternal(bytes: Uint8Array, start: number, end: number, allowEmpty: boolean): Node | null {
+  if (start >= end) throw new TrieCodecError('empty node encoding');
+  const b0 = bytes[start];
+  let bits: number;
+  let isLeaf: boolean;
+  let valueKind: 0 | 1 | 2; // 0 none, 1 inline, 2 hashed
+  if (b0 >= 0x40) {
+    bits = 6;
+    const top = b0 >> 6;
+    isLeaf = top === 1;
+    valueKind = top === 2 ? 0 : 1;
+  } else if (b0 >= 0x20) {
+    bits = 5;
+    isLeaf = true;
+    valueKind = 2;
+  } else if (b0 >= 0x10) {
+    bits = 4;
+    isLeaf = false;
+    valueKind = 2;
+  } else if (b0 === 0) {
+    if (!allowEmpty || end - start !== 1) throw new TrieCodecError('empty-node header inside a node');
+    return null;
+  } else {
+    throw new TrieCodecError(`invalid node header 0x${b0.toString(16).padStart(2, '0')}`);
+  }
+  const c: Cursor = { pos: start + 1, end };
+  const max = (1 << bits) - 1;
+  let len = b0 & max;
+  if (len === max) {
+    for (;;) {
+      if (c.pos >= end) throw new TrieCodecError('truncated header');
+      const x = bytes[c.pos++];
+      len += x;
+      if (len > MAX_PARTIAL_NIBBLES) throw new TrieCodecError('partial key too long');
+      if (x < 255) break;
+    }
+  }
+  const pBytes = (len + 1) >> 1;
+  if (c.pos + pBytes > end) throw new TrieCodecError('truncated partial key');
+  if (len & 1 && bytes[c.pos] >> 4 !== 0) throw new TrieCodecError('non-zero padding nibble in partial key');
+  const pkOff = 2 * c.pos + (len & 1);
+  c.pos += pBytes;
+  let bitmap = 0;
+  if (!isLeaf) {
+    if (c.pos + 2 > end) throw new TrieCodecError('truncated bitmap');
+    bitmap = bytes[c.pos] | (bytes[c.pos + 1] << 8);
+    if (bitmap === 0) throw new TrieCodecError('branch with a zero bitmap');
+    c.pos += 2;
+  }
+  let value: Uint8Array | undefined;
+  let valueHash: Uint8Array | undefined;
+  if (valueKind === 1) {
+    const n = readCompact(bytes, c);
+    if (c.pos + n > end) throw new TrieCodecError('truncated value');
+    value = bytes.subarray(c.pos, c.pos + n);
+    c.pos += n;
+  } else if (valueKind === 2) {
+    if (c.pos + 32 > end) throw new TrieCodecError('truncated value hash');
+    valueHash = bytes.subarray(c.pos, c.pos + 32);
+    c.pos += 32;
+  }
+  let children: (ChildRef | undefined)[] | undefined;
+  if (!isLeaf) {
+    children = emptyChildren();
+    for (let i = 0; i < 16; i++) {
+      if ((bitmap & (1 << i)) === 0) continue;
+      const n = readCompact(bytes, c);
+      if (c.pos + n > end) throw new TrieCodecError('truncated child reference');
+      if (n === 32) {
+        children[i] = bytes.subarray(c.pos, c.pos + 32);
+      } else if (n < 32) {
+        const child = decodeNodeInternal(bytes, c.pos, c.pos + n, false)!;
+        child.mv = bytes.subarray(c.pos, c.pos + n);
+        children[i] = child;
+      } else {
+        throw new TrieCodecError(`child reference of ${n} bytes (an inline child is < 32 bytes, a hash 32)`);
+      }
+      c.pos += n;
+    }
+  }
+  if (c.pos !== end) throw new TrieCodecError('trailing bytes after node');
+  return new Node(bytes, pkOff, len, value, valueHash, valueKind === 2, children);
+}
