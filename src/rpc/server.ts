@@ -1,0 +1,872 @@
+/**
+ * JSON-RPC 2.0 server for Substrate clients: HTTP and WebSocket on one port, like a Substrate node on 9944.
+ *
+ * - `POST /` carries plain calls and batches; a WebSocket upgrade on the same port carries calls, batches and
+ *   subscriptions. `GET /health` and `GET /health/readiness` serve the health callbacks.
+ * - Generic: it knows nothing about the chain. Methods and subscriptions are registered with zod parameter
+ *   schemas; see `README.md` beside this file for the error codes, limits and the choices made.
+ */
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { ErrorCode, RpcError, invalidParams, unsafeMethodRefused, type ErrorObject } from './errors.js';
+import { describeIssues } from './params.js';
+import {
+  parseMessage,
+  serializeError,
+  serializeNotification,
+  serializeResult,
+  validateRequest,
+  type RpcRequest,
+} from './protocol.js';
+import { RateLimiter, monotonicClock, type Clock } from './rate-limit.js';
+import { DEFAULT_CORS_ORIGINS, isOriginAllowed, type CorsPolicy } from './cors.js';
+
+/** Who is calling, handed to every handler. */
+export interface RpcContext {
+  /** Unique per WebSocket connection and per HTTP request, 1 ≤ connectionId ≤ 2^53. */
+  connectionId: number;
+  /** Peer address of the TCP connection (IPv4-mapped IPv6 addresses shown as IPv4). */
+  ip: string;
+  transport: 'ws' | 'http';
+  /** False when the server runs with `methods: 'safe'`; see `ensureUnsafeAllowed`. */
+  unsafeAllowed: boolean;
+}
+
+/** Context of a running subscription. */
+export interface SubscriptionContext extends RpcContext {
+  /** The id the client received. */
+  subscriptionId: string;
+  /**
+   * End the subscription from the server side (e.g. after an extrinsic's `finalized` status). Notifications
+   * emitted before are still delivered; the teardown runs once. Idempotent.
+   */
+  close(): void;
+}
+
+/** Releases what a subscription holds; called exactly once. */
+export type Teardown = () => void;
+
+/** A plain method. */
+export interface MethodDef<S extends z.ZodType = z.ZodType> {
+  name: string;
+  /** Refused (as Substrate does: -32601) when the server runs with `methods: 'safe'`. */
+  unsafe?: boolean;
+  /** Schema of the parameters, usually `tupleParams(...)`; without it the handler gets the raw params (`[]` when absent). */
+  params?: S;
+  /** Returns the JSON result (`undefined` is sent as `null`). Throw `RpcError` for an expected failure. */
+  handler(params: z.output<S>, ctx: RpcContext): unknown;
+}
+
+/** A subscription: a subscribe method, its unsubscribe method(s) and the notification name. */
+export interface SubscriptionDef<S extends z.ZodType = z.ZodType> {
+  /** Subscribe method name, or names when there are aliases (`chain_subscribeNewHead`, `chain_subscribeNewHeads`). */
+  subscribe: string | readonly string[];
+  /** Unsubscribe method name(s). They only end subscriptions made through this definition. */
+  unsubscribe: string | readonly string[];
+  /** `method` of the notifications, e.g. `chain_newHead`. */
+  notification: string;
+  unsafe?: boolean;
+  params?: S;
+  /**
+   * Start the subscription: call `emit(result)` for each notification, and return the teardown (or nothing).
+   * The server sends the subscription id reply before any notification, even one emitted synchronously here.
+   * Throwing (or rejecting) refuses the subscription with that error; `emit` after the end is ignored.
+   */
+  start(
+    params: z.output<S>,
+    emit: (result: unknown) => void,
+    ctx: SubscriptionContext,
+  ): Teardown | void | Promise<Teardown | void>;
+}
+
+/** What a health callback reports: `ok` picks the HTTP status, `body` is sent as JSON. */
+export interface HealthReport {
+  ok: boolean;
+  body: unknown;
+}
+
+/** Server options. Sizes in bytes. */
+export interface RpcServerOptions {
+  host: string;
+  /** TCP port, 0 for an ephemeral one (see `listen()`'s result). */
+  port: number;
+  logger: Logger;
+  /** `'safe'` refuses methods marked `unsafe`. */
+  methods: 'safe' | 'unsafe';
+  /** Open WebSocket connections plus HTTP requests in progress, 1 ≤ n; default 100 (Substrate's). */
+  maxConnections?: number;
+  /** Request message/body size, default 15 MiB (Substrate's). */
+  maxRequestBytes?: number;
+  /** Response size, for one response, a batch response and one notification; default 15 MiB (Substrate's). */
+  maxResponseBytes?: number;
+  /** Entries in a batch, 1 ≤ n; default 1,000. */
+  maxBatchSize?: number;
+  /** Subscriptions per WebSocket connection, default 1,024 (Substrate's). */
+  maxSubscriptionsPerConnection?: number;
+  /**
+   * Bytes queued for sending on one WebSocket before the client is deemed too slow and dropped; at least
+   * `maxResponseBytes`; default twice `maxResponseBytes`.
+   */
+  maxBufferedBytesPerConnection?: number;
+  /** Messages being processed at once on one WebSocket; beyond it calls get -32009; default 1,024. */
+  maxPendingMessagesPerConnection?: number;
+  /** Calls per second (and burst) per client IP, integer ≥ 1; default unlimited. */
+  rateLimitPerIpPerSecond?: number;
+  /** Clock of the rate limiter, milliseconds; default monotonic. */
+  clock?: Clock;
+  /** Allowed browser origins; default Substrate's localhost + polkadot.js.org list. */
+  cors?: CorsPolicy;
+  /** WebSocket ping period; a connection that has not answered the previous ping is dropped. 0 disables; default 30 s. */
+  pingIntervalMs?: number;
+  /** `GET /health`: 200 when ok, else 500. 404 when absent. */
+  health?: () => Promise<HealthReport>;
+  /** `GET /health/readiness`: 200 when ok, else 503. 404 when absent. */
+  readiness?: () => Promise<HealthReport>;
+}
+
+const MiB = 1024 * 1024;
+
+type Entry =
+  | { kind: 'method'; def: MethodDef }
+  | { kind: 'subscribe'; def: SubscriptionDef }
+  | { kind: 'unsubscribe'; def: SubscriptionDef };
+
+interface Connection {
+  ctx: RpcContext;
+  /** Absent for an HTTP request. */
+  ws?: WebSocket;
+  subscriptions: Map<string, Subscription>;
+  /** Messages in processing, 0 ≤ pending ≤ maxPendingMessagesPerConnection + 1. */
+  pending: number;
+  closed: boolean;
+  /** A pong (or any message) arrived since the last ping. */
+  alive: boolean;
+}
+
+interface Subscription {
+  id: string;
+  def: SubscriptionDef;
+  conn: Connection;
+  /** `starting`: id reply not yet sent, notifications are queued; `active`: sent directly; `closed`: dropped. */
+  state: 'starting' | 'active' | 'closed';
+  /** Serialized notifications emitted before the id reply went out. */
+  queue: string[];
+  /** Bytes in `queue`, ≤ maxBufferedBytesPerConnection. */
+  queuedBytes: number;
+  /** `close()` was called while starting; honoured once the queue is flushed. */
+  closeRequested: boolean;
+  teardown: Teardown | null;
+}
+
+/** What one call produced: the serialized reply (none for a notification) and a subscription awaiting its reply. */
+interface CallOutcome {
+  reply: string | null;
+  subscription?: Subscription;
+}
+
+const UNSUBSCRIBE_PARAMS = z.tuple([z.union([z.string(), z.number()])]);
+const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
+
+function namesOf(n: string | readonly string[]): readonly string[] {
+  return typeof n === 'string' ? [n] : n;
+}
+
+function normalizeIp(ip: string | undefined): string {
+  if (ip === undefined) return 'unknown';
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+}
+
+function positiveInt(name: string, value: number | undefined, fallback: number): number {
+  const v = value ?? fallback;
+  if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+  return v;
+}
+
+/** The JSON-RPC server. Register methods, then `listen()`; `close()` ends every connection and subscription. */
+export class RpcServer {
+  private readonly log: Logger;
+  private readonly entries = new Map<string, Entry>();
+  private readonly wsConnections = new Set<Connection>();
+  private readonly http: http.Server;
+  private readonly wss: WebSocketServer;
+  private readonly limiter: RateLimiter | null;
+  private readonly cors: CorsPolicy;
+  private readonly maxConnections: number;
+  private readonly maxRequestBytes: number;
+  private readonly maxResponseBytes: number;
+  private readonly maxBatchSize: number;
+  private readonly maxSubscriptions: number;
+  private readonly maxBuffered: number;
+  private readonly maxPending: number;
+  private readonly unsafeAllowed: boolean;
+  /** HTTP requests in progress, ≤ maxConnections. */
+  private activeHttp = 0;
+  /** Last connection id handed out, ≤ 2^53. */
+  private lastConnectionId = 0;
+  private pingTimer: NodeJS.Timeout | null = null;
+  private listening = false;
+  private closing: Promise<void> | null = null;
+
+  constructor(private readonly opts: RpcServerOptions) {
+    this.log = opts.logger.child({ component: 'rpc' });
+    this.maxConnections = positiveInt('maxConnections', opts.maxConnections, 100);
+    this.maxRequestBytes = positiveInt('maxRequestBytes', opts.maxRequestBytes, 15 * MiB);
+    this.maxResponseBytes = positiveInt('maxResponseBytes', opts.maxResponseBytes, 15 * MiB);
+    this.maxBatchSize = positiveInt('maxBatchSize', opts.maxBatchSize, 1_000);
+    this.maxSubscriptions = positiveInt('maxSubscriptionsPerConnection', opts.maxSubscriptionsPerConnection, 1_024);
+    this.maxBuffered = positiveInt('maxBufferedBytesPerConnection', opts.maxBufferedBytesPerConnection, 2 * this.maxResponseBytes);
+    // A smaller buffer would drop every client that is sent one maximal response.
+    if (this.maxBuffered < this.maxResponseBytes) throw new RangeError('maxBufferedBytesPerConnection must be ≥ maxResponseBytes');
+    this.maxPending = positiveInt('maxPendingMessagesPerConnection', opts.maxPendingMessagesPerConnection, 1_024);
+    this.limiter = opts.rateLimitPerIpPerSecond === undefined
+      ? null
+      : new RateLimiter(opts.rateLimitPerIpPerSecond, opts.clock ?? monotonicClock);
+    this.cors = opts.cors ?? DEFAULT_CORS_ORIGINS;
+    this.unsafeAllowed = opts.methods === 'unsafe';
+
+    this.http = http.createServer((req, res) => this.onHttpRequest(req, res));
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: this.maxRequestBytes,
+      perMessageDeflate: false,
+      clientTracking: false,
+    });
+    this.http.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
+    this.http.on('clientError', (err, socket) => {
+      this.log.debug({ err: err.message }, 'malformed HTTP request');
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      socket.destroy();
+    });
+  }
+
+  // ------------------------------------------------------------------ registration
+
+  /** Register a method. Throws when the name is taken. */
+  register<S extends z.ZodType>(def: MethodDef<S>): void {
+    this.claim(def.name, { kind: 'method', def: def as unknown as MethodDef });
+  }
+
+  /** Register a subscription (its subscribe and unsubscribe names). Throws when a name is taken. */
+  registerSubscription<S extends z.ZodType>(def: SubscriptionDef<S>): void {
+    const d = def as unknown as SubscriptionDef;
+    const names = [...namesOf(d.subscribe), ...namesOf(d.unsubscribe)];
+    if (new Set(names).size !== names.length) throw new Error(`duplicate name in subscription ${names.join(', ')}`);
+    for (const n of names) if (this.entries.has(n)) throw new Error(`RPC method ${n} is already registered`);
+    for (const n of namesOf(d.subscribe)) this.claim(n, { kind: 'subscribe', def: d });
+    for (const n of namesOf(d.unsubscribe)) this.claim(n, { kind: 'unsubscribe', def: d });
+  }
+
+  private claim(name: string, entry: Entry): void {
+    if (name.length === 0) throw new Error('RPC method name must not be empty');
+    if (this.entries.has(name)) throw new Error(`RPC method ${name} is already registered`);
+    this.entries.set(name, entry);
+  }
+
+  /** Every registered name (methods, subscribe and unsubscribe), sorted by code unit: what `rpc_methods` lists. */
+  methodNames(): string[] {
+    return [...this.entries.keys()].sort();
+  }
+
+  /** Open WebSocket connections and their subscriptions (for metrics and tests). */
+  stats(): { connections: number; subscriptions: number } {
+    let subscriptions = 0;
+    for (const c of this.wsConnections) subscriptions += c.subscriptions.size;
+    return { connections: this.wsConnections.size, subscriptions };
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  /** Start listening; resolves with the bound port. */
+  async listen(): Promise<{ port: number }> {
+    if (this.listening) throw new Error('RpcServer is already listening');
+    await new Promise<void>((resolve, reject) => {
+      const onError = (e: Error) => reject(e);
+      this.http.once('error', onError);
+      this.http.listen(this.opts.port, this.opts.host, () => {
+        this.http.off('error', onError);
+        resolve();
+      });
+    });
+    this.listening = true;
+    this.http.on('error', (err) => this.log.error({ err }, 'RPC server error'));
+    const interval = this.opts.pingIntervalMs ?? 30_000;
+    if (interval > 0) {
+      this.pingTimer = setInterval(() => this.pingAll(), interval);
+      this.pingTimer.unref();
+    }
+    const address = this.http.address();
+    const port = typeof address === 'object' && address !== null ? address.port : this.opts.port;
+    this.log.info({ host: this.opts.host, port, methods: this.opts.methods }, 'RPC server listening');
+    return { port };
+  }
+
+  /** Stop accepting, close every WebSocket (1001) and HTTP connection, end every subscription. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    if (this.pingTimer !== null) clearInterval(this.pingTimer);
+    const closed = this.listening
+      ? new Promise<void>((resolve) => this.http.close(() => resolve()))
+      : Promise.resolve();
+    this.http.closeAllConnections();
+    const sockets = [...this.wsConnections].map((conn) => new Promise<void>((resolve) => {
+      const ws = conn.ws!;
+      ws.once('close', () => resolve());
+      ws.close(1001, 'server shutting down');
+    }));
+    // Clients get a moment to answer the close handshake; the rest are cut.
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(sockets), new Promise<void>((r) => { grace = setTimeout(r, 1_000); })]);
+    clearTimeout(grace);
+    for (const conn of this.wsConnections) {
+      this.closeConnection(conn);
+      conn.ws!.terminate();
+    }
+    await closed;
+    this.log.info('RPC server closed');
+  }
+
+  private pingAll(): void {
+    for (const conn of this.wsConnections) {
+      if (!conn.alive) {
+        this.dropConnection(conn, 'no pong to the previous ping');
+        continue;
+      }
+      conn.alive = false;
+      conn.ws!.ping();
+    }
+  }
+
+  // ------------------------------------------------------------------ HTTP
+
+  private connectionCount(): number {
+    return this.wsConnections.size + this.activeHttp;
+  }
+
+  private corsHeaders(origin: string | undefined): Record<string, string> {
+    return origin === undefined ? {} : { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
+  }
+
+  private onHttpRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    res.on('error', (err) => this.log.debug({ err: err.message }, 'HTTP response error'));
+    req.on('error', (err) => this.log.debug({ err: err.message }, 'HTTP request error'));
+    const path = (req.url ?? '/').split('?', 1)[0];
+    const origin = req.headers.origin;
+    const method = req.method ?? 'GET';
+
+    if (method === 'GET' || method === 'HEAD') {
+      if (path === '/health') return void this.serveHealth(res, this.opts.health, 500);
+      if (path === '/health/readiness') return void this.serveHealth(res, this.opts.readiness, 503);
+      if (path === '/') return this.sendPlain(res, 405, 'Use POST for JSON-RPC calls, or a WebSocket upgrade', { Allow: 'POST, OPTIONS' });
+      return this.sendPlain(res, 404, 'Not found');
+    }
+    if (method === 'OPTIONS') {
+      if (!isOriginAllowed(this.cors, origin)) return this.sendPlain(res, 403, 'Origin not allowed');
+      res.writeHead(204, {
+        ...this.corsHeaders(origin),
+        'Access-Control-Allow-Methods': 'POST, GET, OPTIONS',
+        'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] ?? 'content-type',
+        'Access-Control-Max-Age': '86400',
+      });
+      return void res.end();
+    }
+    if (method !== 'POST') return this.sendPlain(res, 405, 'Method not allowed', { Allow: 'GET, POST, OPTIONS' });
+    if (path !== '/') return this.sendPlain(res, 404, 'Not found');
+    if (!isOriginAllowed(this.cors, origin)) {
+      this.log.debug({ origin }, 'HTTP request from a disallowed origin');
+      return this.sendPlain(res, 403, 'Origin not allowed');
+    }
+    // Requiring JSON makes a browser preflight every cross-origin call, so the origin policy also stops
+    // "simple" form posts (CSRF) from reaching methods.
+    const contentType = (req.headers['content-type'] ?? '').split(';', 1)[0].trim().toLowerCase();
+    if (contentType !== 'application/json') return this.sendPlain(res, 415, 'Content-Type must be application/json');
+    if (this.closing !== null || this.connectionCount() >= this.maxConnections) {
+      this.log.warn({ limit: this.maxConnections }, 'RPC connection limit reached; HTTP request refused');
+      return this.sendJson(res, 503, serializeError(null, { code: ErrorCode.ServerBusy, message: 'Too many connections, try again later' }), origin);
+    }
+    this.activeHttp++;
+    let counted = true;
+    res.once('close', () => {
+      if (counted) this.activeHttp--;
+      counted = false;
+    });
+    this.readBody(req, res, origin);
+  }
+
+  private readBody(req: http.IncomingMessage, res: http.ServerResponse, origin: string | undefined): void {
+    const tooBig = () => {
+      this.log.warn({ limit: this.maxRequestBytes }, 'HTTP request body over the size limit');
+      const body = serializeError(null, {
+        code: ErrorCode.RequestTooBig,
+        message: 'Request is too big',
+        data: `Exceeded max limit of ${this.maxRequestBytes}`,
+      });
+      // Keep reading (and discarding) so the client can finish its upload and see the answer; then close.
+      res.shouldKeepAlive = false;
+      this.sendJson(res, 413, body, origin);
+    };
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (declared > this.maxRequestBytes) {
+      tooBig();
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0; // ≤ maxRequestBytes while collecting
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > this.maxRequestBytes) {
+        over = true;
+        chunks.length = 0;
+        tooBig();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (over) return;
+      const conn: Connection = {
+        ctx: {
+          connectionId: this.nextConnectionId(),
+          ip: normalizeIp(req.socket.remoteAddress),
+          transport: 'http',
+          unsafeAllowed: this.unsafeAllowed,
+        },
+        subscriptions: new Map(),
+        pending: 1,
+        closed: false,
+        alive: true,
+      };
+      void this.processBytes(conn, Buffer.concat(chunks), false).then(
+        ({ reply }) => {
+          if (reply === null) {
+            res.writeHead(204, this.corsHeaders(origin));
+            res.end();
+          } else {
+            this.sendJson(res, 200, reply, origin);
+          }
+        },
+        (err: unknown) => {
+          this.log.error({ err }, 'unexpected failure processing an HTTP request');
+          this.sendJson(res, 500, serializeError(null, { code: ErrorCode.InternalError, message: 'Internal error' }), origin);
+        },
+      );
+    });
+  }
+
+  private sendPlain(res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+    res.writeHead(status, {
+      ...headers,
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+    });
+    res.end(text);
+  }
+
+  private sendJson(res: http.ServerResponse, status: number, body: string, origin: string | undefined): void {
+    if (res.headersSent) return;
+    res.writeHead(status, {
+      ...this.corsHeaders(origin),
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+    });
+    res.end(body);
+  }
+
+  private async serveHealth(
+    res: http.ServerResponse,
+    check: (() => Promise<HealthReport>) | undefined,
+    failStatus: number,
+  ): Promise<void> {
+    if (check === undefined) return this.sendPlain(res, 404, 'Not found');
+    let status = failStatus;
+    let body: string;
+    try {
+      const report = await check();
+      body = JSON.stringify(report.body ?? null);
+      status = report.ok ? 200 : failStatus;
+    } catch (err) {
+      this.log.warn({ err }, 'health check failed');
+      body = JSON.stringify({ error: 'health check failed' });
+    }
+    this.sendJson(res, status, body, undefined);
+  }
+
+  // ------------------------------------------------------------------ WebSocket
+
+  private onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', (err) => this.log.debug({ err: err.message }, 'upgrade socket error'));
+    const reject = (status: number, reason: string) => {
+      const text = `${reason}\n`;
+      socket.end(
+        `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
+          `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+        () => socket.destroy(),
+      );
+    };
+    const origin = req.headers.origin;
+    if (!isOriginAllowed(this.cors, origin)) {
+      this.log.debug({ origin }, 'WebSocket upgrade from a disallowed origin');
+      return reject(403, 'Origin not allowed');
+    }
+    if (this.closing !== null) return reject(503, 'Server shutting down');
+    if (this.connectionCount() >= this.maxConnections) {
+      this.log.warn({ limit: this.maxConnections, ip: normalizeIp(req.socket.remoteAddress) }, 'RPC connection limit reached; WebSocket refused');
+      return reject(503, 'Too many connections, try again later');
+    }
+    // Without verifyClient, ws completes (or aborts) the handshake synchronously, so the count above holds.
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onWsConnection(ws, req));
+  }
+
+  private nextConnectionId(): number {
+    this.lastConnectionId = this.lastConnectionId >= Number.MAX_SAFE_INTEGER ? 1 : this.lastConnectionId + 1;
+    return this.lastConnectionId;
+  }
+
+  private onWsConnection(ws: WebSocket, req: http.IncomingMessage): void {
+    const conn: Connection = {
+      ctx: {
+        connectionId: this.nextConnectionId(),
+        ip: normalizeIp(req.socket.remoteAddress),
+        transport: 'ws',
+        unsafeAllowed: this.unsafeAllowed,
+      },
+      ws,
+      subscriptions: new Map(),
+      pending: 0,
+      closed: false,
+      alive: true,
+    };
+    this.wsConnections.add(conn);
+    this.log.debug({ conn: conn.ctx.connectionId, ip: conn.ctx.ip }, 'WebSocket connected');
+    ws.on('error', (err) => this.log.debug({ conn: conn.ctx.connectionId, err: err.message }, 'WebSocket error'));
+    ws.on('pong', () => { conn.alive = true; });
+    ws.on('close', (code) => {
+      this.log.debug({ conn: conn.ctx.connectionId, code }, 'WebSocket closed');
+      this.closeConnection(conn);
+    });
+    ws.on('message', (data: RawData) => this.onWsMessage(conn, data));
+  }
+
+  private onWsMessage(conn: Connection, data: RawData): void {
+    conn.alive = true;
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    conn.pending++;
+    const busy = conn.pending > this.maxPending;
+    if (busy) this.log.warn({ conn: conn.ctx.connectionId, limit: this.maxPending }, 'too many messages in flight on one connection');
+    this.processBytes(conn, bytes, busy).then(
+      ({ reply, subscriptions }) => {
+        conn.pending--;
+        if (reply !== null) this.send(conn, reply);
+        // Only now may notifications flow: the id reply is already in the socket's queue, ahead of them.
+        for (const sub of subscriptions) this.activate(sub);
+      },
+      (err: unknown) => {
+        conn.pending--;
+        this.log.error({ err }, 'unexpected failure processing a WebSocket message');
+      },
+    );
+  }
+
+  /** Queue `text` on the connection; drop the connection when its send buffer is over the limit. */
+  private send(conn: Connection, text: string): void {
+    const ws = conn.ws;
+    if (ws === undefined || conn.closed || ws.readyState !== WebSocket.OPEN) return;
+    ws.send(text);
+    if (ws.bufferedAmount > this.maxBuffered) {
+      this.dropConnection(conn, `send buffer over ${this.maxBuffered} bytes (client too slow)`);
+    }
+  }
+
+  /** Log, end every subscription and cut the socket. */
+  private dropConnection(conn: Connection, reason: string): void {
+    if (conn.closed) return;
+    this.log.warn({ conn: conn.ctx.connectionId, ip: conn.ctx.ip, reason }, 'dropping RPC connection');
+    this.closeConnection(conn);
+    conn.ws?.terminate();
+  }
+
+  /** Forget the connection and end its subscriptions. Idempotent. */
+  private closeConnection(conn: Connection): void {
+    if (conn.closed) return;
+    conn.closed = true;
+    this.wsConnections.delete(conn);
+    for (const sub of [...conn.subscriptions.values()]) this.endSubscription(sub);
+  }
+
+  // ------------------------------------------------------------------ dispatch
+
+  /** Decode a message's bytes (text or binary frame, HTTP body) and process it. Never rejects in practice. */
+  private async processBytes(
+    conn: Connection,
+    bytes: Buffer,
+    busy: boolean,
+  ): Promise<{ reply: string | null; subscriptions: Subscription[] }> {
+    let text: string;
+    try {
+      text = utf8Fatal.decode(bytes);
+    } catch {
+      return {
+        reply: serializeError(null, { code: ErrorCode.ParseError, message: 'Parse error', data: 'message is not valid UTF-8' }),
+        subscriptions: [],
+      };
+    }
+    return this.processText(conn, text, busy);
+  }
+
+  private async processText(
+    conn: Connection,
+    text: string,
+    busy: boolean,
+  ): Promise<{ reply: string | null; subscriptions: Subscription[] }> {
+    const parsed = parseMessage(text);
+    if (parsed.kind === 'error') return { reply: serializeError(null, parsed.error), subscriptions: [] };
+    if (parsed.kind === 'single') {
+      const out = await this.processCall(conn, parsed.value, busy);
+      return { reply: out.reply, subscriptions: out.subscription ? [out.subscription] : [] };
+    }
+    const values = parsed.values;
+    if (values.length === 0) {
+      return {
+        reply: serializeError(null, { code: ErrorCode.InvalidRequest, message: 'Invalid Request', data: 'empty batch' }),
+        subscriptions: [],
+      };
+    }
+    if (values.length > this.maxBatchSize) {
+      this.log.warn({ conn: conn.ctx.connectionId, size: values.length, limit: this.maxBatchSize }, 'batch over the size limit');
+      return {
+        reply: serializeError(null, {
+          code: ErrorCode.BatchTooBig,
+          message: 'The batch request was too large',
+          data: `Exceeded max limit of ${this.maxBatchSize}`,
+        }),
+        subscriptions: [],
+      };
+    }
+    const outs = await Promise.all(values.map((v) => this.processCall(conn, v, busy)));
+    const subscriptions = outs.flatMap((o) => (o.subscription ? [o.subscription] : []));
+    const replies = outs.flatMap((o) => (o.reply === null ? [] : [o.reply]));
+    if (replies.length === 0) return { reply: null, subscriptions };
+    const body = `[${replies.join(',')}]`;
+    if (Buffer.byteLength(body) > this.maxResponseBytes) {
+      this.log.warn({ conn: conn.ctx.connectionId, limit: this.maxResponseBytes }, 'batch response over the size limit');
+      // The client never learns these ids, so the subscriptions must not outlive this reply.
+      for (const sub of subscriptions) this.endSubscription(sub);
+      return {
+        reply: serializeError(null, {
+          code: ErrorCode.BatchResponseTooBig,
+          message: 'The batch response was too large',
+          data: `Exceeded max limit of ${this.maxResponseBytes}`,
+        }),
+        subscriptions: [],
+      };
+    }
+    return { reply: body, subscriptions };
+  }
+
+  private async processCall(conn: Connection, value: unknown, busy: boolean): Promise<CallOutcome> {
+    const validated = validateRequest(value);
+    if (!validated.ok) return { reply: serializeError(validated.id, validated.error) };
+    const req = validated.request;
+    this.log.debug({ conn: conn.ctx.connectionId, transport: conn.ctx.transport, method: req.method, id: req.id }, 'rpc call');
+    let result: unknown;
+    let subscription: Subscription | undefined;
+    try {
+      if (busy) throw new RpcError(ErrorCode.ServerBusy, 'Server is busy, try again later');
+      ({ result, subscription } = await this.dispatch(conn, req));
+    } catch (err) {
+      return { reply: req.isNotification ? null : serializeError(req.id, this.errorObjectOf(err, req, conn)) };
+    }
+    if (req.isNotification) return { reply: null };
+    let text: string;
+    try {
+      text = serializeResult(req.id, result);
+    } catch (err) {
+      if (subscription) this.endSubscription(subscription);
+      return { reply: serializeError(req.id, this.errorObjectOf(err, req, conn)) };
+    }
+    if (Buffer.byteLength(text) > this.maxResponseBytes) {
+      this.log.warn({ conn: conn.ctx.connectionId, method: req.method, limit: this.maxResponseBytes }, 'response over the size limit');
+      if (subscription) this.endSubscription(subscription);
+      return {
+        reply: serializeError(req.id, {
+          code: ErrorCode.ResponseTooBig,
+          message: 'Response is too big',
+          data: `Exceeded max limit of ${this.maxResponseBytes}`,
+        }),
+      };
+    }
+    return { reply: text, subscription };
+  }
+
+  private errorObjectOf(err: unknown, req: RpcRequest, conn: Connection): ErrorObject {
+    if (err instanceof RpcError) return err.toErrorObject();
+    // The stack stays in the log; the client learns only that something failed.
+    this.log.error({ err, method: req.method, conn: conn.ctx.connectionId }, 'RPC handler failed');
+    return { code: ErrorCode.InternalError, message: 'Internal error' };
+  }
+
+  private async dispatch(conn: Connection, req: RpcRequest): Promise<{ result: unknown; subscription?: Subscription }> {
+    if (this.limiter !== null && !this.limiter.tryTake(conn.ctx.ip)) {
+      this.log.warn({ ip: conn.ctx.ip, method: req.method }, 'RPC rate limit exceeded');
+      throw new RpcError(ErrorCode.RateLimited, 'Too many requests', `Rate limit is ${this.opts.rateLimitPerIpPerSecond} calls per second`);
+    }
+    const entry = this.entries.get(req.method);
+    if (entry === undefined) throw new RpcError(ErrorCode.MethodNotFound, 'Method not found');
+    if (entry.def.unsafe === true && !this.unsafeAllowed) throw unsafeMethodRefused();
+    switch (entry.kind) {
+      case 'method': {
+        const params = await parseParams(entry.def.params, req.params);
+        return { result: await entry.def.handler(params, conn.ctx) };
+      }
+      case 'subscribe':
+        return this.subscribe(conn, req, entry.def);
+      case 'unsubscribe':
+        return { result: await this.unsubscribe(conn, req, entry.def) };
+    }
+  }
+
+  // ------------------------------------------------------------------ subscriptions
+
+  private async subscribe(conn: Connection, req: RpcRequest, def: SubscriptionDef): Promise<{ result: unknown; subscription?: Subscription }> {
+    if (conn.ws === undefined) {
+      throw new RpcError(ErrorCode.MethodNotFound, 'Subscriptions need a WebSocket connection');
+    }
+    const params = await parseParams(def.params, req.params);
+    // Nobody would ever learn the id of a subscription opened by a notification.
+    if (req.isNotification || conn.closed) return { result: null };
+    if (conn.subscriptions.size >= this.maxSubscriptions) {
+      this.log.warn({ conn: conn.ctx.connectionId, limit: this.maxSubscriptions }, 'subscription limit reached');
+      throw new RpcError(ErrorCode.TooManySubscriptions, 'Too many subscriptions on the connection', `Exceeded max limit of ${this.maxSubscriptions}`);
+    }
+    let id: string;
+    do id = randomBytes(8).toString('hex'); while (conn.subscriptions.has(id));
+    const sub: Subscription = {
+      id,
+      def,
+      conn,
+      state: 'starting',
+      queue: [],
+      queuedBytes: 0,
+      closeRequested: false,
+      teardown: null,
+    };
+    conn.subscriptions.set(id, sub);
+    const ctx: SubscriptionContext = { ...conn.ctx, subscriptionId: id, close: () => this.closeSubscription(sub) };
+    let teardown: Teardown | void;
+    try {
+      teardown = await def.start(params, (result) => this.emit(sub, result), ctx);
+    } catch (err) {
+      sub.state = 'closed';
+      conn.subscriptions.delete(id);
+      throw err;
+    }
+    sub.teardown = typeof teardown === 'function' ? teardown : null;
+    // The connection (or the subscription) may have ended while `start` ran.
+    if (sub.state === 'closed') this.runTeardown(sub);
+    return { result: id, subscription: sub };
+  }
+
+  private async unsubscribe(conn: Connection, req: RpcRequest, def: SubscriptionDef): Promise<boolean> {
+    if (conn.ws === undefined) {
+      throw new RpcError(ErrorCode.MethodNotFound, 'Subscriptions need a WebSocket connection');
+    }
+    const [id] = await parseParams(UNSUBSCRIBE_PARAMS, req.params);
+    const sub = conn.subscriptions.get(String(id));
+    if (sub === undefined || sub.def !== def || sub.state === 'closed') return false;
+    this.closeSubscription(sub);
+    return true;
+  }
+
+  private emit(sub: Subscription, result: unknown): void {
+    if (sub.state === 'closed') return;
+    const conn = sub.conn;
+    let text: string;
+    try {
+      text = serializeNotification(sub.def.notification, sub.id, result);
+    } catch (err) {
+      this.log.error({ err, notification: sub.def.notification }, 'notification is not JSON-serializable; dropped');
+      return;
+    }
+    const bytes = Buffer.byteLength(text);
+    if (bytes > this.maxResponseBytes) {
+      this.log.warn({ conn: conn.ctx.connectionId, notification: sub.def.notification, bytes, limit: this.maxResponseBytes },
+        'notification over the size limit; subscription ended');
+      this.closeSubscription(sub);
+      return;
+    }
+    if (sub.state === 'starting') {
+      sub.queue.push(text);
+      sub.queuedBytes += bytes;
+      if (sub.queuedBytes > this.maxBuffered) this.dropConnection(conn, `subscription backlog over ${this.maxBuffered} bytes`);
+      return;
+    }
+    this.send(conn, text);
+  }
+
+  /** The id reply has been queued: flush what was emitted meanwhile and go live. */
+  private activate(sub: Subscription): void {
+    if (sub.state !== 'starting') return;
+    sub.state = 'active';
+    const queue = sub.queue;
+    sub.queue = [];
+    sub.queuedBytes = 0;
+    for (const text of queue) {
+      if (sub.conn.closed) return;
+      this.send(sub.conn, text);
+    }
+    if (sub.closeRequested) this.endSubscription(sub);
+  }
+
+  /** End on request (unsubscribe, `ctx.close()`, oversized notification); while starting, after the flush. */
+  private closeSubscription(sub: Subscription): void {
+    if (sub.state === 'starting') sub.closeRequested = true;
+    else this.endSubscription(sub);
+  }
+
+  /** End now: no more notifications, remove from the connection, run the teardown. Idempotent. */
+  private endSubscription(sub: Subscription): void {
+    if (sub.state === 'closed') return;
+    sub.state = 'closed';
+    sub.queue = [];
+    sub.conn.subscriptions.delete(sub.id);
+    this.runTeardown(sub);
+  }
+
+  private runTeardown(sub: Subscription): void {
+    const teardown = sub.teardown;
+    sub.teardown = null;
+    if (teardown === null) return;
+    try {
+      teardown();
+    } catch (err) {
+      this.log.error({ err, notification: sub.def.notification }, 'subscription teardown failed');
+    }
+  }
+}
+
+async function parseParams<S extends z.ZodType>(schema: S | undefined, params: unknown): Promise<z.output<S>> {
+  if (schema === undefined) return params as z.output<S>;
+  const parsed = await schema.safeParseAsync(params);
+  if (!parsed.success) throw invalidParams(describeIssues(parsed.error));
+  return parsed.data;
+}
+
+/** Identity with types: define a method in its own module and register it later. */
+export function defineMethod<S extends z.ZodType>(def: MethodDef<S>): MethodDef<S> {
+  return def;
+}
+
+/** Identity with types: define a subscription in its own module and register it later. */
+export function defineSubscription<S extends z.ZodType>(def: SubscriptionDef<S>): SubscriptionDef<S> {
+  return def;
+}
