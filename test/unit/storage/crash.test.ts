@@ -107,9 +107,11 @@ describe('crash safety', () => {
         continue;
       }
       // Every reported commit is durable; at most one unreported commit can have landed.
-      expect(head.number).toBeGreaterThanOrEqual(Math.max(run.lastAck, previousHead));
-      expect(head.number).toBeLessThanOrEqual(run.lastAck + 1);
+      const acked = Math.max(run.lastAck, previousHead);
+      expect(head.number).toBeGreaterThanOrEqual(acked);
+      expect(head.number).toBeLessThanOrEqual(acked + 1);
       previousHead = head.number;
+      console.log(`kill ${iter}: after ${killAfterMs} ms, acked #${run.lastAck}, reopened at #${head.number}`);
 
       extendModelTo(head.number);
       expect(head.hash).toEqual(hashes[head.number]);
