@@ -788,7 +788,8 @@ export class RpcServer {
   }
 
   private emit(sub: Subscription, result: unknown): void {
-    if (sub.state === 'closed') return;
+    // After `close()` nothing more goes out, even while the id reply is still pending.
+    if (sub.state === 'closed' || sub.closeRequested) return;
     const conn = sub.conn;
     let text: string;
     try {
