@@ -1,0 +1,1021 @@
+/**
+ * Substrate-style transaction pool (the model of `sc-transaction-pool`'s graph pool), generic
+ * over the runtime: it learns everything about a transaction from the validation function.
+ *
+ * A transaction is READY when each tag it requires is provided by another ready transaction or
+ * by the chain (validation returned no such requirement, or the tag was provided by a
+ * transaction included in one of the last two blocks); otherwise it waits in FUTURE until the
+ * missing tags appear. Ready transactions form a dependency graph (`unlocks` edges from provider
+ * to dependent); `ready()` walks it best-first for block authoring.
+ *
+ * Every structure is indexed (by hash, by tag, by sender, and two heaps for eviction) so a
+ * submission costs O(tags + log n). Block import revalidates the whole pool (O(n) validations).
+ *
+ * Status notifications are queued while an operation mutates the pool and delivered at its
+ * end, so a listener that calls back into the pool always sees a consistent pool.
+ */
+
+import { toHex, toHexRaw } from '../primitives/bytes.js';
+import { IndexedHeap, type HeapSlot } from './heap.js';
+import {
+  DEFAULT_POOL_LIMITS,
+  PoolError,
+  TERMINAL_STATUSES,
+  type ImportedBlock,
+  type IncludedTx,
+  type PoolLimits,
+  type PoolLogger,
+  type PoolTransaction,
+  type PoolTxState,
+  type TxSource,
+  type TxStatus,
+  type TxStatusListener,
+  type ValidateFn,
+  type ValidationOutcome,
+} from './types.js';
+
+/** Blocks a watched, included transaction waits for finality before `finalityTimeout` (Substrate uses 512). */
+export const FINALITY_TIMEOUT_BLOCKS = 512;
+
+/** Number of recent blocks whose included transactions' tags still count as provided by the chain. */
+const RECENTLY_PRUNED_BLOCKS = 2;
+
+/** Options of {@link TransactionPool}. */
+export interface TransactionPoolOptions {
+  /** Validates against the current best state; must be synchronous. */
+  validate: ValidateFn;
+  /** Queue limits; defaults to {@link DEFAULT_POOL_LIMITS}. */
+  limits?: PoolLimits;
+  /** How long a rejected or included hash is refused (ms); 0 ..= 2^53-1. Substrate uses 30 minutes. */
+  banTimeMs?: number;
+  /** Most hashes remembered as banned (oldest forgotten first); 1 ..= 2^32-1. */
+  maxBanned?: number;
+  /** Clock in ms, injected so tests control it. Only used for bans. */
+  now?: () => number;
+  /** Logger (pino-compatible); silent by default. */
+  logger?: PoolLogger;
+  /** Number of the best block when the pool starts; 0 ..= 2^32-1. */
+  bestNumber?: number;
+}
+
+/** What `submit` returns on success. */
+export interface SubmitResult {
+  /** The transaction hash. */
+  hash: Uint8Array;
+  /** `0x` hex of the hash. */
+  hashHex: string;
+  /** The queue the transaction entered. */
+  status: 'ready' | 'future';
+}
+
+/** Counts of both queues. Every value is 0 ..= 2^53-1. */
+export interface PoolSize {
+  /** Ready transactions (or their bytes). */
+  ready: number;
+  /** Future transactions (or their bytes). */
+  future: number;
+  /** Sum of both. */
+  total: number;
+}
+
+type EntryState = 'ready' | 'future' | 'removed';
+
+/** Internal record of one pool transaction. */
+interface Entry extends HeapSlot {
+  tx: PoolTransaction;
+  /** Hex (no prefix) of `tx.valid.provides`, same order. */
+  provides: string[];
+  /** Hex (no prefix) of `tx.valid.requires`, same order. */
+  requires: string[];
+  state: EntryState;
+  /** Last block number (inclusive) at which the transaction is still valid. */
+  validTill: bigint;
+  senderHex: string | undefined;
+  /** FUTURE only: required tags not yet provided by a ready transaction nor by the chain. */
+  missing: Set<string>;
+  /** READY only: ready transactions that require a tag this one provides. */
+  unlocks: Set<Entry>;
+  /** READY only: distinct ready transactions providing this one's required tags; 0 ..= requires.length. */
+  providers: number;
+}
+
+const noopLogger: PoolLogger = { debug() {}, warn() {} };
+
+/** Eviction order: lowest priority first; among equals the newest first (first come, first kept). */
+function worseReady(a: Entry, b: Entry): boolean {
+  if (a.tx.valid.priority !== b.tx.valid.priority) return a.tx.valid.priority < b.tx.valid.priority;
+  return a.tx.insertedAt > b.tx.insertedAt;
+}
+
+/** Future eviction order: oldest first (the gap it waits for is the least likely to fill). */
+function olderFuture(a: Entry, b: Entry): boolean {
+  return a.tx.insertedAt < b.tx.insertedAt;
+}
+
+/** Inclusion order: highest priority first; among equals the oldest first. */
+function betterReady(a: Entry, b: Entry): boolean {
+  if (a.tx.valid.priority !== b.tx.valid.priority) return a.tx.valid.priority > b.tx.valid.priority;
+  return a.tx.insertedAt < b.tx.insertedAt;
+}
+
+/** Canonical key of a hash given as bytes or as hex. */
+function hashKey(hash: Uint8Array | string): string {
+  if (typeof hash !== 'string') return toHex(hash);
+  const h = hash.toLowerCase();
+  return h.startsWith('0x') ? h : `0x${h}`;
+}
+
+/** A watched transaction included in a block that is not final yet. */
+interface PendingBlock {
+  blockHash: Uint8Array;
+  /** 0 ..= 2^32-1 */
+  number: number;
+  /** hash hex → extrinsic index (0 ..= 2^32-1). */
+  txs: Map<string, number>;
+}
+
+/** The transaction pool. Single-threaded; every method is synchronous. */
+export class TransactionPool {
+  private readonly validate: ValidateFn;
+  private readonly limits: PoolLimits;
+  private readonly banTimeMs: number;
+  private readonly maxBanned: number;
+  private readonly now: () => number;
+  private readonly logger: PoolLogger;
+
+  /** Next pool sequence number; 0 ..= 2^53-1. */
+  private seq = 0;
+  /** Best block number; 0 ..= 2^32-1. */
+  private bestNumber: number;
+
+  private readonly byHash = new Map<string, Entry>();
+  /** tag hex → the one pool transaction (ready or future) providing it. */
+  private readonly tagOwner = new Map<string, Entry>();
+  /** tag hex → future transactions missing it. */
+  private readonly waiting = new Map<string, Set<Entry>>();
+  /** Ready transactions with no ready provider: where the ready iterator starts. */
+  private readonly roots = new Set<Entry>();
+  private readonly readyHeap = new IndexedHeap<Entry>(worseReady);
+  private readonly futureHeap = new IndexedHeap<Entry>(olderFuture);
+  /** 0 ..= 2^53-1 */
+  private readyBytes = 0;
+  /** 0 ..= 2^53-1 */
+  private futureBytes = 0;
+  /** sender hex → nonce → entry. */
+  private readonly bySender = new Map<string, Map<number, Entry>>();
+  /** Tags provided by transactions included in the last blocks, newest block first. */
+  private pruned: Set<string>[] = Array.from({ length: RECENTLY_PRUNED_BLOCKS }, () => new Set<string>());
+  /** hash hex → ban expiry (ms); Map order is ban order. */
+  private readonly banned = new Map<string, number>();
+
+  private readonly watchers = new Map<string, Set<TxStatusListener>>();
+  private readonly readyListeners = new Set<(tx: PoolTransaction) => void>();
+  /** block hash hex → watched transactions it included, until finalized. */
+  private readonly pendingBlocks = new Map<string, PendingBlock>();
+
+  /** Entries whose queue changed during the current operation, with their state before it. */
+  private touched = new Map<Entry, EntryState | 'new'>();
+  /** Status events queued during the current operation. */
+  private events: Array<[string, TxStatus]> = [];
+
+  /** Create an empty pool. */
+  constructor(opts: TransactionPoolOptions) {
+    this.validate = opts.validate;
+    this.limits = opts.limits ?? DEFAULT_POOL_LIMITS;
+    this.banTimeMs = opts.banTimeMs ?? 30 * 60 * 1000;
+    this.maxBanned = opts.maxBanned ?? 65_536;
+    this.now = opts.now ?? Date.now;
+    this.logger = opts.logger ?? noopLogger;
+    this.bestNumber = opts.bestNumber ?? 0;
+  }
+
+  // ---------------------------------------------------------------- submission
+
+  /**
+   * Validate `bytes` against the best state and add it to the ready or future queue.
+   * @throws {PoolError} TemporarilyBanned, AlreadyImported, Invalid (and bans the hash), Unknown,
+   *   NoTagsProvided, CycleDetected, TooLowPriority (replacement not strictly better than what it
+   *   replaces, or ready queue full and this would be its worst), ImmediatelyDropped (evicted by
+   *   the limits right after entering).
+   */
+  submit(bytes: Uint8Array, hash: Uint8Array, source: TxSource = 'external'): SubmitResult {
+    const hashHex = toHex(hash);
+    if (this.isBanned(hashHex)) throw new PoolError({ code: 'TemporarilyBanned' });
+    if (this.byHash.has(hashHex)) throw new PoolError({ code: 'AlreadyImported' });
+    const outcome = this.validate(bytes, hash, source);
+    if (!outcome.ok) {
+      if (outcome.kind === 'invalid') {
+        this.ban(hashHex);
+        throw new PoolError({ code: 'Invalid', reason: outcome.reason, message: outcome.message });
+      }
+      throw new PoolError({ code: 'Unknown', reason: outcome.reason, message: outcome.message });
+    }
+    const tx: PoolTransaction = {
+      hash,
+      hashHex,
+      bytes,
+      valid: outcome.valid,
+      sender: outcome.sender,
+      nonce: outcome.nonce,
+      insertedAt: this.seq++,
+      source,
+    };
+    const entry: Entry = {
+      tx,
+      provides: [],
+      requires: [],
+      state: 'removed',
+      validTill: BigInt(this.bestNumber) + outcome.valid.longevity,
+      senderHex: undefined,
+      missing: new Set(),
+      unlocks: new Set(),
+      providers: 0,
+      heapPos: -1,
+    };
+    setValidation(entry, outcome);
+    try {
+      const err = this.admit(entry, true);
+      if (err !== undefined) throw err;
+      this.enforceLimits();
+      if (entry.state === 'removed') throw new PoolError({ code: 'ImmediatelyDropped' });
+      return { hash, hashHex, status: entry.state };
+    } finally {
+      this.flush();
+    }
+  }
+
+  /** `submit`, then `watch`: the listener receives `ready`/`future` at once, then every update. */
+  submitAndWatch(
+    bytes: Uint8Array,
+    hash: Uint8Array,
+    source: TxSource,
+    listener: TxStatusListener,
+  ): SubmitResult & { unwatch: () => void } {
+    const res = this.submit(bytes, hash, source);
+    return { ...res, unwatch: this.watch(hash, listener) };
+  }
+
+  /**
+   * Check the replacement and limit rules for `e` (validated, not in the pool) and insert it.
+   * Returns the reason when it cannot enter; changes nothing in that case.
+   * `strict`: submission rules (TooLowPriority when the ready queue is full); revalidation
+   * re-inserts what was already admitted and only enforces the limits afterwards.
+   */
+  private admit(e: Entry, strict: boolean): PoolError | undefined {
+    if (e.provides.length === 0) return new PoolError({ code: 'NoTagsProvided' });
+    for (const t of e.requires) if (e.provides.includes(t)) return new PoolError({ code: 'CycleDetected' });
+
+    // Replacement: whoever provides one of our tags must be collectively worse (Substrate's rule).
+    const replaced = new Set<Entry>();
+    for (const t of e.provides) {
+      const o = this.tagOwner.get(t);
+      if (o !== undefined) replaced.add(o);
+    }
+    if (replaced.size > 0) {
+      let old = 0n;
+      for (const r of replaced) old += r.tx.valid.priority;
+      if (e.tx.valid.priority <= old) return new PoolError({ code: 'TooLowPriority', old, new: e.tx.valid.priority });
+    }
+
+    const size = e.tx.bytes.length;
+    const goesReady = this.computeMissing(e, replaced).size === 0;
+    if (goesReady ? size > this.limits.readyBytes : size > this.limits.futureBytes) {
+      return new PoolError({ code: 'ImmediatelyDropped' });
+    }
+    if (strict && goesReady) {
+      let count = this.readyHeap.size + 1;
+      let bytes = this.readyBytes + size;
+      for (const r of replaced) {
+        if (r.state !== 'ready') continue;
+        count--;
+        bytes -= r.tx.bytes.length;
+      }
+      if (count > this.limits.readyCount || bytes > this.limits.readyBytes) {
+        const worst = this.readyHeap.peek();
+        // Ties go against the newcomer, so equal-fee floods cannot churn the queue.
+        if (worst !== undefined && !replaced.has(worst) && e.tx.valid.priority <= worst.tx.valid.priority) {
+          return new PoolError({ code: 'TooLowPriority', old: worst.tx.valid.priority, new: e.tx.valid.priority });
+        }
+      }
+    }
+
+    for (const r of replaced) {
+      this.events.push([r.tx.hashHex, { type: 'usurped', by: e.tx.hash }]);
+      // Dependents go to FUTURE for a moment; inserting `e` (which provides the same tags) brings them back.
+      this.removeEntry(r, 'demote');
+    }
+    this.insert(e);
+    return undefined;
+  }
+
+  /** Add a validated entry that conflicts with nothing. */
+  private insert(e: Entry): void {
+    this.byHash.set(e.tx.hashHex, e);
+    for (const t of e.provides) this.tagOwner.set(t, e);
+    if (e.senderHex !== undefined && e.tx.nonce !== undefined) {
+      let m = this.bySender.get(e.senderHex);
+      if (m === undefined) this.bySender.set(e.senderHex, (m = new Map()));
+      m.set(e.tx.nonce, e);
+    }
+    if (!this.touched.has(e)) this.touched.set(e, 'new');
+    const missing = this.computeMissing(e);
+    if (missing.size === 0) this.makeReady(e);
+    else this.attachFuture(e, missing);
+  }
+
+  /** Required tags of `e` that no ready transaction (other than those in `exclude`) nor the chain provides. */
+  private computeMissing(e: Entry, exclude?: ReadonlySet<Entry>): Set<string> {
+    const missing = new Set<string>();
+    for (const t of e.requires) {
+      const o = this.tagOwner.get(t);
+      if (o !== undefined && o !== e && o.state === 'ready' && !(exclude?.has(o) ?? false)) continue;
+      if (this.isPruned(t)) continue;
+      missing.add(t);
+    }
+    return missing;
+  }
+
+  private isPruned(tag: string): boolean {
+    for (const s of this.pruned) if (s.has(tag)) return true;
+    return false;
+  }
+
+  private touch(e: Entry): void {
+    if (!this.touched.has(e)) this.touched.set(e, e.state);
+  }
+
+  // ---------------------------------------------------------------- graph maintenance
+
+  /** Move `first` (new or future, with nothing missing) to READY, then every future transaction this unblocks. */
+  private makeReady(first: Entry): void {
+    const queue = [first];
+    // Breadth-first over a growing array: long nonce chains never recurse.
+    for (let i = 0; i < queue.length; i++) {
+      const e = queue[i];
+      this.touch(e);
+      if (e.state === 'future') this.detachFuture(e);
+      e.state = 'ready';
+      e.unlocks = new Set();
+      e.providers = 0;
+      for (const t of e.requires) {
+        const o = this.tagOwner.get(t);
+        if (o !== undefined && o !== e && o.state === 'ready' && !o.unlocks.has(e)) {
+          o.unlocks.add(e);
+          e.providers++;
+        }
+      }
+      if (e.providers === 0) this.roots.add(e);
+      this.readyHeap.push(e);
+      this.readyBytes += e.tx.bytes.length;
+      for (const t of e.provides) {
+        const ws = this.waiting.get(t);
+        if (ws === undefined) continue;
+        this.waiting.delete(t);
+        for (const w of ws) {
+          w.missing.delete(t);
+          if (w.missing.size === 0) queue.push(w);
+        }
+      }
+    }
+  }
+
+  private attachFuture(e: Entry, missing: Set<string>): void {
+    this.touch(e);
+    e.state = 'future';
+    e.missing = missing;
+    e.unlocks = new Set();
+    e.providers = 0;
+    for (const t of missing) {
+      let ws = this.waiting.get(t);
+      if (ws === undefined) this.waiting.set(t, (ws = new Set()));
+      ws.add(e);
+    }
+    this.futureHeap.push(e);
+    this.futureBytes += e.tx.bytes.length;
+  }
+
+  private detachFuture(e: Entry): void {
+    for (const t of e.missing) {
+      const ws = this.waiting.get(t);
+      if (ws === undefined) continue;
+      ws.delete(e);
+      if (ws.size === 0) this.waiting.delete(t);
+    }
+    e.missing.clear();
+    this.futureHeap.remove(e);
+    this.futureBytes -= e.tx.bytes.length;
+  }
+
+  /** Take a READY entry out of the graph (its own `unlocks` are left for the caller). */
+  private detachReady(e: Entry): void {
+    for (const t of e.requires) {
+      const o = this.tagOwner.get(t);
+      if (o !== undefined && o !== e && o.state === 'ready') o.unlocks.delete(e);
+    }
+    this.roots.delete(e);
+    this.readyHeap.remove(e);
+    this.readyBytes -= e.tx.bytes.length;
+  }
+
+  /** Forget `e`'s hash, tags and sender index entry. */
+  private unlink(e: Entry): void {
+    this.byHash.delete(e.tx.hashHex);
+    for (const t of e.provides) if (this.tagOwner.get(t) === e) this.tagOwner.delete(t);
+    if (e.senderHex !== undefined && e.tx.nonce !== undefined) {
+      const m = this.bySender.get(e.senderHex);
+      if (m !== undefined && m.get(e.tx.nonce) === e) {
+        m.delete(e.tx.nonce);
+        if (m.size === 0) this.bySender.delete(e.senderHex);
+      }
+    }
+  }
+
+  /**
+   * Remove `e`. What happens to its ready dependents depends on `mode`:
+   * - `prune`: it was included in a block, so the tags it provided are now on chain; they stay ready;
+   * - `demote`: they move to FUTURE (unless the chain provides the tag), with their own dependents;
+   * - `subtree`: they are removed too (Substrate's `remove_subtree`).
+   * Returns every removed entry, `e` first.
+   */
+  private removeEntry(e: Entry, mode: 'prune' | 'demote' | 'subtree'): Entry[] {
+    if (e.state === 'removed') return [];
+    this.touch(e);
+    if (e.state === 'future') {
+      this.unlink(e);
+      this.detachFuture(e);
+      e.state = 'removed';
+      return [e];
+    }
+    if (mode === 'subtree') {
+      // Collect first: the unlocks sets are what tells us the subtree.
+      const all = [e];
+      const seen = new Set<Entry>(all);
+      for (let i = 0; i < all.length; i++) {
+        for (const d of all[i].unlocks) {
+          if (!seen.has(d)) {
+            seen.add(d);
+            all.push(d);
+          }
+        }
+      }
+      for (const x of all) {
+        this.touch(x);
+        this.unlink(x);
+        if (x.state === 'ready') this.detachReady(x);
+        else if (x.state === 'future') this.detachFuture(x);
+        x.state = 'removed';
+      }
+      return all;
+    }
+    this.unlink(e);
+    this.detachReady(e);
+    e.state = 'removed';
+    const deps = e.unlocks;
+    e.unlocks = new Set();
+    if (mode === 'prune') {
+      for (const d of deps) {
+        if (d.state !== 'ready') continue;
+        d.providers--;
+        if (d.providers === 0) this.roots.add(d);
+      }
+    } else {
+      this.demote(deps);
+    }
+    return [e];
+  }
+
+  /** Each of `lost` lost one ready provider: keep it ready if nothing is missing, else move it (and its dependents) to FUTURE. */
+  private demote(lost: Iterable<Entry>): void {
+    // One stack item per lost provider edge; an entry already demoted is skipped.
+    const stack = [...lost];
+    while (stack.length > 0) {
+      const d = stack.pop()!;
+      if (d.state !== 'ready') continue;
+      const missing = this.computeMissing(d);
+      if (missing.size === 0) {
+        d.providers--;
+        if (d.providers === 0) this.roots.add(d);
+        continue;
+      }
+      this.touch(d);
+      this.detachReady(d);
+      const deps = d.unlocks;
+      this.attachFuture(d, missing);
+      for (const x of deps) stack.push(x);
+    }
+  }
+
+  /** Evict until both queues are within their limits; evicted transactions are `dropped`. */
+  private enforceLimits(): void {
+    const l = this.limits;
+    while (this.readyHeap.size > l.readyCount || this.readyBytes > l.readyBytes) {
+      const worst = this.readyHeap.peek()!;
+      const removed = this.removeEntry(worst, 'subtree');
+      this.logger.debug({ hash: worst.tx.hashHex, dependents: removed.length - 1 }, 'txpool: ready queue full, evicted');
+      for (const x of removed) {
+        this.events.push([
+          x.tx.hashHex,
+          { type: 'dropped', reason: x === worst ? 'ready queue full' : `depends on evicted ${worst.tx.hashHex}` },
+        ]);
+      }
+    }
+    while (this.futureHeap.size > l.futureCount || this.futureBytes > l.futureBytes) {
+      const oldest = this.futureHeap.peek()!;
+      this.removeEntry(oldest, 'subtree');
+      this.logger.debug({ hash: oldest.tx.hashHex }, 'txpool: future queue full, evicted');
+      this.events.push([oldest.tx.hashHex, { type: 'dropped', reason: 'future queue full' }]);
+    }
+  }
+
+  // ---------------------------------------------------------------- bans
+
+  private isBanned(hashHex: string): boolean {
+    const until = this.banned.get(hashHex);
+    if (until === undefined) return false;
+    if (until <= this.now()) {
+      this.banned.delete(hashHex);
+      return false;
+    }
+    return true;
+  }
+
+  private ban(hashHex: string): void {
+    if (this.banTimeMs <= 0) return;
+    // Re-insert so Map order stays (roughly) expiry order.
+    this.banned.delete(hashHex);
+    this.banned.set(hashHex, this.now() + this.banTimeMs);
+    if (this.banned.size > this.maxBanned) {
+      const oldest = this.banned.keys().next().value as string;
+      this.banned.delete(oldest);
+    }
+  }
+
+  private clearExpiredBans(): void {
+    const now = this.now();
+    for (const [h, until] of this.banned) {
+      if (until > now) break;
+      this.banned.delete(h);
+    }
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /**
+   * Best-first iterator over ready transactions, honouring dependencies: a transaction comes only
+   * after those providing its requirements; among the available ones, highest priority first, ties
+   * by insertion order. Call `reportInvalid(tx)` on the iterator to skip everything depending on `tx`.
+   */
+  ready(): ReadyIterator {
+    return new ReadyIterator(this.roots, this.byHash, this.tagOwner);
+  }
+
+  /** Every pool transaction (ready and future), in submission order. */
+  pending(): PoolTransaction[] {
+    const out: PoolTransaction[] = [];
+    for (const e of this.byHash.values()) out.push(e.tx);
+    return out;
+  }
+
+  /** The pool transaction with this hash (bytes or `0x` hex). */
+  get(hash: Uint8Array | string): PoolTransaction | undefined {
+    return this.byHash.get(hashKey(hash))?.tx;
+  }
+
+  /** Whether the hash is in the pool. */
+  has(hash: Uint8Array | string): boolean {
+    return this.byHash.has(hashKey(hash));
+  }
+
+  /** Where the hash stands now; for a future transaction, which required tags it still waits for. */
+  status(hash: Uint8Array | string): PoolTxState {
+    const key = hashKey(hash);
+    const e = this.byHash.get(key);
+    if (e !== undefined) {
+      if (e.state === 'ready') return { type: 'ready' };
+      const waitingFor: Uint8Array[] = [];
+      e.requires.forEach((t, i) => {
+        if (e.missing.has(t)) waitingFor.push(e.tx.valid.requires[i]);
+      });
+      return { type: 'future', waitingFor };
+    }
+    if (this.isBanned(key)) return { type: 'banned', until: this.banned.get(key)! };
+    return { type: 'unknown' };
+  }
+
+  /** Number of transactions in each queue. */
+  size(): PoolSize {
+    const ready = this.readyHeap.size;
+    const future = this.futureHeap.size;
+    return { ready, future, total: ready + future };
+  }
+
+  /** Encoded bytes held by each queue. */
+  bytes(): PoolSize {
+    return { ready: this.readyBytes, future: this.futureBytes, total: this.readyBytes + this.futureBytes };
+  }
+
+  /**
+   * The nonce the sender's next transaction should use: `stateNonce` advanced past every
+   * consecutive nonce of this sender already in the pool (ready, or future but contiguous).
+   * @param stateNonce the sender's nonce in the best state; 0 ..= 2^32-1.
+   */
+  nextNonce(sender: Uint8Array, stateNonce: number): number {
+    const m = this.bySender.get(toHexRaw(sender));
+    let n = stateNonce;
+    if (m === undefined) return n;
+    while (m.has(n)) n++;
+    return n;
+  }
+
+  // ---------------------------------------------------------------- removal and block events
+
+  /**
+   * Remove transactions (e.g. `author_removeExtrinsic`) with the ready ones that depend on them.
+   * Removed roots get `dropped` (or `invalid` and a ban when `opts.ban`); dependents get `dropped`.
+   * Returns every removed transaction.
+   */
+  remove(hashes: Iterable<Uint8Array | string>, reason: string, opts: { ban?: boolean } = {}): PoolTransaction[] {
+    const out: PoolTransaction[] = [];
+    try {
+      for (const h of hashes) {
+        const key = hashKey(h);
+        const e = this.byHash.get(key);
+        if (opts.ban === true) this.ban(key);
+        if (e === undefined) continue;
+        for (const x of this.removeEntry(e, 'subtree')) {
+          out.push(x.tx);
+          let status: TxStatus;
+          if (x !== e) status = { type: 'dropped', reason: `depends on removed ${key}: ${reason}` };
+          else status = opts.ban === true ? { type: 'invalid', reason } : { type: 'dropped', reason };
+          this.events.push([x.tx.hashHex, status]);
+        }
+      }
+    } finally {
+      this.flush();
+    }
+    return out;
+  }
+
+  /**
+   * A new best block was imported (the validation function already sees its state).
+   * Included transactions leave the pool (`inBlock`) and are banned so copies still travelling on
+   * the network are not re-imported; their tags count as provided by the chain. Transactions past
+   * their longevity are removed (`invalid`, banned). With `revalidate`, every remaining
+   * transaction is validated again: invalid ones are removed (`invalid`; banned unless `Stale`),
+   * unknown ones are dropped, the rest re-sorted into ready and future.
+   */
+  onBlockImported(block: ImportedBlock, revalidate = true): void {
+    try {
+      this.bestNumber = block.blockNumber;
+      const pending: PendingBlock = { blockHash: block.blockHash, number: block.blockNumber, txs: new Map() };
+      const prunedNow = new Set<string>();
+      this.pruned = [prunedNow, ...this.pruned.slice(0, RECENTLY_PRUNED_BLOCKS - 1)];
+
+      for (const inc of block.included) {
+        const key = toHex(inc.hash);
+        const e = this.byHash.get(key);
+        if (e !== undefined) {
+          for (const t of e.provides) prunedNow.add(t);
+          this.removeEntry(e, 'prune');
+          this.ban(key);
+        }
+        if (this.watchers.has(key)) {
+          this.events.push([key, { type: 'inBlock', blockHash: block.blockHash, index: inc.index }]);
+          pending.txs.set(key, inc.index);
+        }
+      }
+      // Future transactions waiting for what the block provided.
+      for (const t of prunedNow) {
+        const ws = this.waiting.get(t);
+        if (ws === undefined) continue;
+        this.waiting.delete(t);
+        for (const w of ws) {
+          w.missing.delete(t);
+          if (w.missing.size === 0 && w.state === 'future') this.makeReady(w);
+        }
+      }
+
+      const bn = BigInt(block.blockNumber);
+      const expired: Entry[] = [];
+      for (const e of this.byHash.values()) if (e.validTill < bn) expired.push(e);
+      for (const e of expired) {
+        this.removeEntry(e, 'demote');
+        this.ban(e.tx.hashHex);
+        this.events.push([e.tx.hashHex, { type: 'invalid', reason: 'Stale: transaction longevity expired' }]);
+      }
+
+      if (revalidate) this.revalidateAll();
+      this.enforceLimits();
+      this.clearExpiredBans();
+
+      if (pending.txs.size > 0) this.pendingBlocks.set(toHex(block.blockHash), pending);
+      for (const [key, p] of this.pendingBlocks) {
+        if (p.number + FINALITY_TIMEOUT_BLOCKS >= block.blockNumber) continue;
+        for (const h of p.txs.keys()) this.events.push([h, { type: 'finalityTimeout', blockHash: p.blockHash }]);
+        this.pendingBlocks.delete(key);
+      }
+    } finally {
+      this.flush();
+    }
+  }
+
+  /** Validate every pool transaction again and rebuild both queues (keeping submission order). */
+  private revalidateAll(): void {
+    const all = [...this.byHash.values()].sort((a, b) => a.tx.insertedAt - b.tx.insertedAt);
+    for (const e of all) this.touch(e);
+    this.byHash.clear();
+    this.tagOwner.clear();
+    this.waiting.clear();
+    this.roots.clear();
+    this.readyHeap.clear();
+    this.futureHeap.clear();
+    this.bySender.clear();
+    this.readyBytes = 0;
+    this.futureBytes = 0;
+    for (const e of all) {
+      e.state = 'removed';
+      e.missing = new Set();
+      e.unlocks = new Set();
+      e.providers = 0;
+    }
+    let invalid = 0;
+    for (const e of all) {
+      let outcome: ValidationOutcome;
+      try {
+        outcome = this.validate(e.tx.bytes, e.tx.hash, e.tx.source);
+      } catch (err) {
+        // A throwing validator must not leave the pool half rebuilt.
+        this.logger.warn({ hash: e.tx.hashHex, err }, 'txpool: validate threw during revalidation');
+        outcome = { ok: false, kind: 'unknown', reason: 'Custom', message: String(err) };
+      }
+      if (!outcome.ok) {
+        invalid++;
+        if (outcome.kind === 'invalid') {
+          if (outcome.reason !== 'Stale') this.ban(e.tx.hashHex);
+          this.events.push([e.tx.hashHex, { type: 'invalid', reason: `${outcome.reason}: ${outcome.message}` }]);
+        } else {
+          this.events.push([e.tx.hashHex, { type: 'dropped', reason: `Unknown ${outcome.reason}: ${outcome.message}` }]);
+        }
+        continue;
+      }
+      e.tx = { ...e.tx, valid: outcome.valid, sender: outcome.sender, nonce: outcome.nonce };
+      setValidation(e, outcome);
+      const err = this.admit(e, false);
+      if (err !== undefined) {
+        this.events.push([e.tx.hashHex, { type: 'dropped', reason: err.message }]);
+      }
+    }
+    this.logger.debug({ revalidated: all.length, removed: invalid }, 'txpool: revalidated');
+  }
+
+  /**
+   * The block is final: watched transactions it included get `finalized`. `included` lists its
+   * extrinsics (hashes, whose index is then taken from the `inBlock` record or the list position,
+   * or `{hash, index}`); when omitted, the transactions recorded at import are used. Watched
+   * transactions in other pending blocks at or below its height get `finalityTimeout`.
+   */
+  onBlockFinalized(blockHash: Uint8Array, included?: ReadonlyArray<Uint8Array | IncludedTx>): void {
+    try {
+      const blockKey = toHex(blockHash);
+      const rec = this.pendingBlocks.get(blockKey);
+      this.pendingBlocks.delete(blockKey);
+      if (included !== undefined) {
+        included.forEach((item, pos) => {
+          const h = item instanceof Uint8Array ? item : item.hash;
+          const key = toHex(h);
+          if (!this.watchers.has(key)) return;
+          const index = item instanceof Uint8Array ? (rec?.txs.get(key) ?? pos) : item.index;
+          this.events.push([key, { type: 'finalized', blockHash, index }]);
+        });
+      } else if (rec !== undefined) {
+        for (const [key, index] of rec.txs) this.events.push([key, { type: 'finalized', blockHash, index }]);
+      }
+      const height = rec?.number ?? this.bestNumber;
+      for (const [key, p] of this.pendingBlocks) {
+        if (p.number > height) continue;
+        for (const h of p.txs.keys()) this.events.push([h, { type: 'finalityTimeout', blockHash: p.blockHash }]);
+        this.pendingBlocks.delete(key);
+      }
+    } finally {
+      this.flush();
+    }
+  }
+
+  /** The network layer sent these transactions to `peers`: watchers get `broadcast`. */
+  notifyBroadcast(hashes: Iterable<Uint8Array | string>, peers: string[]): void {
+    for (const h of hashes) {
+      const key = hashKey(h);
+      if (this.byHash.has(key)) this.events.push([key, { type: 'broadcast', peers }]);
+    }
+    this.flush();
+  }
+
+  // ---------------------------------------------------------------- watchers
+
+  /**
+   * Follow a transaction's status. If it is in the pool, the listener is called at once with
+   * `ready` or `future`; afterwards with every change, in order, until a terminal status.
+   * Returns the function that stops watching.
+   */
+  watch(hash: Uint8Array | string, listener: TxStatusListener): () => void {
+    const key = hashKey(hash);
+    let set = this.watchers.get(key);
+    if (set === undefined) this.watchers.set(key, (set = new Set()));
+    set.add(listener);
+    const e = this.byHash.get(key);
+    if (e !== undefined && e.state !== 'removed') this.call(listener, { type: e.state });
+    return () => {
+      const s = this.watchers.get(key);
+      if (s === undefined) return;
+      s.delete(listener);
+      if (s.size === 0) this.watchers.delete(key);
+    };
+  }
+
+  /** Called with each transaction that newly becomes ready (submitted or promoted); for gossip. Returns the unsubscribe function. */
+  onReady(listener: (tx: PoolTransaction) => void): () => void {
+    this.readyListeners.add(listener);
+    return () => {
+      this.readyListeners.delete(listener);
+    };
+  }
+
+  /** Number of hashes with at least one watcher; 0 ..= 2^32-1. */
+  watchedCount(): number {
+    return this.watchers.size;
+  }
+
+  /** Deliver what the operation queued; listeners may call back into the pool. */
+  private flush(): void {
+    const events = this.events;
+    const touched = this.touched;
+    this.events = [];
+    this.touched = new Map();
+    for (const [key, status] of events) this.emit(key, status);
+    for (const [e, before] of touched) {
+      if (e.state === 'removed' || e.state === before) continue;
+      this.emit(e.tx.hashHex, { type: e.state });
+      if (e.state === 'ready') for (const l of this.readyListeners) this.call(l, e.tx);
+    }
+  }
+
+  private emit(key: string, status: TxStatus): void {
+    const set = this.watchers.get(key);
+    if (set === undefined) return;
+    if (TERMINAL_STATUSES.has(status.type)) this.watchers.delete(key);
+    for (const l of [...set]) this.call(l, status);
+  }
+
+  private call<A>(listener: (a: A) => void, arg: A): void {
+    try {
+      listener(arg);
+    } catch (err) {
+      this.logger.warn({ err }, 'txpool: listener threw');
+    }
+  }
+
+  // ---------------------------------------------------------------- invariants
+
+  /** Check every internal index against the others; throws describing the first violation. For tests. */
+  checkInvariants(): void {
+    const fail = (msg: string): never => {
+      throw new Error(`txpool invariant: ${msg}`);
+    };
+    let readyCount = 0;
+    let futureCount = 0;
+    let readyBytes = 0;
+    let futureBytes = 0;
+    for (const [key, e] of this.byHash) {
+      if (key !== e.tx.hashHex) fail(`key ${key} holds ${e.tx.hashHex}`);
+      for (const t of e.provides) if (this.tagOwner.get(t) !== e) fail(`tag ${t} not owned by ${key}`);
+      if (e.state === 'ready') {
+        readyCount++;
+        readyBytes += e.tx.bytes.length;
+        if (!this.readyHeap.has(e)) fail(`${key} ready but not in ready heap`);
+        const providers = new Set<Entry>();
+        for (const t of e.requires) {
+          const o = this.tagOwner.get(t);
+          if (o !== undefined && o !== e && o.state === 'ready') {
+            providers.add(o);
+            if (!o.unlocks.has(e)) fail(`${o.tx.hashHex} does not unlock ${key}`);
+          }
+        }
+        if (providers.size !== e.providers) fail(`${key} providers ${e.providers} != ${providers.size}`);
+        if ((e.providers === 0) !== this.roots.has(e)) fail(`${key} root flag wrong`);
+        for (const d of e.unlocks) {
+          if (d.state !== 'ready' || this.byHash.get(d.tx.hashHex) !== d) fail(`${key} unlocks non-ready ${d.tx.hashHex}`);
+          if (!d.requires.some((t) => e.provides.includes(t))) fail(`${key} unlocks unrelated ${d.tx.hashHex}`);
+        }
+        if (e.missing.size !== 0) fail(`${key} ready with missing tags`);
+      } else if (e.state === 'future') {
+        futureCount++;
+        futureBytes += e.tx.bytes.length;
+        if (!this.futureHeap.has(e)) fail(`${key} future but not in future heap`);
+        if (e.missing.size === 0) fail(`${key} future with nothing missing`);
+        for (const t of e.missing) {
+          if (!this.waiting.get(t)?.has(e)) fail(`${key} not waiting on ${t}`);
+          const o = this.tagOwner.get(t);
+          if (o !== undefined && o.state === 'ready') fail(`${key} waits on ${t} provided by ready ${o.tx.hashHex}`);
+        }
+      } else {
+        fail(`${key} is in the pool with state removed`);
+      }
+    }
+    for (const [t, o] of this.tagOwner) if (this.byHash.get(o.tx.hashHex) !== o) fail(`tag ${t} owned by a removed tx`);
+    for (const [t, ws] of this.waiting) {
+      if (ws.size === 0) fail(`empty waiting set for ${t}`);
+      for (const w of ws) if (w.state !== 'future' || !w.missing.has(t)) fail(`${w.tx.hashHex} wrongly waits on ${t}`);
+    }
+    for (const r of this.roots) if (r.state !== 'ready' || this.byHash.get(r.tx.hashHex) !== r) fail('stale root');
+    if (readyCount !== this.readyHeap.size) fail(`ready heap ${this.readyHeap.size} != ${readyCount}`);
+    if (futureCount !== this.futureHeap.size) fail(`future heap ${this.futureHeap.size} != ${futureCount}`);
+    if (readyBytes !== this.readyBytes) fail(`ready bytes ${this.readyBytes} != ${readyBytes}`);
+    if (futureBytes !== this.futureBytes) fail(`future bytes ${this.futureBytes} != ${futureBytes}`);
+    for (const [s, m] of this.bySender) {
+      for (const [n, e] of m) {
+        if (e.senderHex !== s || e.tx.nonce !== n || this.byHash.get(e.tx.hashHex) !== e) fail(`sender index ${s}/${n}`);
+      }
+    }
+  }
+}
+
+/** Copy the tag and sender views of a validation result into `e`. */
+function setValidation(e: Entry, outcome: Extract<ValidationOutcome, { ok: true }>): void {
+  e.provides = outcome.valid.provides.map(toHexRaw);
+  e.requires = outcome.valid.requires.map(toHexRaw);
+  e.senderHex = outcome.sender !== undefined ? toHexRaw(outcome.sender) : undefined;
+}
+
+/** Heap node of the ready iterator (its own slot, so it never disturbs the pool's heaps). */
+interface IterNode extends HeapSlot {
+  entry: Entry;
+}
+
+/**
+ * Best-first walk over the ready graph (Substrate's `BestIterator`), reading the pool live:
+ * a transaction removed from the pool meanwhile is skipped together with what depends on it.
+ */
+export class ReadyIterator implements IterableIterator<PoolTransaction> {
+  private readonly heap = new IndexedHeap<IterNode>((a, b) => betterReady(a.entry, b.entry));
+  /** Dependents reached from some but not yet all of their providers → providers still to come. */
+  private readonly awaiting = new Map<Entry, number>();
+  private readonly skipped = new Set<Entry>();
+  private readonly yielded = new Map<string, Entry>();
+
+  /** @internal Created by {@link TransactionPool.ready}. */
+  constructor(
+    roots: Iterable<Entry>,
+    private readonly byHash: ReadonlyMap<string, Entry>,
+    private readonly tagOwner: ReadonlyMap<string, Entry>,
+  ) {
+    for (const r of roots) this.heap.push({ entry: r, heapPos: -1 });
+  }
+
+  /** The next transaction whose requirements are all met, best first. */
+  next(): IteratorResult<PoolTransaction> {
+    for (;;) {
+      const node = this.heap.pop();
+      if (node === undefined) return { done: true, value: undefined };
+      const e = node.entry;
+      if (this.skipped.has(e) || this.yielded.has(e.tx.hashHex)) continue;
+      if (e.state !== 'ready' || this.byHash.get(e.tx.hashHex) !== e || !this.providersYielded(e)) continue;
+      this.yielded.set(e.tx.hashHex, e);
+      for (const d of e.unlocks) {
+        const left = (this.awaiting.get(d) ?? d.providers) - 1;
+        if (left <= 0) {
+          this.awaiting.delete(d);
+          this.heap.push({ entry: d, heapPos: -1 });
+        } else {
+          this.awaiting.set(d, left);
+        }
+      }
+      return { done: false, value: e.tx };
+    }
+  }
+
+  /**
+   * The block author could not include `tx` (invalid, or the block is full for it): skip every
+   * transaction that depends on it, directly or not (Substrate's `report_invalid`).
+   */
+  reportInvalid(tx: PoolTransaction): void {
+    const e = this.yielded.get(tx.hashHex) ?? this.byHash.get(tx.hashHex);
+    if (e === undefined) return;
+    if (!this.yielded.has(tx.hashHex)) this.skipped.add(e);
+    // Skipping a dependent stops it from unlocking its own dependents, so the skip is transitive.
+    for (const d of e.unlocks) this.skipped.add(d);
+  }
+
+  /** Itself, so it works in `for … of`. */
+  [Symbol.iterator](): ReadyIterator {
+    return this;
+  }
+
+  /** Safety net when the pool changed during the walk: every live ready provider must have been yielded. */
+  private providersYielded(e: Entry): boolean {
+    for (const t of e.requires) {
+      const o = this.tagOwner.get(t);
+      if (o !== undefined && o !== e && o.state === 'ready' && this.yielded.get(o.tx.hashHex) !== o) return false;
+    }
+    return true;
+  }
+}
