@@ -80,6 +80,13 @@ export interface Hooks {
   tryState?(state: StateAccess): void;
 }
 
+/** Any call definition (argument types erased). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyCallDef = CallDef<any>;
+/** Any enum codec (variant types erased). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyEnumCodec = EnumCodec<any>;
+
 /** A pallet as the runtime sees it. */
 export interface Pallet<G = unknown> {
   name: string;
@@ -88,10 +95,11 @@ export interface Pallet<G = unknown> {
   docs: string[];
   /** Path prefix of the pallet's types, e.g. `pallet_balances`. */
   crate: string;
-  calls?: Record<string, CallDef<Shape>>;
-  callCodec?: EnumCodec<Record<string, VariantSpec>>;
-  events?: EnumCodec<Record<string, VariantSpec>>;
-  errors?: PalletErrors<string>;
+  calls?: Record<string, AnyCallDef>;
+  callCodec?: AnyEnumCodec;
+  events?: AnyEnumCodec;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  errors?: PalletErrors<any>;
   storage: StorageItemInfo[];
   constants: ConstantDef[];
   hooks: Hooks;
@@ -100,7 +108,7 @@ export interface Pallet<G = unknown> {
 }
 
 /** Build the `Call` enum of a pallet from its call definitions (variant names in snake_case). */
-export function buildCallCodec(crate: string, calls: Record<string, CallDef<Shape>>): EnumCodec<Record<string, VariantSpec>> {
+export function buildCallCodec(crate: string, calls: Record<string, AnyCallDef>): AnyEnumCodec {
   const variants: Record<string, VariantSpec> = {};
   const indices: Record<string, number> = {};
   const variantDocs: Record<string, string[]> = {};

@@ -1,0 +1,112 @@
+/**
+ * Block authoring for the development chain: one validator builds a block from its pool every `blockTimeMs`
+ * and, being the whole validator set, finalizes it on commit. (The multi-validator BFT engine drives the same
+ * `buildBlock` through consensus.)
+ */
+import type { Logger } from 'pino';
+import { toHex } from '../primitives/bytes.js';
+import { blake2_256 as blake } from '../primitives/hashing.js';
+import type { DigestItemValue, Header } from '../primitives/types.js';
+import { AUTHOR_ENGINE_ID, AuthorDigest, type SealedBlock } from '../runtime/runtime.js';
+import { TimestampStorage } from '../pallets/timestamp/index.js';
+import type { Chain } from './chain.js';
+import type { TransactionService } from './transactions.js';
+
+/** Limits of one authored block. */
+export interface AuthorOptions {
+  /** Account credited as the block author (receives its share of fees). */
+  author: Uint8Array;
+  /** Milliseconds between blocks, 1 ≤ n ≤ 2^31. */
+  blockTimeMs: number;
+  /** Most extrinsics taken from the pool per block (1 ≤ n ≤ 100,000). */
+  maxExtrinsics?: number;
+  /** Clock (ms since the Unix epoch): the node's only source of time. */
+  now?: () => number;
+}
+
+/** Build a block on the chain head from the pool. Pure with respect to the chain: nothing is committed. */
+export function buildBlock(chain: Chain, txs: TransactionService, opts: { author: Uint8Array; round: number; nowMs: bigint; maxExtrinsics: number }): SealedBlock {
+  const parent = chain.head;
+  const state = chain.headState();
+  const digest: Header['digest'] = {
+    logs: [{ tag: 'PreRuntime', value: [AUTHOR_ENGINE_ID, AuthorDigest.encode({ author: opts.author, round: opts.round })] } as DigestItemValue],
+  };
+  const exec = chain.runtime.beginBlock(state, { parentHash: parent.hash, number: parent.number + 1, digest }, txs.checker);
+  exec.initialize();
+  const parentTime = TimestampStorage.Now.get(state);
+  const now = opts.nowMs > parentTime ? opts.nowMs : parentTime + 1n;
+  const inherent = exec.applyExtrinsic(chain.runtime.timestampInherent(now), { enforceLimits: true });
+  if (!inherent.ok) throw new Error(`timestamp inherent failed: ${inherent.error.message}`);
+  const ready = txs.pool.ready();
+  let taken = 0;
+  for (const tx of ready) {
+    if (taken >= opts.maxExtrinsics) break;
+    const r = exec.applyExtrinsic(tx.bytes, { enforceLimits: true });
+    if (r.ok) {
+      taken++;
+      continue;
+    }
+    if (r.error.reason === 'ExhaustsResources') break;
+    // Invalid now (e.g. balance spent by an earlier transaction): skip it and everything that depends on it.
+    ready.reportInvalid(tx);
+  }
+  return exec.finalize(chain.headTrie(), digest);
+}
+
+/** The development chain's block producer. */
+export class DevAuthor {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private stopped = false;
+  private building: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly chain: Chain,
+    private readonly txs: TransactionService,
+    private readonly opts: AuthorOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Start producing blocks. */
+  start(): void {
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.building = this.produce().then(
+        () => undefined,
+        () => undefined,
+      ).finally(() => this.schedule());
+    }, this.opts.blockTimeMs);
+  }
+
+  /** Build, commit and announce one block. */
+  async produce(): Promise<SealedBlock | undefined> {
+    if (this.running || this.stopped) return undefined;
+    this.running = true;
+    try {
+      const nowMs = BigInt((this.opts.now ?? Date.now)());
+      const sealed = buildBlock(this.chain, this.txs, { author: this.opts.author, round: 0, nowMs, maxExtrinsics: this.opts.maxExtrinsics ?? 10_000 });
+      await this.chain.commit(sealed);
+      const included = sealed.extrinsics.map((x, index) => ({ hash: blake(x), index }));
+      this.txs.pool.onBlockImported({ blockHash: sealed.hash, blockNumber: sealed.header.number, included }, true);
+      this.txs.pool.onBlockFinalized(sealed.hash, included);
+      this.logger.info({ number: sealed.header.number, hash: toHex(sealed.hash), extrinsics: sealed.extrinsics.length - 1 }, 'authored block');
+      return sealed;
+    } catch (e) {
+      this.logger.error({ err: e }, 'block production failed');
+      return undefined;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Stop after the block being built (if any) is committed. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.building;
+  }
+}

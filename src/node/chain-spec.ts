@@ -1,0 +1,136 @@
+/**
+ * Chain specifications in Substrate's shape (name, id, chainType, bootNodes, properties, genesis), validated with
+ * zod. `genesis` is either `runtimeGenesis.config` (this chain's pallets) or `raw.top` (key-value pairs, as
+ * `build-spec --raw` writes and as live Substrate chains publish).
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { fromHex, isHex } from '../primitives/bytes.js';
+import type { GenesisConfig } from '../runtime/runtime.js';
+import type { StateChange } from '../runtime/state.js';
+import { decodeAddress } from '../crypto/keys.js';
+import { compareBytes } from '../primitives/bytes.js';
+
+const hex = z.string().refine(isHex, 'must be 0x-prefixed hex');
+const amount = z.union([z.string().regex(/^\d+$/, 'must be a decimal integer string'), z.number().int().nonnegative()]);
+const address = z.string().min(1);
+
+const RuntimeGenesisConfig = z.object({
+  balances: z.object({ balances: z.array(z.tuple([address, amount])).max(100_000) }),
+  validatorSet: z.object({
+    validators: z
+      .array(z.object({ account: address, sessionKey: hex, peerId: z.string().default('') }))
+      .min(1)
+      .max(100),
+  }),
+});
+
+/** Schema of one chain spec. */
+export const ChainSpecSchema = z.object({
+  name: z.string().min(1),
+  id: z.string().min(1),
+  chainType: z.enum(['Development', 'Local', 'Live']).default('Live'),
+  bootNodes: z.array(z.string()).default([]),
+  telemetryEndpoints: z.unknown().optional(),
+  protocolId: z.string().nullable().optional(),
+  properties: z
+    .object({
+      ss58Format: z.number().int().min(0).max(16383).optional(),
+      tokenDecimals: z.union([z.number().int(), z.array(z.number().int())]).optional(),
+      tokenSymbol: z.union([z.string(), z.array(z.string())]).optional(),
+    })
+    .passthrough()
+    .nullable()
+    .optional(),
+  genesis: z.union([
+    z.object({ runtimeGenesis: z.object({ config: RuntimeGenesisConfig }) }),
+    z.object({
+      raw: z.object({
+        top: z.record(z.string(), z.string()),
+        childrenDefault: z.record(z.string(), z.record(z.string(), z.string())).optional(),
+      }),
+    }),
+  ]),
+  stateVersion: z.union([z.literal(0), z.literal(1)]).optional(),
+});
+
+/** A validated chain spec. */
+export type ChainSpec = z.infer<typeof ChainSpecSchema>;
+
+/** Raised for a chain spec that cannot be read or is invalid; the message names the file and the field. */
+export class ChainSpecError extends Error {}
+
+/** The chain-spec.json shipped with the node (chains by id). */
+export const BUILTIN_SPEC_FILE = fileURLToPath(new URL('../../chain-spec.json', import.meta.url));
+
+function parseSpec(json: unknown, source: string): ChainSpec {
+  const r = ChainSpecSchema.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new ChainSpecError(`invalid chain spec ${source}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return r.data;
+}
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ChainSpecError(`cannot read chain spec file ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ChainSpecError(`chain spec file ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Load `dev`, `local` (from the built-in file) or a chain spec file path. */
+export function loadChainSpec(chain: string): ChainSpec {
+  if (chain === 'dev' || chain === 'local') {
+    const all = readJson(BUILTIN_SPEC_FILE) as Record<string, unknown>;
+    return parseSpec(all[chain], `${BUILTIN_SPEC_FILE}#${chain}`);
+  }
+  return parseSpec(readJson(chain), chain);
+}
+
+/** The ss58 prefix of a spec (42 when absent). */
+export function ss58PrefixOf(spec: ChainSpec): number {
+  return spec.properties?.ss58Format ?? 42;
+}
+
+/** This chain's pallet genesis config from a spec with `runtimeGenesis`. */
+export function genesisConfigOf(spec: ChainSpec): GenesisConfig {
+  if (!('runtimeGenesis' in spec.genesis)) throw new ChainSpecError(`chain spec ${spec.id} has raw genesis, not a runtime genesis config`);
+  const cfg = spec.genesis.runtimeGenesis.config;
+  const account = (a: string, field: string): Uint8Array => {
+    try {
+      return isHex(a) ? fromHex(a) : decodeAddress(a);
+    } catch (e) {
+      throw new ChainSpecError(`chain spec ${spec.id}: ${field}: invalid address ${a}: ${(e as Error).message}`);
+    }
+  };
+  return {
+    balances: { balances: cfg.balances.balances.map(([a, v], i) => [account(a, `genesis.balances[${i}]`), BigInt(v)] as [Uint8Array, bigint]) },
+    validatorSet: {
+      validators: cfg.validatorSet.validators.map((v, i) => {
+        const sessionKey = fromHex(v.sessionKey);
+        if (sessionKey.length !== 32) throw new ChainSpecError(`chain spec ${spec.id}: validators[${i}].sessionKey must be 32 bytes`);
+        return { account: account(v.account, `validators[${i}].account`), sessionKey, peerId: new TextEncoder().encode(v.peerId) };
+      }),
+    },
+  };
+}
+
+/** Raw genesis key-values of a spec with `raw.top`, sorted. Child tries are not supported by this chain's runtime. */
+export function rawGenesisOf(spec: ChainSpec): StateChange[] {
+  if (!('raw' in spec.genesis)) throw new ChainSpecError(`chain spec ${spec.id} has no raw genesis`);
+  const out: Array<[Uint8Array, Uint8Array]> = [];
+  for (const [k, v] of Object.entries(spec.genesis.raw.top)) {
+    if (!isHex(k) || !isHex(v)) throw new ChainSpecError(`chain spec ${spec.id}: raw.top entry ${k.slice(0, 20)}… is not hex`);
+    out.push([fromHex(k), fromHex(v)]);
+  }
+  return out.sort((a, b) => compareBytes(a[0], b[0]));
+}

@@ -1,0 +1,559 @@
+/**
+ * The runtime: pallets assembled into the outer Call/Event/Error enums (FRAME's `construct_runtime!`) and the
+ * executive that applies blocks (initialize → timestamp inherent → signed extrinsics → finalize → roots).
+ *
+ * Deterministic: it sees state only through {@link StateReader}, time only through the timestamp inherent, and
+ * signatures only through the {@link SignatureChecker} port (so the node can verify on worker threads first).
+ */
+import { concatBytes, toHexRaw, utf8 } from '../primitives/bytes.js';
+import { blake2_256 } from '../primitives/hashing.js';
+import { enumeration, u32, type AnyCodec, type Codec } from '../primitives/scale/index.js';
+import { ScaleWriter } from '../primitives/scale/io.js';
+import { decodeExtrinsic, signingPayload, type DecodedExtrinsic } from '../primitives/extrinsic.js';
+import { eraBirth, eraDeath, type DispatchErrorValue, type DispatchInfoValue, type Header, type RuntimeVersion, HeaderCodec } from '../primitives/types.js';
+import { createBalances, type BalancesGenesis } from '../pallets/balances/index.js';
+import { TIMESTAMP_INDEX, TIMESTAMP_SET_CALL, timestampPallet } from '../pallets/timestamp/index.js';
+import {
+  accountNonce,
+  blockHash,
+  extrinsicFailed,
+  extrinsicSuccess,
+  finalizeBlock,
+  incrementNonce,
+  initializeBlock,
+  systemPallet,
+  SystemStorage,
+} from '../pallets/system/index.js';
+import { bindRuntimeEvent } from '../pallets/system/types.js';
+import { createTransactionPayment, type FeeConfig, type FeeDetails } from '../pallets/transaction-payment/index.js';
+import { validatorSetPallet, validators, type ValidatorSetGenesis } from '../pallets/validator-set/index.js';
+import { AccountId32 } from '../primitives/types.js';
+import { struct } from '../primitives/scale/index.js';
+import { orderedTrieRoot, type StateVersion, type Trie } from '../trie/index.js';
+import { DispatchFailure, type DispatchContext, type EventRecord, type Origin, type Phase, type RuntimeEventValue } from './dispatch.js';
+import type { AnyCallDef, DispatchClassName, Pallet } from './pallet.js';
+import { Overlay, type StateChange, type StateReader } from './state.js';
+import { CODE_KEY } from './storage.js';
+import { INVALID_MESSAGES, invalid, TransactionInvalid, unknown, type TransactionValidityError, type ValidationOutcome, type ValidTransaction } from './validity.js';
+import { ArithmeticError } from '../primitives/arith.js';
+
+/** State layout version of this chain's trie (V1: values of 33 bytes or more are hashed). */
+export const STATE_VERSION: StateVersion = 1;
+
+/** Block limits. */
+export interface BlockLimits {
+  /** Maximum total ref-time weight of a block (ps). */
+  maxBlockRefTime: bigint;
+  /** Maximum encoded length of a block's extrinsics (bytes, ≤ 2^32). */
+  maxBlockLength: number;
+  /** Share of the limits that `Normal` extrinsics may use, in bps (the rest is for Operational/Mandatory). */
+  normalRatioBps: bigint;
+}
+
+/** The runtime's fixed parameters. */
+export interface RuntimeSpec {
+  version: Omit<RuntimeVersion, 'apis'>;
+  ss58Prefix: number;
+  existentialDeposit: bigint;
+  fees: FeeConfig;
+  limits: BlockLimits;
+}
+
+/** Genesis configuration of every pallet. */
+export interface GenesisConfig {
+  balances: BalancesGenesis;
+  validatorSet: ValidatorSetGenesis;
+}
+
+/** A signature the runtime needs checked. `id` identifies the extrinsic (hex of its hash) for verdict caching. */
+export interface SignatureJob {
+  id: string;
+  scheme: 'sr25519' | 'ed25519';
+  message: Uint8Array;
+  signature: Uint8Array;
+  publicKey: Uint8Array;
+}
+
+/** The runtime's port for signature verification (sync; the node may have verified ahead of time). */
+export interface SignatureChecker {
+  verify(job: SignatureJob): boolean;
+}
+
+/** The consensus engine id of the author digest (`PreRuntime`): the block author's account and round. */
+export const AUTHOR_ENGINE_ID = utf8('dcnb');
+/** Payload of the author digest. `round` is a u32. */
+export const AuthorDigest = struct(['dcn_primitives', 'AuthorDigest'], { author: AccountId32, round: u32 });
+
+/** PalletId of the treasury, turned into its account like FRAME's `into_account_truncating`. */
+export const TREASURY_ACCOUNT: Uint8Array = (() => {
+  const out = new Uint8Array(32);
+  out.set(utf8('modlpy/trsry'));
+  return out;
+})();
+
+/** Result of applying one extrinsic that was valid enough to be included. */
+export interface AppliedExtrinsic {
+  index: number;
+  hash: Uint8Array;
+  dispatch: { ok: true } | { ok: false; error: DispatchErrorValue };
+  fee: bigint;
+}
+
+/** A block whose execution is complete: its header (roots filled) and what committing it writes. */
+export interface SealedBlock {
+  header: Header;
+  hash: Uint8Array;
+  extrinsics: Uint8Array[];
+  changes: StateChange[];
+  trie: Trie;
+  newNodes: Array<[Uint8Array, Uint8Array]>;
+  events: EventRecord[];
+}
+
+/** Raised when a block cannot be executed (bad inherent, invalid extrinsic in an imported block, wrong root). */
+export class BlockExecutionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BlockExecutionError';
+  }
+}
+
+/** A decoded call ready to dispatch. */
+export interface ResolvedCall {
+  pallet: Pallet;
+  name: string;
+  def: AnyCallDef;
+  args: Record<string, unknown>;
+}
+
+/** The assembled runtime. */
+export class Runtime {
+  readonly spec: RuntimeSpec;
+  readonly pallets: Pallet[];
+  readonly version: RuntimeVersion;
+  /** `RuntimeCall`: pallet index then the pallet's call. */
+  readonly callCodec: Codec<{ tag: string; value: { tag: string; value: Record<string, unknown> } }>;
+  readonly eventCodec: Codec<RuntimeEventValue>;
+  readonly errorCodec: AnyCodec;
+  readonly fees: ReturnType<typeof createTransactionPayment>;
+  readonly currency: ReturnType<typeof createBalances>['currency'];
+  private readonly callsByName = new Map<string, { pallet: Pallet; def: AnyCallDef; camel: string }>();
+  private readonly genesisHandlers: Array<(st: Overlay, g: GenesisConfig) => void> = [];
+
+  constructor(spec: RuntimeSpec, apis: Array<[Uint8Array, number]> = []) {
+    this.spec = spec;
+    this.version = { ...spec.version, apis };
+    const balances = createBalances({ existentialDeposit: spec.existentialDeposit });
+    this.currency = balances.currency;
+    this.fees = createTransactionPayment(spec.fees, balances.currency, TREASURY_ACCOUNT);
+    const system = systemPallet({ ss58Prefix: spec.ss58Prefix, version: this.version });
+    this.pallets = [system, timestampPallet, balances.pallet, this.fees.pallet, validatorSetPallet].sort((a, b) => a.index - b.index);
+    this.genesisHandlers.push(
+      (st, g) => balances.pallet.genesis!(st, g.balances),
+      (st, g) => validatorSetPallet.genesis!(st, g.validatorSet),
+    );
+    const seen = new Set<number>();
+    for (const p of this.pallets) {
+      if (seen.has(p.index)) throw new Error(`duplicate pallet index ${p.index}`);
+      seen.add(p.index);
+      for (const [camel, def] of Object.entries(p.calls ?? {})) {
+        const snake = camel.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
+        this.callsByName.set(`${p.name}.${snake}`, { pallet: p, def, camel });
+      }
+    }
+    const outer = (kind: 'callCodec' | 'events', path: string) => {
+      const variants: Record<string, AnyCodec> = {};
+      const indices: Record<string, number> = {};
+      for (const p of this.pallets) {
+        const c = kind === 'callCodec' ? p.callCodec : p.events;
+        if (!c) continue;
+        variants[p.name] = c;
+        indices[p.name] = p.index;
+      }
+      return enumeration(['dcn_runtime', path], variants, { indices });
+    };
+    this.callCodec = outer('callCodec', 'RuntimeCall') as unknown as Runtime['callCodec'];
+    this.eventCodec = outer('events', 'RuntimeEvent') as unknown as Codec<RuntimeEventValue>;
+    const errVariants: Record<string, AnyCodec> = {};
+    const errIndices: Record<string, number> = {};
+    for (const p of this.pallets) {
+      if (!p.errors) continue;
+      errVariants[p.name] = p.errors.codec;
+      errIndices[p.name] = p.index;
+    }
+    this.errorCodec = enumeration(['dcn_runtime', 'RuntimeError'], errVariants, { indices: errIndices });
+    bindRuntimeEvent(this.eventCodec);
+  }
+
+  /** The pallet with this name. */
+  pallet(name: string): Pallet | undefined {
+    return this.pallets.find((p) => p.name === name);
+  }
+
+  /** Decode a call; throws a ScaleDecodeError on malformed bytes. */
+  decodeCall(callBytes: Uint8Array): ResolvedCall {
+    const v = this.callCodec.decode(callBytes);
+    const entry = this.callsByName.get(`${v.tag}.${v.value.tag}`);
+    if (!entry) throw new Error(`unknown call ${v.tag}.${v.value.tag}`);
+    return { pallet: entry.pallet, name: entry.camel, def: entry.def, args: v.value.value };
+  }
+
+  /** Encode a call from pallet name, call name (camelCase) and arguments. */
+  encodeCall(pallet: string, call: string, args: Record<string, unknown>): Uint8Array {
+    const snake = call.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
+    return this.callCodec.encode({ tag: pallet, value: { tag: snake, value: args } });
+  }
+
+  /** The code stored under `:code`: this runtime's identity (clients key runtimes by its hash). */
+  codeBlob(): Uint8Array {
+    return utf8(`${this.version.specName}:${this.version.specVersion}:${this.version.implVersion}`);
+  }
+
+  /** The genesis state's key-value pairs, sorted. */
+  genesisChanges(config: GenesisConfig): StateChange[] {
+    const overlay = new Overlay(EMPTY_STATE);
+    overlay.set(CODE_KEY, this.codeBlob());
+    for (const g of this.genesisHandlers) g(overlay, config);
+    return overlay.changes();
+  }
+
+  /** The author encoded in a header digest, if any. */
+  authorOf(digest: Header['digest']): { author: Uint8Array; round: number } | undefined {
+    for (const item of digest.logs) {
+      if (item.tag === 'PreRuntime' && equal4(item.value[0], AUTHOR_ENGINE_ID)) {
+        try {
+          return AuthorDigest.decode(item.value[1]);
+        } catch {
+          return undefined;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** The timestamp inherent extrinsic for time `now` (ms). */
+  timestampInherent(now: bigint): Uint8Array {
+    const call = this.encodeCall('Timestamp', 'set', { now });
+    const w = new ScaleWriter();
+    w.compact(call.length + 1);
+    w.u8(4);
+    w.bytes(call);
+    return w.finish();
+  }
+
+  /** Start executing a block on top of `base` (the parent's state). */
+  beginBlock(base: StateReader, header: Pick<Header, 'parentHash' | 'number' | 'digest'>, checker: SignatureChecker): BlockExecution {
+    return new BlockExecution(this, base, header, checker);
+  }
+
+  /**
+   * Execute an imported block in full and check its roots. Any invalid extrinsic, failing inherent or root mismatch
+   * throws {@link BlockExecutionError}.
+   */
+  executeBlock(base: StateReader, parentTrie: Trie, header: Header, extrinsics: Uint8Array[], checker: SignatureChecker): SealedBlock {
+    const exec = this.beginBlock(base, header, checker);
+    exec.initialize();
+    extrinsics.forEach((xt, i) => {
+      const r = exec.applyExtrinsic(xt, { enforceLimits: true });
+      if (!r.ok) throw new BlockExecutionError(`extrinsic ${i} is invalid: ${r.error.message}`);
+    });
+    const sealed = exec.finalize(parentTrie, header.digest);
+    if (!equalBytes(sealed.header.extrinsicsRoot, header.extrinsicsRoot)) {
+      throw new BlockExecutionError(`extrinsics root mismatch: header has 0x${toHexRaw(header.extrinsicsRoot)}, computed 0x${toHexRaw(sealed.header.extrinsicsRoot)}`);
+    }
+    if (!equalBytes(sealed.header.stateRoot, header.stateRoot)) {
+      throw new BlockExecutionError(`state root mismatch: header has 0x${toHexRaw(header.stateRoot)}, computed 0x${toHexRaw(sealed.header.stateRoot)}`);
+    }
+    return sealed;
+  }
+
+  /**
+   * The signature check an extrinsic needs against `state` (whose `System.BlockHash` must know the era's birth
+   * block), or the validity error that makes a check pointless.
+   */
+  signatureJob(state: StateReader, xt: DecodedExtrinsic, current: number): SignatureJob {
+    const sig = xt.signature!;
+    if (sig.address.tag !== 'Id' && sig.address.tag !== 'Address32') unknown('CannotLookup', `MultiAddress::${sig.address.tag} is not supported`);
+    if (sig.signature.tag === 'Ecdsa') invalid('BadProof', 'ecdsa signatures are not accepted on this chain');
+    const birth = eraBirth(sig.extra.era, current);
+    const eraHash = sig.extra.era.tag === 'Immortal' ? blockHash(state, 0) : birth >= current ? undefined : blockHash(state, birth);
+    if (!eraHash) invalid('AncientBirthBlock');
+    const genesisHash = blockHash(state, 0);
+    if (!genesisHash) throw new Error('genesis hash missing from state');
+    const message = signingPayload(xt.call, xt.extraBytes!, {
+      specVersion: this.version.specVersion,
+      transactionVersion: this.version.transactionVersion,
+      genesisHash,
+      eraBlockHash: eraHash,
+    });
+    return {
+      id: toHexRaw(xt.hash),
+      scheme: sig.signature.tag === 'Sr25519' ? 'sr25519' : 'ed25519',
+      message,
+      signature: sig.signature.value,
+      publicKey: sig.address.value,
+    };
+  }
+
+  /**
+   * Validate a transaction for the pool against the state after the best block (`best`), as
+   * `TaggedTransactionQueue_validate_transaction` does.
+   */
+  validateTransaction(base: StateReader, bytes: Uint8Array, best: { number: number; hash: Uint8Array }, checker: SignatureChecker): ValidationOutcome {
+    const overlay = new Overlay(base);
+    // As if the next block had started: its number, and the best block's hash known for mortality.
+    SystemStorage.Number.set(overlay, best.number + 1);
+    SystemStorage.BlockHash.set(overlay, best.number, best.hash);
+    try {
+      let xt: DecodedExtrinsic;
+      try {
+        xt = decodeExtrinsic(bytes);
+      } catch (e) {
+        return { ok: false, kind: 'invalid', reason: 'Call', message: `${INVALID_MESSAGES.Call}: could not decode: ${(e as Error).message}` };
+      }
+      if (!xt.signature) unknown('NoUnsignedValidator');
+      const checked = this.checkSigned(overlay, xt, best.number + 1, checker, 'pool');
+      return { ok: true, valid: checked.valid, sender: checked.who, nonce: xt.signature.extra.nonce };
+    } catch (e) {
+      if (e instanceof TransactionInvalid) return { ok: false, ...e.error };
+      throw e;
+    }
+  }
+
+  /** Fee and weight of an extrinsic, as `TransactionPaymentApi_query_info` / `query_fee_details` report them. */
+  queryFee(bytes: Uint8Array): { weight: bigint; class: DispatchClassName; fee: FeeDetails; partialFee: bigint } {
+    const xt = decodeExtrinsic(bytes);
+    const call = this.decodeCall(xt.call);
+    const weight = this.spec.fees.baseExtrinsicWeight + call.def.weight(call.args);
+    const fee = this.fees.computeFee(bytes.length, call.def.weight(call.args), 0n, xt.signature !== undefined && call.def.paysFee !== false);
+    return { weight, class: call.def.class ?? 'Normal', fee, partialFee: this.fees.total(fee) };
+  }
+
+  /**
+   * The checks of the signed extensions (CheckNonZeroSender, CheckSpecVersion, CheckTxVersion, CheckGenesis,
+   * CheckMortality, CheckNonce, CheckWeight, ChargeTransactionPayment) without side effects.
+   * `mode: 'pool'` allows future nonces (they wait in the pool); `'block'` does not.
+   */
+  checkSigned(state: StateReader, xt: DecodedExtrinsic, current: number, checker: SignatureChecker, mode: 'pool' | 'block'): { who: Uint8Array; call: ResolvedCall; fee: FeeDetails; weight: bigint; valid: ValidTransaction } {
+    const sig = xt.signature!;
+    const who = sig.address.value as Uint8Array;
+    const job = this.signatureJob(state, xt, current);
+    if (who.every((b) => b === 0)) invalid('BadSigner', 'the zero account cannot sign');
+    if (!checker.verify(job)) invalid('BadProof');
+    let call: ResolvedCall;
+    try {
+      call = this.decodeCall(xt.call);
+    } catch (e) {
+      invalid('Call', `could not decode the call: ${(e as Error).message}`);
+    }
+    if (call.def.class === 'Mandatory') invalid('MandatoryValidation');
+    // CheckMortality: a transaction past its era is as outdated as a used nonce.
+    if (eraDeath(sig.extra.era, current) <= current) invalid('Stale', 'the transaction\'s era has ended');
+    // CheckNonce
+    const nonce = accountNonce(state, who);
+    if (sig.extra.nonce < nonce) invalid('Stale', `nonce ${sig.extra.nonce} is below the account nonce ${nonce}`);
+    if (sig.extra.nonce > nonce && mode === 'block') invalid('Future', `nonce ${sig.extra.nonce} is above the account nonce ${nonce}`);
+    // CheckWeight (per extrinsic)
+    const callWeight = call.def.weight(call.args);
+    const weight = this.spec.fees.baseExtrinsicWeight + callWeight;
+    const normalMax = (this.spec.limits.maxBlockRefTime * this.spec.limits.normalRatioBps) / 10_000n;
+    if (weight > normalMax) invalid('ExhaustsResources', `weight ${weight} exceeds the per-extrinsic limit ${normalMax}`);
+    const normalLen = (BigInt(this.spec.limits.maxBlockLength) * this.spec.limits.normalRatioBps) / 10_000n;
+    if (BigInt(xt.bytes.length) > normalLen) invalid('ExhaustsResources', `length ${xt.bytes.length} exceeds the per-extrinsic limit ${normalLen}`);
+    // ChargeTransactionPayment
+    const fee = this.fees.computeFee(xt.bytes.length, callWeight, sig.extra.tip, call.def.paysFee !== false);
+    if (!this.currency.canWithdraw(state, who, this.fees.total(fee), true)) {
+      invalid('Payment', `fee ${this.fees.total(fee)} exceeds the transferable balance`);
+    }
+    const tag = (n: number) => concatBytes(who, u32.encode(n));
+    const longevity = sig.extra.era.tag === 'Immortal' ? (1n << 64n) - 1n : BigInt(eraDeath(sig.extra.era, current) - current);
+    const tip = sig.extra.tip;
+    return {
+      who,
+      call,
+      fee,
+      weight,
+      valid: {
+        // Priority is the tip (bounded to u64): who pays more for inclusion goes first.
+        priority: tip > (1n << 64n) - 1n ? (1n << 64n) - 1n : tip,
+        requires: sig.extra.nonce > nonce ? [tag(sig.extra.nonce - 1)] : [],
+        provides: [tag(sig.extra.nonce)],
+        longevity,
+        propagate: true,
+      },
+    };
+  }
+}
+
+/** Execution of one block: created by {@link Runtime.beginBlock}. */
+export class BlockExecution implements DispatchContext {
+  readonly state: Overlay;
+  readonly blockNumber: number;
+  private readonly events: EventRecord[] = [];
+  private phase: Phase = { tag: 'Initialization' };
+  private readonly extrinsics: Uint8Array[] = [];
+  private readonly author: Uint8Array | undefined;
+  /** Weight used per class this block. */
+  private readonly used = { Normal: 0n, Operational: 0n, Mandatory: 0n };
+  private length = 0;
+  private initialized = false;
+
+  constructor(
+    private readonly runtime: Runtime,
+    base: StateReader,
+    private readonly header: Pick<Header, 'parentHash' | 'number' | 'digest'>,
+    private readonly checker: SignatureChecker,
+  ) {
+    this.state = new Overlay(base);
+    this.blockNumber = header.number;
+    this.author = runtime.authorOf(header.digest)?.author;
+  }
+
+  deposit(event: RuntimeEventValue): void {
+    this.events.push({ phase: this.phase, event, topics: [] });
+  }
+
+  transactional<T>(fn: () => T): T {
+    const mark = this.events.length;
+    try {
+      return this.state.transactional(fn);
+    } catch (e) {
+      this.events.length = mark;
+      throw e;
+    }
+  }
+
+  /** The extrinsics applied so far. */
+  get applied(): readonly Uint8Array[] {
+    return this.extrinsics;
+  }
+
+  /** Run System's and every pallet's `onInitialize`. */
+  initialize(): void {
+    if (this.initialized) throw new Error('block already initialized');
+    this.initialized = true;
+    initializeBlock(this.state, this.header);
+    for (const p of this.runtime.pallets) p.hooks.onInitialize?.(this);
+  }
+
+  /**
+   * Apply one extrinsic. An invalid one (bad signature, nonce, fee, limits…) changes nothing and is reported
+   * `{ ok: false }`; a valid one is included whether its call succeeds or fails.
+   */
+  applyExtrinsic(bytes: Uint8Array, opts: { enforceLimits: boolean }): { ok: true; applied: AppliedExtrinsic } | { ok: false; error: TransactionValidityError } {
+    const index = this.extrinsics.length;
+    let xt: DecodedExtrinsic;
+    try {
+      xt = decodeExtrinsic(bytes);
+    } catch (e) {
+      return { ok: false, error: { kind: 'invalid', reason: 'Call', message: `could not decode extrinsic: ${(e as Error).message}` } };
+    }
+    this.phase = { tag: 'ApplyExtrinsic', value: index };
+    try {
+      if (!xt.signature) return this.applyInherent(xt, index);
+      const checked = this.runtime.checkSigned(this.state, xt, this.blockNumber, this.checker, 'block');
+      const cls = checked.call.def.class ?? 'Normal';
+      if (opts.enforceLimits) this.checkBlockLimits(cls, checked.weight, bytes.length);
+      // Pre-dispatch: nonce and fee are final whatever the call does.
+      incrementNonce(this.state, checked.who);
+      this.runtime.fees.withdrawFee(this, checked.who, checked.fee);
+      const info = dispatchInfo(checked.weight, cls, checked.call.def.paysFee !== false);
+      const result = this.dispatch(checked.call, { kind: 'Signed', who: checked.who });
+      this.runtime.fees.distributeFee(this, checked.who, checked.fee, this.author);
+      this.deposit(result.ok ? extrinsicSuccess(info) : extrinsicFailed(result.error, info));
+      this.used[cls] += checked.weight;
+      this.length += bytes.length;
+      this.extrinsics.push(bytes);
+      return { ok: true, applied: { index, hash: xt.hash, dispatch: result, fee: this.runtime.fees.total(checked.fee) } };
+    } catch (e) {
+      if (e instanceof TransactionInvalid) return { ok: false, error: e.error };
+      throw e;
+    }
+  }
+
+  private applyInherent(xt: DecodedExtrinsic, index: number): { ok: true; applied: AppliedExtrinsic } | { ok: false; error: TransactionValidityError } {
+    let call: ResolvedCall;
+    try {
+      call = this.runtime.decodeCall(xt.call);
+    } catch (e) {
+      invalid('Call', `could not decode the inherent: ${(e as Error).message}`);
+    }
+    // The only inherent is the timestamp, first in the block.
+    if (call.pallet.index !== TIMESTAMP_INDEX || call.def.index !== TIMESTAMP_SET_CALL) unknown('NoUnsignedValidator');
+    if (index !== 0) invalid('BadMandatory', 'the timestamp inherent must be the first extrinsic');
+    const weight = call.def.weight(call.args);
+    const info = dispatchInfo(weight, 'Mandatory', false);
+    const result = this.dispatch(call, { kind: 'None' });
+    if (!result.ok) invalid('BadMandatory', `timestamp inherent failed: ${(result as { message?: string }).message ?? result.error.tag}`);
+    this.deposit(extrinsicSuccess(info));
+    this.used.Mandatory += weight;
+    this.length += xt.bytes.length;
+    this.extrinsics.push(xt.bytes);
+    return { ok: true, applied: { index, hash: xt.hash, dispatch: { ok: true }, fee: 0n } };
+  }
+
+  private checkBlockLimits(cls: DispatchClassName, weight: bigint, len: number): void {
+    const { maxBlockRefTime, maxBlockLength, normalRatioBps } = this.runtime.spec.limits;
+    const total = this.used.Normal + this.used.Operational + this.used.Mandatory;
+    if (cls === 'Normal') {
+      if (this.used.Normal + weight > (maxBlockRefTime * normalRatioBps) / 10_000n) invalid('ExhaustsResources', 'block weight limit reached');
+      if (BigInt(this.length + len) > (BigInt(maxBlockLength) * normalRatioBps) / 10_000n) invalid('ExhaustsResources', 'block length limit reached');
+    } else {
+      if (total + weight > maxBlockRefTime) invalid('ExhaustsResources', 'block weight limit reached');
+      if (this.length + len > maxBlockLength) invalid('ExhaustsResources', 'block length limit reached');
+    }
+  }
+
+  /** Dispatch a call in a transactional layer; errors become a DispatchError, state and events roll back. */
+  private dispatch(call: ResolvedCall, origin: Origin): { ok: true } | { ok: false; error: DispatchErrorValue; message: string } {
+    try {
+      this.transactional(() => call.def.dispatch(this, origin, call.args));
+      return { ok: true };
+    } catch (e) {
+      if (e instanceof DispatchFailure) return { ok: false, error: e.error, message: e.message };
+      if (e instanceof ArithmeticError) return { ok: false, error: { tag: 'Arithmetic', value: { tag: e.kind } }, message: e.message };
+      throw e;
+    }
+  }
+
+  /** Run `onFinalize` hooks, store events, and compute both roots on top of `parentTrie`. */
+  finalize(parentTrie: Trie, digest: Header['digest']): SealedBlock {
+    this.phase = { tag: 'Finalization' };
+    for (const p of this.runtime.pallets) {
+      try {
+        p.hooks.onFinalize?.(this);
+      } catch (e) {
+        if (e instanceof DispatchFailure) throw new BlockExecutionError(`${p.name}.onFinalize: ${e.message}`);
+        throw e;
+      }
+    }
+    finalizeBlock(this.state, this.events, this.extrinsics.length);
+    const changes = this.state.changes();
+    const update = parentTrie.update(changes, STATE_VERSION);
+    const header: Header = {
+      parentHash: this.header.parentHash,
+      number: this.header.number,
+      stateRoot: update.root,
+      extrinsicsRoot: orderedTrieRoot(this.extrinsics, STATE_VERSION),
+      digest,
+    };
+    return { header, hash: blake2_256(HeaderCodec.encode(header)), extrinsics: [...this.extrinsics], changes, trie: update.trie, newNodes: update.newNodes, events: this.events };
+  }
+}
+
+function dispatchInfo(weight: bigint, cls: DispatchClassName, paysFee: boolean): DispatchInfoValue {
+  return { weight: { refTime: weight, proofSize: 0n }, class: { tag: cls }, paysFee: { tag: paysFee ? 'Yes' : 'No' } };
+}
+
+function equal4(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === 4 && a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The empty state. */
+export const EMPTY_STATE: StateReader = { get: () => undefined, nextKey: () => undefined };
