@@ -101,6 +101,9 @@ interface Entry extends HeapSlot {
 
 const noopLogger: PoolLogger = { debug() {}, warn() {} };
 
+/** Shared empty `missing` set of entries that are not FUTURE; never mutated (saves an allocation per transaction). */
+const NO_TAGS: Set<string> = new Set<string>();
+
 /** Eviction order: lowest priority first; among equals the newest first (first come, first kept). */
 function worseReady(a: Entry, b: Entry): boolean {
   if (a.tx.valid.priority !== b.tx.valid.priority) return a.tx.valid.priority < b.tx.valid.priority;
@@ -227,7 +230,7 @@ export class TransactionPool {
       state: 'removed',
       validTill: BigInt(this.bestNumber) + outcome.valid.longevity,
       senderHex: undefined,
-      missing: new Set(),
+      missing: NO_TAGS,
       unlocks: new Set(),
       providers: 0,
       heapPos: -1,
@@ -325,14 +328,14 @@ export class TransactionPool {
 
   /** Required tags of `e` that no ready transaction (other than those in `exclude`) nor the chain provides. */
   private computeMissing(e: Entry, exclude?: ReadonlySet<Entry>): Set<string> {
-    const missing = new Set<string>();
+    let missing: Set<string> | undefined;
     for (const t of e.requires) {
       const o = this.tagOwner.get(t);
       if (o !== undefined && o !== e && o.state === 'ready' && !(exclude?.has(o) ?? false)) continue;
       if (this.isPruned(t)) continue;
-      missing.add(t);
+      (missing ??= new Set()).add(t);
     }
-    return missing;
+    return missing ?? NO_TAGS;
   }
 
   private isPruned(tag: string): boolean {
@@ -355,7 +358,8 @@ export class TransactionPool {
       this.touch(e);
       if (e.state === 'future') this.detachFuture(e);
       e.state = 'ready';
-      e.unlocks = new Set();
+      // New and future entries have no dependents: the set is already empty.
+      e.unlocks.clear();
       e.providers = 0;
       for (const t of e.requires) {
         const o = this.tagOwner.get(t);
@@ -383,7 +387,8 @@ export class TransactionPool {
     this.touch(e);
     e.state = 'future';
     e.missing = missing;
-    e.unlocks = new Set();
+    // A demoted entry's old set is still being walked by the caller: give it a fresh one.
+    if (e.unlocks.size > 0) e.unlocks = new Set();
     e.providers = 0;
     for (const t of missing) {
       let ws = this.waiting.get(t);
@@ -401,7 +406,7 @@ export class TransactionPool {
       ws.delete(e);
       if (ws.size === 0) this.waiting.delete(t);
     }
-    e.missing.clear();
+    e.missing = NO_TAGS;
     this.futureHeap.remove(e);
     this.futureBytes -= e.tx.bytes.length;
   }
@@ -734,7 +739,7 @@ export class TransactionPool {
     this.futureBytes = 0;
     for (const e of all) {
       e.state = 'removed';
-      e.missing = new Set();
+      e.missing = NO_TAGS;
       e.unlocks = new Set();
       e.providers = 0;
     }
@@ -847,6 +852,7 @@ export class TransactionPool {
 
   /** Deliver what the operation queued; listeners may call back into the pool. */
   private flush(): void {
+    if (this.events.length === 0 && this.touched.size === 0) return;
     const events = this.events;
     const touched = this.touched;
     this.events = [];
