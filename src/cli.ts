@@ -1,0 +1,191 @@
+#!/usr/bin/env node
+/**
+ * `dcn-node`: the node's command line. Every flag and file is validated; a bad one gets a message naming it and
+ * exit code 2.
+ */
+import { rmSync, existsSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { initCrypto, formatInspectedKey, inspectKey, generateMnemonic, type KeyScheme } from './crypto/keys.js';
+import { toHex } from './primitives/bytes.js';
+import { HeaderCodec } from './primitives/types.js';
+import { createChainRuntime } from './runtime/chain-runtime.js';
+import { ChainSpecError, loadChainSpec, ss58PrefixOf } from './node/chain-spec.js';
+import { genesisHeader } from './node/chain.js';
+import { createLogger, LOG_LEVELS, type LogLevel } from './node/logger.js';
+import { databasePath, genesisChangesOf, Node, NODE_VERSION } from './node/node.js';
+import { registerChainTools } from './cli/chain-tools.js';
+
+function intFlag(name: string, min: number, max: number) {
+  return (v: string): number => {
+    if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be an integer, got "${v}"`);
+    const n = Number(v);
+    if (n < min || n > max) throw new InvalidArgumentError(`${name} must be between ${min} and ${max}, got ${n}`);
+    return n;
+  };
+}
+
+/** Print an error naming what was wrong and exit non-zero. */
+export function die(message: string, code = 2): never {
+  console.error(`Error: ${message}`);
+  process.exit(code);
+}
+
+const program = new Command();
+program.name('dcn-node').description('Permissioned Substrate-style node for decentralized community credit').version(NODE_VERSION);
+program.showHelpAfterError();
+
+program
+  .command('run', { isDefault: true })
+  .description('Run a node')
+  .option('--dev', 'development chain: //Alice authors a block every --block-time ms, base path ./.data/dev', false)
+  .option('--chain <spec>', 'chain: dev, local, or a chain spec file')
+  .option('--base-path <dir>', 'where the chain database lives')
+  .option('--rpc-port <port>', 'JSON-RPC port (WebSocket and HTTP)', intFlag('--rpc-port', 0, 65535), 9944)
+  .option('--rpc-external', 'listen for RPC on all interfaces (unsafe methods then need --rpc-methods unsafe)', false)
+  .addOption(new Option('--rpc-methods <kind>', 'RPC methods to expose').choices(['auto', 'safe', 'unsafe']).default('auto'))
+  .option('--rpc-cors <origins>', 'browser origins allowed: all, or a comma-separated list', 'all')
+  .option('--rpc-max-connections <n>', 'maximum RPC connections', intFlag('--rpc-max-connections', 1, 100_000), 100)
+  .option('--validator', 'author blocks (this chain must have this node as its single validator)', false)
+  .option('--name <name>', 'node name', 'dcn-node')
+  .option('--block-time <ms>', 'milliseconds between blocks on the dev chain', intFlag('--block-time', 10, 3_600_000), 1000)
+  .addOption(new Option('--log <level>', 'log level').choices([...LOG_LEVELS]).default('info'))
+  .action(async (opts) => {
+    const chain: string = opts.chain ?? (opts.dev ? 'dev' : undefined) ?? die('--chain is required unless --dev is given');
+    const basePath: string = opts.basePath ?? (opts.dev ? './.data/dev' : die('--base-path is required unless --dev is given'));
+    const external: boolean = opts.rpcExternal;
+    const rpcMethods: 'safe' | 'unsafe' = opts.rpcMethods === 'auto' ? (external ? 'safe' : 'unsafe') : opts.rpcMethods;
+    const cors: string[] | 'all' = opts.rpcCors === 'all' ? 'all' : String(opts.rpcCors).split(',').map((s: string) => s.trim()).filter(Boolean);
+    const logger = createLogger(opts.log as LogLevel);
+    let node: Node;
+    try {
+      node = await Node.start(
+        {
+          chain,
+          basePath,
+          name: opts.name,
+          rpcHost: external ? '0.0.0.0' : '127.0.0.1',
+          rpcPort: opts.rpcPort,
+          rpcMethods,
+          rpcCors: cors,
+          rpcMaxConnections: opts.rpcMaxConnections,
+          validator: Boolean(opts.validator || opts.dev),
+          authorUri: opts.dev ? '//Alice' : undefined,
+          blockTimeMs: opts.blockTime,
+        },
+        logger,
+      );
+    } catch (e) {
+      if (e instanceof ChainSpecError) die(e.message);
+      logger.fatal({ err: e }, 'node failed to start');
+      logger.flush();
+      die((e as Error).message, 1);
+    }
+    const host = external ? '0.0.0.0' : '127.0.0.1';
+    console.log(`dcn-node ${NODE_VERSION}: chain ${chain}, best block #${node.chain.head.number}`);
+    console.log(`JSON-RPC listening on ws://${host}:${node.rpcPort} and http://${host}:${node.rpcPort}`);
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'shutting down');
+      await node.stop();
+      logger.flush();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+  });
+
+const key = program.command('key').description('Key utilities (like subkey)');
+key
+  .command('generate')
+  .description('Generate a new key pair and print it')
+  .addOption(new Option('--scheme <scheme>', 'key scheme').choices(['sr25519', 'ed25519']).default('sr25519'))
+  .addOption(new Option('--words <n>', 'mnemonic words').choices(['12', '15', '18', '21', '24']).default('12'))
+  .option('--network <ss58>', 'SS58 prefix', intFlag('--network', 0, 16383), 42)
+  .option('--output-type <type>', 'text or json', 'text')
+  .action(async (opts) => {
+    await initCrypto();
+    const phrase = generateMnemonic(Number(opts.words) as 12);
+    const k = inspectKey(phrase, opts.scheme as KeyScheme, opts.network);
+    console.log(opts.outputType === 'json' ? JSON.stringify(k, null, 2) : formatInspectedKey(phrase, k));
+  });
+key
+  .command('inspect')
+  .description('Show the public key, account id and SS58 address of a secret URI')
+  .argument('<suri>', 'secret URI: mnemonic, //Alice, 0x seed, with optional //hard/soft derivations')
+  .addOption(new Option('--scheme <scheme>', 'key scheme').choices(['sr25519', 'ed25519']).default('sr25519'))
+  .option('--network <ss58>', 'SS58 prefix', intFlag('--network', 0, 16383), 42)
+  .option('--output-type <type>', 'text or json', 'text')
+  .action(async (suri: string, opts) => {
+    await initCrypto();
+    try {
+      const k = inspectKey(suri, opts.scheme as KeyScheme, opts.network);
+      console.log(opts.outputType === 'json' ? JSON.stringify(k, null, 2) : formatInspectedKey(suri, k));
+    } catch (e) {
+      die(`invalid secret URI: ${(e as Error).message}`);
+    }
+  });
+
+program
+  .command('build-spec')
+  .description('Print a chain spec (with --raw: genesis as raw key-value pairs)')
+  .option('--chain <spec>', 'dev, local or a chain spec file', 'dev')
+  .option('--raw', 'write genesis.raw.top instead of the runtime config', false)
+  .action(async (opts) => {
+    await initCrypto();
+    const spec = loadOrDie(opts.chain);
+    if (!opts.raw) return console.log(JSON.stringify(spec, null, 2));
+    const changes = genesisChangesOf(spec, createChainRuntime());
+    const top: Record<string, string> = {};
+    for (const [k, v] of changes) if (v !== null) top[toHex(k)] = toHex(v);
+    console.log(JSON.stringify({ ...spec, genesis: { raw: { top, childrenDefault: {} } } }, null, 2));
+  });
+
+program
+  .command('export-genesis-head')
+  .description("Print the genesis header and its hash (accepts this chain's specs and raw Substrate specs)")
+  .requiredOption('--chain <spec>', 'dev, local or a chain spec file')
+  .addOption(new Option('--state-version <v>', 'trie layout of the genesis state').choices(['0', '1']).default('1'))
+  .action(async (opts) => {
+    await initCrypto();
+    const spec = loadOrDie(opts.chain);
+    const changes = genesisChangesOf(spec, createChainRuntime());
+    const g = genesisHeader(changes, Number(opts.stateVersion) as 0 | 1);
+    console.log(JSON.stringify({ header: toHex(HeaderCodec.encode(g.header)), hash: toHex(g.hash), stateRoot: toHex(g.header.stateRoot) }, null, 2));
+  });
+
+program
+  .command('purge-chain')
+  .description("Delete a chain's database")
+  .option('--chain <spec>', 'dev, local or a chain spec file', 'dev')
+  .option('--base-path <dir>', 'base path', './.data/dev')
+  .option('-y, --yes', 'do not ask for confirmation', false)
+  .action(async (opts) => {
+    const spec = loadOrDie(opts.chain);
+    const dir = databasePath(opts.basePath, spec);
+    if (!existsSync(dir)) return console.log(`${dir} does not exist`);
+    if (!opts.yes) {
+      const { createInterface } = await import('node:readline/promises');
+      const rl = createInterface({ input: process.stdin, output: process.stdout });
+      const answer = await rl.question(`Are you sure to remove ${dir}? [y/N]: `);
+      rl.close();
+      if (!/^y(es)?$/i.test(answer.trim())) return console.log('Aborted');
+    }
+    rmSync(dir, { recursive: true, force: true });
+    console.log(`${dir} removed`);
+  });
+
+registerChainTools(program, { die, loadOrDie, intFlag });
+
+function loadOrDie(chain: string) {
+  try {
+    return loadChainSpec(chain);
+  } catch (e) {
+    if (e instanceof ChainSpecError) die(e.message);
+    throw e;
+  }
+}
+
+void ss58PrefixOf;
+program.parseAsync(process.argv).catch((e: unknown) => die((e as Error).message, 1));

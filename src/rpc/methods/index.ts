@@ -1,0 +1,17 @@
+/** Every JSON-RPC method of the node, registered on one server. */
+import type { RpcServer } from '../server.js';
+import { registerAuthorMethods } from './author.js';
+import { registerChainMethods } from './chain.js';
+import type { RpcNode } from './context.js';
+import { registerStateMethods } from './state.js';
+import { registerSystemMethods } from './system.js';
+
+export type { RpcNode } from './context.js';
+
+/** Register all methods. */
+export function registerAllMethods(server: RpcServer, node: RpcNode): void {
+  registerSystemMethods(server, node);
+  registerChainMethods(server, node);
+  registerStateMethods(server, node);
+  registerAuthorMethods(server, node);
+}
