@@ -178,8 +178,10 @@ export class TransactionPool {
 
   /** Entries whose queue changed during the current operation, with their state before it. */
   private touched = new Map<Entry, EntryState | 'new'>();
-  /** Status events queued during the current operation. */
-  private events: Array<[string, TxStatus]> = [];
+  /** Status events not delivered yet, in order; the third item marks a newly ready transaction (for `onReady`). */
+  private events: Array<[string, TxStatus, PoolTransaction?]> = [];
+  /** True while `flush` delivers events: an operation run by a listener appends to the queue instead. */
+  private flushing = false;
 
   /** Create an empty pool. */
   constructor(opts: TransactionPoolOptions) {
@@ -765,6 +767,9 @@ export class TransactionPool {
       }
       e.tx = { ...e.tx, valid: outcome.valid, sender: outcome.sender, nonce: outcome.nonce };
       setValidation(e, outcome);
+      // Longevity counts from submission; a runtime that now reports less remaining time can only shorten it.
+      const till = BigInt(this.bestNumber) + outcome.valid.longevity;
+      if (till < e.validTill) e.validTill = till;
       const err = this.admit(e, false);
       if (err !== undefined) {
         this.events.push([e.tx.hashHex, { type: 'dropped', reason: err.message }]);
@@ -850,18 +855,31 @@ export class TransactionPool {
     return this.watchers.size;
   }
 
-  /** Deliver what the operation queued; listeners may call back into the pool. */
+  /**
+   * End of an operation: turn its queue changes into events (now, before any listener can change
+   * the pool again), then deliver everything queued. Listeners may call back into the pool; the
+   * events of such a nested operation are appended and delivered by the outer loop, in order.
+   */
   private flush(): void {
-    if (this.events.length === 0 && this.touched.size === 0) return;
-    const events = this.events;
-    const touched = this.touched;
-    this.events = [];
-    this.touched = new Map();
-    for (const [key, status] of events) this.emit(key, status);
-    for (const [e, before] of touched) {
-      if (e.state === 'removed' || e.state === before) continue;
-      this.emit(e.tx.hashHex, { type: e.state });
-      if (e.state === 'ready') for (const l of this.readyListeners) this.call(l, e.tx);
+    if (this.touched.size > 0) {
+      for (const [e, before] of this.touched) {
+        if (e.state === 'removed' || e.state === before) continue;
+        this.events.push([e.tx.hashHex, { type: e.state }, e.state === 'ready' ? e.tx : undefined]);
+      }
+      this.touched = new Map();
+    }
+    if (this.flushing || this.events.length === 0) return;
+    this.flushing = true;
+    try {
+      // The queue may grow while we walk it.
+      for (let i = 0; i < this.events.length; i++) {
+        const [key, status, readyTx] = this.events[i];
+        this.emit(key, status);
+        if (readyTx !== undefined) for (const l of this.readyListeners) this.call(l, readyTx);
+      }
+    } finally {
+      this.events = [];
+      this.flushing = false;
     }
   }
 

@@ -562,6 +562,25 @@ describe('watchers', () => {
     pool.checkInvariants();
   });
 
+  it('events of an operation run by a listener come after the ones already queued, in order', () => {
+    const chain = richChain();
+    const { pool } = makePool(chain);
+    const a1 = submit(pool, { sender: A, nonce: 1 });
+    const a1Events = record(pool, a1.hash);
+    const a0 = encodeTx({ sender: A, nonce: 0 });
+    const a0Events: TxStatus[] = [];
+    // Watching before submission: A0's `ready` is delivered first, and its listener removes A0 (and so A1).
+    pool.watch(a0.hash, (s) => {
+      a0Events.push(s);
+      if (s.type === 'ready') pool.remove([a0.hash], 'changed my mind');
+    });
+    pool.submit(a0.bytes, a0.hash, 'external');
+    expect(a0Events.map((s) => s.type)).toEqual(['ready', 'dropped']);
+    expect(a1Events.map((s) => s.type)).toEqual(['future', 'ready', 'dropped']);
+    expect(pool.size().total).toBe(0);
+    pool.checkInvariants();
+  });
+
   it('onReady fires for submitted and promoted ready transactions, not for future ones', () => {
     const chain = richChain();
     const { pool } = makePool(chain);
