@@ -20,6 +20,7 @@ import {
   serializeNotification,
   serializeResult,
   validateRequest,
+  type JsonRpcId,
   type RpcRequest,
 } from './protocol.js';
 import { RateLimiter, monotonicClock, type Clock } from './rate-limit.js';
@@ -165,7 +166,16 @@ interface Subscription {
 /** What one call produced: the serialized reply (none for a notification) and a subscription awaiting its reply. */
 interface CallOutcome {
   reply: string | null;
+  /** UTF-8 length of `reply`, ≤ maxResponseBytes plus the length of an error reply. */
+  bytes: number;
   subscription?: Subscription;
+}
+
+const NO_REPLY: CallOutcome = Object.freeze({ reply: null, bytes: 0 });
+
+function errorOutcome(id: JsonRpcId, error: ErrorObject): CallOutcome {
+  const reply = serializeError(id, error);
+  return { reply, bytes: Buffer.byteLength(reply) };
 }
 
 const UNSUBSCRIBE_PARAMS = z.tuple([z.union([z.string(), z.number()])]);
@@ -355,6 +365,16 @@ export class RpcServer {
   }
 
   private onHttpRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    try {
+      this.routeHttpRequest(req, res);
+    } catch (err) {
+      this.log.error({ err }, 'unexpected failure routing an HTTP request');
+      if (!res.headersSent) this.sendPlain(res, 500, 'Internal error');
+      else res.destroy();
+    }
+  }
+
+  private routeHttpRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     res.on('error', (err) => this.log.debug({ err: err.message }, 'HTTP response error'));
     req.on('error', (err) => this.log.debug({ err: err.message }, 'HTTP request error'));
     const path = (req.url ?? '/').split('?', 1)[0];
@@ -435,32 +455,33 @@ export class RpcServer {
     req.on('end', () => {
       if (over) return;
       const conn: Connection = {
-        ctx: {
+        ctx: Object.freeze({
           connectionId: this.nextConnectionId(),
           ip: normalizeIp(req.socket.remoteAddress),
-          transport: 'http',
+          transport: 'http' as const,
           unsafeAllowed: this.unsafeAllowed,
-        },
+        }),
         subscriptions: new Map(),
         pending: 1,
         closed: false,
         alive: true,
       };
-      void this.processBytes(conn, Buffer.concat(chunks), false).then(
-        ({ reply }) => {
-          if (reply === null) {
-            res.writeHead(204, this.corsHeaders(origin));
-            res.end();
-          } else {
-            this.sendJson(res, 200, reply, origin);
-          }
-        },
-        (err: unknown) => {
-          this.log.error({ err }, 'unexpected failure processing an HTTP request');
-          this.sendJson(res, 500, serializeError(null, { code: ErrorCode.InternalError, message: 'Internal error' }), origin);
-        },
-      );
+      void this.answerHttp(conn, Buffer.concat(chunks), res, origin);
     });
+  }
+
+  private async answerHttp(conn: Connection, body: Buffer, res: http.ServerResponse, origin: string | undefined): Promise<void> {
+    try {
+      const { reply } = await this.processBytes(conn, body, false);
+      if (reply !== null) return this.sendJson(res, 200, reply, origin);
+      res.writeHead(204, this.corsHeaders(origin));
+      res.end();
+    } catch (err) {
+      this.log.error({ err }, 'unexpected failure answering an HTTP request');
+      if (!res.headersSent) {
+        this.sendJson(res, 500, serializeError(null, { code: ErrorCode.InternalError, message: 'Internal error' }), origin);
+      }
+    }
   }
 
   private sendPlain(res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
@@ -504,6 +525,15 @@ export class RpcServer {
   // ------------------------------------------------------------------ WebSocket
 
   private onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    try {
+      this.upgrade(req, socket, head);
+    } catch (err) {
+      this.log.error({ err }, 'unexpected failure upgrading to WebSocket');
+      socket.destroy();
+    }
+  }
+
+  private upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', (err) => this.log.debug({ err: err.message }, 'upgrade socket error'));
     const reject = (status: number, reason: string) => {
       const text = `${reason}\n`;
@@ -534,12 +564,13 @@ export class RpcServer {
 
   private onWsConnection(ws: WebSocket, req: http.IncomingMessage): void {
     const conn: Connection = {
-      ctx: {
+      // Frozen: a handler must not be able to change what later calls on the connection may do.
+      ctx: Object.freeze({
         connectionId: this.nextConnectionId(),
         ip: normalizeIp(req.socket.remoteAddress),
-        transport: 'ws',
+        transport: 'ws' as const,
         unsafeAllowed: this.unsafeAllowed,
-      },
+      }),
       ws,
       subscriptions: new Map(),
       pending: 0,
@@ -563,18 +594,20 @@ export class RpcServer {
     conn.pending++;
     const busy = conn.pending > this.maxPending;
     if (busy) this.log.warn({ conn: conn.ctx.connectionId, limit: this.maxPending }, 'too many messages in flight on one connection');
-    this.processBytes(conn, bytes, busy).then(
-      ({ reply, subscriptions }) => {
-        conn.pending--;
-        if (reply !== null) this.send(conn, reply);
-        // Only now may notifications flow: the id reply is already in the socket's queue, ahead of them.
-        for (const sub of subscriptions) this.activate(sub);
-      },
-      (err: unknown) => {
-        conn.pending--;
-        this.log.error({ err }, 'unexpected failure processing a WebSocket message');
-      },
-    );
+    void this.answerWsMessage(conn, bytes, busy);
+  }
+
+  private async answerWsMessage(conn: Connection, bytes: Buffer, busy: boolean): Promise<void> {
+    try {
+      const { reply, subscriptions } = await this.processBytes(conn, bytes, busy);
+      if (reply !== null) this.send(conn, reply);
+      // Only now may notifications flow: the id reply is already in the socket's queue, ahead of them.
+      for (const sub of subscriptions) this.activate(sub);
+    } catch (err) {
+      this.log.error({ err, conn: conn.ctx.connectionId }, 'unexpected failure answering a WebSocket message');
+    } finally {
+      conn.pending--;
+    }
   }
 
   /** Queue `text` on the connection; drop the connection when its send buffer is over the limit. */
@@ -652,12 +685,23 @@ export class RpcServer {
         subscriptions: [],
       };
     }
-    const outs = await Promise.all(values.map((v) => this.processCall(conn, v, busy)));
+    // Count reply bytes as calls finish, and stop keeping replies once over the limit, so a batch of large
+    // results never holds much more than one response's worth of memory.
+    let bytes = 1; // '[' plus one ',' or ']' per reply; ≤ maxResponseBytes + one reply
+    let over = false;
+    const outs = await Promise.all(values.map(async (v) => {
+      const out = await this.processCall(conn, v, busy);
+      if (out.reply !== null && !over) {
+        bytes += out.bytes + 1;
+        over = bytes > this.maxResponseBytes;
+      }
+      if (over && out.reply !== null) out.reply = '';
+      return out;
+    }));
     const subscriptions = outs.flatMap((o) => (o.subscription ? [o.subscription] : []));
     const replies = outs.flatMap((o) => (o.reply === null ? [] : [o.reply]));
     if (replies.length === 0) return { reply: null, subscriptions };
-    const body = `[${replies.join(',')}]`;
-    if (Buffer.byteLength(body) > this.maxResponseBytes) {
+    if (over) {
       this.log.warn({ conn: conn.ctx.connectionId, limit: this.maxResponseBytes }, 'batch response over the size limit');
       // The client never learns these ids, so the subscriptions must not outlive this reply.
       for (const sub of subscriptions) this.endSubscription(sub);
@@ -670,12 +714,12 @@ export class RpcServer {
         subscriptions: [],
       };
     }
-    return { reply: body, subscriptions };
+    return { reply: `[${replies.join(',')}]`, subscriptions };
   }
 
   private async processCall(conn: Connection, value: unknown, busy: boolean): Promise<CallOutcome> {
     const validated = validateRequest(value);
-    if (!validated.ok) return { reply: serializeError(validated.id, validated.error) };
+    if (!validated.ok) return errorOutcome(validated.id, validated.error);
     const req = validated.request;
     this.log.debug({ conn: conn.ctx.connectionId, transport: conn.ctx.transport, method: req.method, id: req.id }, 'rpc call');
     let result: unknown;
@@ -684,28 +728,28 @@ export class RpcServer {
       if (busy) throw new RpcError(ErrorCode.ServerBusy, 'Server is busy, try again later');
       ({ result, subscription } = await this.dispatch(conn, req));
     } catch (err) {
-      return { reply: req.isNotification ? null : serializeError(req.id, this.errorObjectOf(err, req, conn)) };
+      if (req.isNotification) return NO_REPLY;
+      return errorOutcome(req.id, this.errorObjectOf(err, req, conn));
     }
-    if (req.isNotification) return { reply: null };
+    if (req.isNotification) return NO_REPLY;
     let text: string;
     try {
       text = serializeResult(req.id, result);
     } catch (err) {
       if (subscription) this.endSubscription(subscription);
-      return { reply: serializeError(req.id, this.errorObjectOf(err, req, conn)) };
+      return errorOutcome(req.id, this.errorObjectOf(err, req, conn));
     }
-    if (Buffer.byteLength(text) > this.maxResponseBytes) {
+    const bytes = Buffer.byteLength(text);
+    if (bytes > this.maxResponseBytes) {
       this.log.warn({ conn: conn.ctx.connectionId, method: req.method, limit: this.maxResponseBytes }, 'response over the size limit');
       if (subscription) this.endSubscription(subscription);
-      return {
-        reply: serializeError(req.id, {
-          code: ErrorCode.ResponseTooBig,
-          message: 'Response is too big',
-          data: `Exceeded max limit of ${this.maxResponseBytes}`,
-        }),
-      };
+      return errorOutcome(req.id, {
+        code: ErrorCode.ResponseTooBig,
+        message: 'Response is too big',
+        data: `Exceeded max limit of ${this.maxResponseBytes}`,
+      });
     }
-    return { reply: text, subscription };
+    return { reply: text, bytes, subscription };
   }
 
   private errorObjectOf(err: unknown, req: RpcRequest, conn: Connection): ErrorObject {
@@ -761,7 +805,7 @@ export class RpcServer {
       teardown: null,
     };
     conn.subscriptions.set(id, sub);
-    const ctx: SubscriptionContext = { ...conn.ctx, subscriptionId: id, close: () => this.closeSubscription(sub) };
+    const ctx: SubscriptionContext = Object.freeze({ ...conn.ctx, subscriptionId: id, close: () => this.closeSubscription(sub) });
     let teardown: Teardown | void;
     try {
       teardown = await def.start(params, (result) => this.emit(sub, result), ctx);

@@ -145,6 +145,35 @@ describe('response size', () => {
   });
 });
 
+describe('batch response size over WebSocket', () => {
+  it('ends subscriptions started in a batch whose response is too big, and sends none of their notifications', async () => {
+    const s = await boot({ maxResponseBytes: 1_000 });
+    let torn = 0;
+    s.server.registerSubscription({
+      subscribe: 'x_subscribe',
+      unsubscribe: 'x_unsubscribe',
+      notification: 'x_item',
+      start: (_p, emit) => {
+        emit('early');
+        return () => { torn++; };
+      },
+    });
+    const c = await open(s.wsUrl);
+    c.send([
+      call(1, 'x_subscribe'),
+      call(2, 'big', [600]),
+      { jsonrpc: '2.0', method: 'add', params: [1] },
+      call(3, 'big', [600]),
+      call(4, 'add', [1]),
+    ]);
+    expect(((await c.next()) as Reply).error?.code).toBe(ErrorCode.BatchResponseTooBig);
+    expect(torn).toBe(1);
+    expect(s.server.stats().subscriptions).toBe(0);
+    expect(await c.result('add', [2])).toBe(2);
+    expect(c.pending).toEqual([]);
+  });
+});
+
 describe('batch size', () => {
   it('answers a batch over maxBatchSize with one -32010 and runs none of it', async () => {
     const s = await boot({ maxBatchSize: 3 });
@@ -200,6 +229,20 @@ describe('safe and unsafe methods', () => {
     expect((await c.call('maybeUnsafe', [1])).error).toEqual(refused);
     // Unsafe methods are still listed, as Substrate lists them.
     expect(s.server.methodNames()).toContain('unsafeThing');
+  });
+
+  it('handlers cannot widen their own permissions through the context', async () => {
+    const s = await boot({ methods: 'safe' });
+    s.server.register({
+      name: 'escalate',
+      handler: (_p, ctx) => {
+        (ctx as { unsafeAllowed: boolean }).unsafeAllowed = true;
+        return 'escalated';
+      },
+    });
+    const c = await open(s.wsUrl);
+    expect((await c.call('escalate')).error?.code).toBe(ErrorCode.InternalError);
+    expect((await c.call('maybeUnsafe', [1])).error?.message).toBe(UNSAFE_METHOD_MESSAGE);
   });
 
   it('in unsafe mode runs them', async () => {
