@@ -33,7 +33,6 @@ export default tseslint.config(
   {
     // Determinism boundary (DESIGN.md): the state transition sees no I/O, clocks, randomness or outer layers.
     files: ['src/primitives/**/*.ts', 'src/trie/**/*.ts', 'src/runtime/**/*.ts', 'src/pallets/**/*.ts'],
-    ignores: ['src/primitives/crypto/worker-pool.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: IMPURE_MODULES, patterns: IMPURE_PATTERNS }],
       'no-restricted-globals': ['error',

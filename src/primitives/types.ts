@@ -9,7 +9,6 @@ import {
   compactU64,
   compactUnit,
   enumeration,
-  fields,
   fixedBytes,
   newtype,
   str,

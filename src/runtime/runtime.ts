@@ -5,7 +5,7 @@
  * Deterministic: it sees state only through {@link StateReader}, time only through the timestamp inherent, and
  * signatures only through the {@link SignatureChecker} port (so the node can verify on worker threads first).
  */
-import { concatBytes, toHexRaw, utf8 } from '../primitives/bytes.js';
+import { concatBytes, equalBytes, toHexRaw, utf8 } from '../primitives/bytes.js';
 import { blake2_256 } from '../primitives/hashing.js';
 import { enumeration, u32, type AnyCodec, type Codec } from '../primitives/scale/index.js';
 import { ScaleWriter } from '../primitives/scale/io.js';
@@ -26,7 +26,7 @@ import {
 } from '../pallets/system/index.js';
 import { bindRuntimeEvent } from '../pallets/system/types.js';
 import { createTransactionPayment, type FeeConfig, type FeeDetails } from '../pallets/transaction-payment/index.js';
-import { validatorSetPallet, validators, type ValidatorSetGenesis } from '../pallets/validator-set/index.js';
+import { validatorSetPallet, type ValidatorSetGenesis } from '../pallets/validator-set/index.js';
 import { AccountId32 } from '../primitives/types.js';
 import { struct } from '../primitives/scale/index.js';
 import { orderedTrieRoot, type StateVersion, type Trie } from '../trie/index.js';
@@ -39,6 +39,9 @@ import { ArithmeticError } from '../primitives/arith.js';
 
 /** State layout version of this chain's trie (V1: values of 33 bytes or more are hashed). */
 export const STATE_VERSION: StateVersion = 1;
+
+/** How far above an account's nonce a transaction may wait in the pool (u32). */
+export const MAX_FUTURE_NONCE_GAP = 256;
 
 /** Block limits. */
 export interface BlockLimits {
@@ -353,6 +356,8 @@ export class Runtime {
     const nonce = accountNonce(state, who);
     if (sig.extra.nonce < nonce) invalid('Stale', `nonce ${sig.extra.nonce} is below the account nonce ${nonce}`);
     if (sig.extra.nonce > nonce && mode === 'block') invalid('Future', `nonce ${sig.extra.nonce} is above the account nonce ${nonce}`);
+    // The pool keeps a short run of future nonces waiting (as Substrate does); beyond that gap it refuses them.
+    if (sig.extra.nonce > nonce + MAX_FUTURE_NONCE_GAP) invalid('Future', `nonce ${sig.extra.nonce} is more than ${MAX_FUTURE_NONCE_GAP} above the account nonce ${nonce}`);
     // CheckWeight (per extrinsic)
     const callWeight = call.def.weight(call.args);
     const weight = this.spec.fees.baseExtrinsicWeight + callWeight;
@@ -547,12 +552,6 @@ function dispatchInfo(weight: bigint, cls: DispatchClassName, paysFee: boolean):
 
 function equal4(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === 4 && a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** The empty state. */

@@ -2,6 +2,7 @@
  * pallet_balances for XFG, the native token: free, reserved and frozen balances kept in `System.Account`, the
  * existential deposit, transfers, reserves and total issuance. Other pallets use {@link Currency}.
  */
+import { equalBytes } from '../../primitives/bytes.js';
 import { bool, compactU128, enumeration, fields, u128, u32 } from '../../primitives/scale/index.js';
 import { AccountId32, MultiAddress, type MultiAddressValue } from '../../primitives/types.js';
 import { ensure, ensureRoot, ensureSigned, fail, type DispatchContext } from '../../runtime/dispatch.js';
@@ -161,7 +162,7 @@ export function createBalances(config: BalancesConfig) {
       if (amount === 0n) return;
       const src = getAccount(ctx.state, from);
       checkWithdraw(src, amount, keepAlive);
-      if (bytesEqual(from, to)) return;
+      if (equalBytes(from, to)) return;
       const dst = getAccount(ctx.state, to);
       ensure(!isDead(dst) || amount >= ed, E.ExistentialDeposit);
       setFree(ctx, from, src, src.data.free - amount);
@@ -313,11 +314,6 @@ function ensureIssuance(st: StateReader): void {
   if (BalancesStorage.TotalIssuance.get(st) < 0n) throw new Error('negative total issuance');
 }
 
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 const keyOfAccount = (who: Uint8Array) => SystemStorage.Account.keyOf(who);
 const encodeAccount = (a: AccountInfoValue) => AccountInfo.encode(a);
