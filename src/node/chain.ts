@@ -8,7 +8,8 @@ import { equalBytes, toHex } from '../primitives/bytes.js';
 import { blake2_256 } from '../primitives/hashing.js';
 import { BodyCodec, HeaderCodec, type Header } from '../primitives/types.js';
 import type { Runtime, SealedBlock, SignatureChecker } from '../runtime/runtime.js';
-import { STATE_VERSION } from '../runtime/runtime.js';
+import { BlockExecutionError, STATE_VERSION } from '../runtime/runtime.js';
+import { checkTimestampInherent, TimestampStorage } from '../pallets/timestamp/index.js';
 import type { StateChange, StateReader } from '../runtime/state.js';
 import { ChainDatabase } from '../storage/index.js';
 import { EMPTY_TRIE_ROOT, Trie, type StateVersion } from '../trie/index.js';
@@ -136,8 +137,17 @@ export class Chain extends EventEmitter {
     this.emit('block', this.headCache, block);
   }
 
-  /** Execute an imported block on the head's state, verify its roots, and commit it. */
-  async importBlock(header: Header, extrinsics: Uint8Array[], checker: SignatureChecker, justification?: Uint8Array): Promise<SealedBlock> {
+  /**
+   * Execute an imported block on the head's state, verify its roots, and commit it. With `clock`, the block's
+   * timestamp must also be no further than `maxDriftMs` ahead of the local clock (the validator-side inherent check).
+   */
+  async importBlock(header: Header, extrinsics: Uint8Array[], checker: SignatureChecker, justification?: Uint8Array, clock?: { nowMs: bigint; maxDriftMs: bigint }): Promise<SealedBlock> {
+    if (clock) {
+      const proposed = this.runtime.timestampOf(extrinsics);
+      if (proposed === undefined) throw new BlockExecutionError(`block ${header.number} has no timestamp inherent`);
+      const rejection = checkTimestampInherent(proposed, TimestampStorage.Now.get(this.headState()), clock.nowMs, clock.maxDriftMs);
+      if (rejection) throw new BlockExecutionError(`block ${header.number} timestamp ${proposed} refused: ${rejection.reason}`);
+    }
     const sealed = this.runtime.executeBlock(this.headState(), this.headTrie(), header, extrinsics, checker);
     await this.commit(sealed, justification);
     return sealed;

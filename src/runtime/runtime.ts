@@ -244,6 +244,20 @@ export class Runtime {
     return w.finish();
   }
 
+  /** The time (ms) set by a block's timestamp inherent (its first extrinsic), if it has one. */
+  timestampOf(extrinsics: readonly Uint8Array[]): bigint | undefined {
+    if (extrinsics.length === 0) return undefined;
+    try {
+      const xt = decodeExtrinsic(extrinsics[0]);
+      if (xt.signature) return undefined;
+      const call = this.decodeCall(xt.call);
+      if (call.pallet.index !== TIMESTAMP_INDEX || call.def.index !== TIMESTAMP_SET_CALL) return undefined;
+      return call.args.now as bigint;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Start executing a block on top of `base` (the parent's state). */
   beginBlock(base: StateReader, header: Pick<Header, 'parentHash' | 'number' | 'digest'>, checker: SignatureChecker): BlockExecution {
     return new BlockExecution(this, base, header, checker);
