@@ -36,6 +36,9 @@ import { Overlay, type StateChange, type StateReader } from './state.js';
 import { CODE_KEY } from './storage.js';
 import { INVALID_MESSAGES, invalid, TransactionInvalid, unknown, type TransactionValidityError, type ValidationOutcome, type ValidTransaction } from './validity.js';
 import { ArithmeticError } from '../primitives/arith.js';
+import { MultiAddress, MultiSignature } from '../primitives/types.js';
+import { EXTRA_TYPE, RuntimeType, SIGNED_EXTENSIONS, uncheckedExtrinsicType } from './extensions.js';
+import { encodeMetadataV14, encodeMetadataV15, type MetadataSources, type RuntimeApiInfo } from './metadata.js';
 
 /** State layout version of this chain's trie (V1: values of 33 bytes or more are hashed). */
 export const STATE_VERSION: StateVersion = 1;
@@ -186,6 +189,29 @@ export class Runtime {
     }
     this.errorCodec = enumeration(['dcn_runtime', 'RuntimeError'], errVariants, { indices: errIndices });
     bindRuntimeEvent(this.eventCodec);
+  }
+
+  /** What the metadata describes, from the pallets and the outer types. */
+  metadataSources(apis: RuntimeApiInfo[] = []): MetadataSources {
+    return {
+      pallets: this.pallets,
+      runtimeType: RuntimeType,
+      callType: this.callCodec,
+      eventType: this.eventCodec,
+      errorType: this.errorCodec,
+      addressType: MultiAddress,
+      signatureType: MultiSignature,
+      extrinsicType: uncheckedExtrinsicType(this.callCodec, EXTRA_TYPE),
+      extraType: EXTRA_TYPE,
+      signedExtensions: SIGNED_EXTENSIONS,
+      apis,
+    };
+  }
+
+  /** RuntimeMetadataPrefixed bytes of version 14 or 15. */
+  metadata(version: 14 | 15, apis: RuntimeApiInfo[] = []): Uint8Array {
+    const src = this.metadataSources(apis);
+    return version === 14 ? encodeMetadataV14(src) : encodeMetadataV15(src);
   }
 
   /** The pallet with this name. */
