@@ -4,7 +4,7 @@
  */
 import { concatBytes } from '../primitives/bytes.js';
 import { canonicalKey, Column, columnKey, decodeBe32, decodeLe32, encodeLe32 } from './keys.js';
-import { asView, readSync, type BatchOp, type Level } from './level.js';
+import { asView, readSync, type BatchWriter, type Level } from './level.js';
 
 /** Where an extrinsic was included: block hash and position in the body (0 ≤ index < 2^32). */
 export interface TxLocation {
@@ -86,18 +86,18 @@ export class BlockRepository {
    * Append the ops of a block: header, body, canonical entry, one tx-index entry per extrinsic (a hash seen
    * in an earlier block is overwritten: the latest inclusion wins), and the justification when given.
    */
-  addBlockOps(b: BlockRecord, ops: BatchOp[]): void {
-    ops.push({ type: 'put', key: columnKey(Column.Headers, b.hash), value: b.header });
-    ops.push({ type: 'put', key: columnKey(Column.Bodies, b.hash), value: b.body });
-    ops.push({ type: 'put', key: canonicalKey(b.number), value: b.hash });
+  addBlockOps(b: BlockRecord, w: BatchWriter): void {
+    w.put(columnKey(Column.Headers, b.hash), b.header);
+    w.put(columnKey(Column.Bodies, b.hash), b.body);
+    w.put(canonicalKey(b.number), b.hash);
     b.extrinsicHashes.forEach((txHash, index) => {
-      ops.push({ type: 'put', key: columnKey(Column.TxIndex, txHash), value: concatBytes(b.hash, encodeLe32(index)) });
+      w.put(columnKey(Column.TxIndex, txHash), concatBytes(b.hash, encodeLe32(index)));
     });
-    if (b.justification !== undefined) this.addJustificationOp(b.hash, b.justification, ops);
+    if (b.justification !== undefined) this.addJustificationOp(b.hash, b.justification, w);
   }
 
   /** Append the op that stores a justification. */
-  addJustificationOp(hash: Uint8Array, justification: Uint8Array, ops: BatchOp[]): void {
-    ops.push({ type: 'put', key: columnKey(Column.Justifications, hash), value: justification });
+  addJustificationOp(hash: Uint8Array, justification: Uint8Array, w: BatchWriter): void {
+    w.put(columnKey(Column.Justifications, hash), justification);
   }
 }

@@ -9,8 +9,16 @@ export type Level = ClassicLevel<Uint8Array, Uint8Array>;
 /** A LevelDB snapshot (a consistent read view). */
 export type Snapshot = ReturnType<Level['snapshot']>;
 
-/** One operation of an atomic batch. */
-export type BatchOp = { type: 'put'; key: Uint8Array; value: Uint8Array } | { type: 'del'; key: Uint8Array };
+/**
+ * Where repositories add the puts and deletes of one atomic write: a LevelDB chained batch. (The chained
+ * form is used because `classic-level` 3 applies it about 4× faster than an array of operation objects.)
+ */
+export interface BatchWriter {
+  /** Queue a put. */
+  put(key: Uint8Array, value: Uint8Array): unknown;
+  /** Queue a delete. */
+  del(key: Uint8Array): unknown;
+}
 
 /**
  * Present a value LevelDB returned (a Node `Buffer`) as a plain `Uint8Array` over the same memory, so

@@ -1,10 +1,9 @@
 /**
  * The meta column (0x00): schema version, genesis hash, chain id and the head pointer.
  */
-import { fromUtf8, utf8 } from '../primitives/bytes.js';
+import { concatBytes, fromUtf8, utf8 } from '../primitives/bytes.js';
 import { decodeLe32, encodeLe32, MetaKey, metaKey } from './keys.js';
-import { readSync, type BatchOp, type Level } from './level.js';
-import { concatBytes } from '../primitives/bytes.js';
+import { readSync, type BatchWriter, type Level } from './level.js';
 
 /** The stored head pointer: hash and number (0 ≤ number < 2^32) of the last committed block. */
 export interface StoredHead {
@@ -49,13 +48,13 @@ export class MetaRepository {
   }
 
   /** Append the op that moves the head pointer. */
-  addHeadOp(head: StoredHead, ops: BatchOp[]): void {
-    ops.push({ type: 'put', key: metaKey(MetaKey.Head), value: concatBytes(head.hash, encodeLe32(head.number)) });
+  addHeadOp(head: StoredHead, w: BatchWriter): void {
+    w.put(metaKey(MetaKey.Head), concatBytes(head.hash, encodeLe32(head.number)));
   }
 
   /** Append the ops that record the genesis hash and chain id. */
-  addGenesisOps(genesisHash: Uint8Array, chainId: string, ops: BatchOp[]): void {
-    ops.push({ type: 'put', key: metaKey(MetaKey.GenesisHash), value: genesisHash });
-    ops.push({ type: 'put', key: metaKey(MetaKey.ChainId), value: utf8(chainId) });
+  addGenesisOps(genesisHash: Uint8Array, chainId: string, w: BatchWriter): void {
+    w.put(metaKey(MetaKey.GenesisHash), genesisHash);
+    w.put(metaKey(MetaKey.ChainId), utf8(chainId));
   }
 }

@@ -5,7 +5,7 @@
 import type { NodeStore, Trie } from '../trie/index.js';
 import { compareBytes } from '../primitives/bytes.js';
 import { Column, columnKey, prefixUpperBound } from './keys.js';
-import { asView, mapKey, readSync, type BatchOp, type Level, type Snapshot } from './level.js';
+import { asView, mapKey, readSync, type BatchWriter, type Level, type Snapshot } from './level.js';
 import { LruCache } from './lru.js';
 
 /**
@@ -39,8 +39,8 @@ export class NodeRepository implements NodeStore {
   }
 
   /** Append the puts of `nodes` to `ops`. */
-  addPutOps(nodes: ReadonlyArray<readonly [Uint8Array, Uint8Array]>, ops: BatchOp[]): void {
-    for (const [hash, encoded] of nodes) ops.push({ type: 'put', key: columnKey(Column.TrieNodes, hash), value: encoded });
+  addPutOps(nodes: ReadonlyArray<readonly [Uint8Array, Uint8Array]>, w: BatchWriter): void {
+    for (const [hash, encoded] of nodes) w.put(columnKey(Column.TrieNodes, hash), encoded);
   }
 
   /** Make `nodes` readable while their batch is being written. */
@@ -61,10 +61,11 @@ export class NodeRepository implements NodeStore {
     this.cache.delete(mapKey(hash));
   }
 
-  /** Tamper support: the op that overwrites (or deletes, with null) the node stored under `hash`. */
-  overwrite(hash: Uint8Array, encoded: Uint8Array | null): BatchOp {
+  /** Tamper support: overwrite (or delete, with null) the node stored under `hash`. */
+  addOverwriteOp(hash: Uint8Array, encoded: Uint8Array | null, w: BatchWriter): void {
     const key = columnKey(Column.TrieNodes, hash);
-    return encoded === null ? { type: 'del', key } : { type: 'put', key, value: encoded };
+    if (encoded === null) w.del(key);
+    else w.put(key, encoded);
   }
 }
 
@@ -130,10 +131,11 @@ export class FlatStateRepository {
   }
 
   /** Append the puts and deletes of `changes` (in order, so a later change of the same key wins). */
-  addChangeOps(changes: ReadonlyArray<readonly [Uint8Array, Uint8Array | null]>, ops: BatchOp[]): void {
+  addChangeOps(changes: ReadonlyArray<readonly [Uint8Array, Uint8Array | null]>, w: BatchWriter): void {
     for (const [key, value] of changes) {
       const k = columnKey(Column.FlatState, key);
-      ops.push(value === null ? { type: 'del', key: k } : { type: 'put', key: k, value });
+      if (value === null) w.del(k);
+      else w.put(k, value);
     }
   }
 

@@ -75,30 +75,53 @@ describe('readHeaderFields', () => {
 });
 
 describe('LruCache', () => {
-  it('keeps the most recently used entries up to its capacity', () => {
+  it('never answers with a stale value, stays within capacity, and keeps recently used keys', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 20 })), { maxLength: 200 }), (steps) => {
-        const lru = new LruCache<number, number>(5);
-        const order: number[] = []; // model: most recent last
-        for (const [isSet, k] of steps) {
-          if (isSet) {
-            lru.set(k, k * 2);
-            const i = order.indexOf(k);
-            if (i >= 0) order.splice(i, 1);
-            order.push(k);
-            if (order.length > 5) order.shift();
-          } else {
-            const hit = order.includes(k);
-            expect(lru.get(k)).toBe(hit ? k * 2 : undefined);
-            if (hit) order.push(...order.splice(order.indexOf(k), 1));
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.array(fc.tuple(fc.constantFrom('set', 'get', 'delete'), fc.integer({ min: 0, max: 30 }), fc.integer()), { maxLength: 300 }),
+        (capacity, steps) => {
+          const lru = new LruCache<number, number>(capacity);
+          const truth = new Map<number, number>();
+          const recent: number[] = []; // keys set or hit, most recent last
+          for (const [op, k, v] of steps) {
+            if (op === 'set') {
+              lru.set(k, v);
+              truth.set(k, v);
+              recent.push(k);
+            } else if (op === 'delete') {
+              lru.delete(k);
+              truth.delete(k);
+            } else {
+              const got = lru.get(k);
+              if (got !== undefined) {
+                expect(got).toBe(truth.get(k));
+                recent.push(k);
+              }
+            }
+            expect(lru.size).toBeLessThanOrEqual(Math.max(capacity, 2));
+            // The last key set or hit is always still cached (unless deleted since).
+            const last = recent[recent.length - 1];
+            if (last !== undefined && truth.has(last)) expect(lru.get(last)).toBe(truth.get(last));
           }
-          expect(lru.size).toBe(order.length);
-        }
-      }),
+        },
+      ),
     );
     const off = new LruCache<number, number>(0);
     off.set(1, 1);
     expect(off.get(1)).toBeUndefined();
+    expect(off.size).toBe(0);
     expect(() => new LruCache(-1)).toThrow(RangeError);
+  });
+
+  it('keeps a key that is used at least once per half-capacity insertions', () => {
+    const lru = new LruCache<number, string>(100);
+    lru.set(-1, 'hot');
+    for (let i = 0; i < 10_000; i++) {
+      lru.set(i, 'cold');
+      if (i % 40 === 0) expect(lru.get(-1)).toBe('hot');
+    }
+    expect(lru.get(0)).toBeUndefined();
+    expect(lru.size).toBeLessThanOrEqual(100);
   });
 });
