@@ -72,7 +72,7 @@ export function registerAuthorMethods(server: RpcServer, node: RpcNode): void {
           if (TERMINAL.has(s.type)) ctx.close();
         };
         if (initial.type === 'ready' || initial.type === 'future') {
-          emit(initial.type);
+          // `watch` reports the current `ready`/`future` first, then every change: emitting it here too sent it twice.
           unwatch = node.txs.pool.watch(hash, onStatus);
         } else {
           // Already included between submission and here: report where it is.
