@@ -4,9 +4,15 @@
 import { equalBytes } from '../primitives/bytes.js';
 import type { Node } from './node.js';
 
-interface Entry {
-  readonly hash: Uint8Array;
-  readonly node: Node;
+/** A cached node, linked into the recency list (most recent at `head`). */
+class Entry {
+  prev: Entry | null = null;
+  next: Entry | null = null;
+  constructor(
+    readonly key: number,
+    readonly hash: Uint8Array,
+    readonly node: Node,
+  ) {}
 }
 
 /** 2^24, to place bytes 0..2 above bytes 3..5 in a 48-bit number. */
@@ -20,16 +26,23 @@ function keyOf(hash: Uint8Array): number {
   return ((hash[0] << 16) | (hash[1] << 8) | hash[2]) * TWO_POW_24 + ((hash[3] << 16) | (hash[4] << 8) | hash[5]);
 }
 
-/** Bounded LRU of decoded nodes by hash, shared between Trie instances. Nodes are immutable, so sharing is safe. */
+/**
+ * Bounded LRU of decoded nodes by hash, shared between Trie instances. Nodes are immutable, so sharing is safe.
+ * A Map finds entries; a doubly linked list keeps their recency, so a hit moves pointers and never mutates the
+ * Map (re-inserting into a Map on every hit leaves deleted slots that make eviction by iteration quadratic).
+ */
 export class NodeCache {
   /** Most entries kept (≥ 1). */
   readonly maxEntries: number;
-  // Map iteration order is insertion order: the first key is the least recently used.
   private readonly map = new Map<number, Entry>();
+  private head: Entry | null = null;
+  private tail: Entry | null = null;
 
-  /** `maxEntries` (1 ≤ maxEntries ≤ 2^24): how many decoded nodes to keep. */
+  /** `maxEntries` (1 ≤ maxEntries ≤ 2^30): how many decoded nodes to keep. */
   constructor(maxEntries: number) {
-    if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`NodeCache size must be a positive integer, got ${maxEntries}`);
+    if (!Number.isInteger(maxEntries) || maxEntries < 1 || maxEntries > 2 ** 30) {
+      throw new RangeError(`NodeCache size must be an integer in 1..2^30, got ${maxEntries}`);
+    }
     this.maxEntries = maxEntries;
   }
 
@@ -40,27 +53,48 @@ export class NodeCache {
 
   /** The node decoded from the encoding whose hash is `hash`, marking it most recently used. */
   get(hash: Uint8Array): Node | undefined {
-    const k = keyOf(hash);
-    const e = this.map.get(k);
+    const e = this.map.get(keyOf(hash));
     if (e === undefined || !equalBytes(e.hash, hash)) return undefined;
-    this.map.delete(k);
-    this.map.set(k, e);
+    if (e !== this.head) {
+      this.unlink(e);
+      this.pushHead(e);
+    }
     return e.node;
   }
 
   /** Remember `node` under `hash`, evicting the least recently used entry when full. */
   set(hash: Uint8Array, node: Node): void {
-    const k = keyOf(hash);
-    this.map.delete(k);
-    this.map.set(k, { hash, node });
+    const key = keyOf(hash);
+    const old = this.map.get(key);
+    if (old !== undefined) this.unlink(old);
+    const e = new Entry(key, hash, node);
+    this.map.set(key, e);
+    this.pushHead(e);
     if (this.map.size > this.maxEntries) {
-      const oldest = this.map.keys().next().value as number;
-      this.map.delete(oldest);
+      const lru = this.tail!;
+      this.unlink(lru);
+      this.map.delete(lru.key);
     }
   }
 
   /** Drop every entry. */
   clear(): void {
     this.map.clear();
+    this.head = this.tail = null;
+  }
+
+  private unlink(e: Entry): void {
+    if (e.prev !== null) e.prev.next = e.next;
+    else this.head = e.next;
+    if (e.next !== null) e.next.prev = e.prev;
+    else this.tail = e.prev;
+    e.prev = e.next = null;
+  }
+
+  private pushHead(e: Entry): void {
+    e.next = this.head;
+    if (this.head !== null) this.head.prev = e;
+    this.head = e;
+    if (this.tail === null) this.tail = e;
   }
 }

@@ -7,3 +7,4 @@ export { encodeNode, decodeNode, type NodeData, type NodeValue } from './codec.j
 export { NodeCache } from './cache.js';
 export { Trie, type TrieUpdate, DEFAULT_CACHE_ENTRIES } from './trie.js';
 export { verifyProof, verifyProofs, ProofStore } from './proof.js';
+export { DEFAULT_CHILD_STORAGE_PREFIX, childStorageKey, stateRootWithChildren } from './child.js';

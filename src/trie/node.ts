@@ -8,7 +8,7 @@
  * Nodes are immutable once their Merkle value (`mv`) is set; only the lazily computed fields `mv` and `valueHash`
  * are ever written after construction, and those are deterministic functions of the node's content.
  */
-import { blake2_256 } from '../primitives/hashing.js';
+import { hash256 } from './hash.js';
 import { TrieCodecError } from './types.js';
 
 /** A child slot's content: the node itself, or the 32-byte hash of a node that is still in the store. */
@@ -165,15 +165,20 @@ function readCompact(bytes: Uint8Array, c: Cursor): number {
 // Encoding
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Header variant and number of length bits in its first byte for `node`. */
-function headerOf(node: Node): [variant: number, bits: number] {
+/** Header variant bits (first byte) for `node`; the width of its length field follows from them (see {@link lengthBits}). */
+function variantOf(node: Node): number {
   const hasValue = node.hasValue();
   if (node.children === undefined) {
     if (!hasValue) throw new Error('trie invariant broken: leaf without value');
-    return node.hashed ? [LEAF_HASHED, 5] : [LEAF, 6];
+    return node.hashed ? LEAF_HASHED : LEAF;
   }
-  if (!hasValue) return [BRANCH_NO_VALUE, 6];
-  return node.hashed ? [BRANCH_HASHED, 4] : [BRANCH_WITH_VALUE, 6];
+  if (!hasValue) return BRANCH_NO_VALUE;
+  return node.hashed ? BRANCH_HASHED : BRANCH_WITH_VALUE;
+}
+
+/** Width (4..6) of the partial-key length field in the first header byte of `variant`. */
+function lengthBits(variant: number): number {
+  return variant >= 0x40 ? 6 : variant === LEAF_HASHED ? 5 : 4;
 }
 
 /** Size in bytes of the header describing a partial key of `len` nibbles with `bits` length bits (bits ∈ 4..6). */
@@ -210,12 +215,11 @@ export function writePartial(out: Uint8Array, o: number, pk: Uint8Array, off: nu
     len--;
   }
   const nBytes = len >> 1;
+  let b = off >> 1;
   if ((off & 1) === 0) {
-    // Byte-aligned: a plain copy.
-    const from = off >> 1;
-    if (nBytes > 0) out.set(pk.subarray(from, from + nBytes), o);
+    // Byte-aligned: a plain copy (a loop: partial keys are short, and a subarray would allocate).
+    for (let i = 0; i < nBytes; i++) out[o + i] = pk[b + i];
   } else {
-    let b = off >> 1;
     for (let i = 0; i < nBytes; i++, b++) out[o + i] = ((pk[b] & 15) << 4) | (pk[b + 1] >> 4);
   }
   return o + nBytes;
@@ -231,11 +235,42 @@ function childMv(c: ChildRef): Uint8Array {
 }
 
 /**
- * Encode `node` (children must be committed and a hashed value must have its `valueHash`).
- * Returns a new array of exactly the encoding's size.
+ * Allocates output arrays for encodings. Encodings over 64 bytes each get an off-heap ArrayBuffer when allocated
+ * alone, which costs a malloc and external-memory accounting that makes V8 collect garbage far more often; a slab
+ * hands out views into one shared buffer instead. Views keep their whole slab alive, so a slab should live no
+ * longer than one batch of encodings (one `update`'s `newNodes`).
  */
-export function encodeNodeInternal(node: Node): Uint8Array {
-  const [variant, bits] = headerOf(node);
+export class Slab {
+  private buf: Uint8Array;
+  private pos = 0; // next free byte of buf, 0..SLAB_BYTES
+
+  constructor() {
+    this.buf = new Uint8Array(SLAB_BYTES);
+  }
+
+  /** A zeroed view of `n` bytes (n ≥ 0). */
+  alloc(n: number): Uint8Array {
+    if (n > SLAB_BYTES >> 3) return new Uint8Array(n);
+    if (this.pos + n > SLAB_BYTES) {
+      this.buf = new Uint8Array(SLAB_BYTES);
+      this.pos = 0;
+    }
+    const view = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return view;
+  }
+}
+
+/** Size of one slab buffer (bytes). */
+const SLAB_BYTES = 1 << 18;
+
+/**
+ * Encode `node` (children must be committed and a hashed value must have its `valueHash`) into an array of exactly
+ * the encoding's size, from `slab` when given.
+ */
+export function encodeNodeInternal(node: Node, slab?: Slab): Uint8Array {
+  const variant = variantOf(node);
+  const bits = lengthBits(variant);
   const len = node.pkLen;
   if (len > MAX_PARTIAL_NIBBLES) throw new TrieCodecError(`partial key of ${len} nibbles exceeds ${MAX_PARTIAL_NIBBLES}`);
   let size = headerLength(len, bits) + ((len + 1) >> 1);
@@ -259,7 +294,7 @@ export function encodeNodeInternal(node: Node): Uint8Array {
     }
     if (bitmap === 0) throw new Error('trie invariant broken: branch without children');
   }
-  const out = new Uint8Array(size);
+  const out = slab === undefined ? new Uint8Array(size) : slab.alloc(size);
   let o = writeHeader(out, variant, bits, len);
   o = writePartial(out, o, node.pk, node.pkOff, len);
   if (children !== undefined) {
@@ -290,7 +325,7 @@ export function encodeNodeInternal(node: Node): Uint8Array {
 
 /** Merkle value of an encoding: the encoding itself when shorter than 32 bytes, else its blake2_256. */
 export function merkleValueOf(encoding: Uint8Array): Uint8Array {
-  return encoding.length < 32 ? encoding : blake2_256(encoding);
+  return encoding.length < 32 ? encoding : hash256(encoding);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

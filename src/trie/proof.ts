@@ -2,7 +2,7 @@
  * Checking Substrate read proofs (a set of encoded nodes and hashed values) against a state root.
  */
 import { toHexRaw } from '../primitives/bytes.js';
-import { blake2_256 } from '../primitives/hashing.js';
+import { hash256 } from './hash.js';
 import { Trie } from './trie.js';
 import { MissingNodeError, type NodeStore, TrieCodecError } from './types.js';
 
@@ -11,7 +11,7 @@ export class ProofStore implements NodeStore {
   private readonly items = new Map<string, Uint8Array>();
 
   constructor(proof: readonly Uint8Array[]) {
-    for (const item of proof) this.items.set(toHexRaw(blake2_256(item)), item);
+    for (const item of proof) this.items.set(toHexRaw(hash256(item)), item);
   }
 
   /** The proof item whose hash is `hash`. */

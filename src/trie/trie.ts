@@ -12,11 +12,12 @@
  *
  * Keys, values and node bytes handed to or returned by a trie are shared, not copied: never mutate them.
  */
-import { equalBytes, compareBytes, toHexRaw } from '../primitives/bytes.js';
-import { blake2_256 } from '../primitives/hashing.js';
+import { equalBytes, toHexRaw } from '../primitives/bytes.js';
+import { hash256 } from './hash.js';
 import { NodeCache } from './cache.js';
-import { ChildRef, decodeNodeInternal, emptyChildren, encodeNodeInternal, Node, nibbleAt } from './node.js';
+import { ChildRef, decodeNodeInternal, emptyChildren, encodeNodeInternal, Node, nibbleAt, Slab } from './node.js';
 import { EMPTY_TRIE_ROOT } from './root.js';
+import { sortedOrder } from './sort.js';
 import { MissingNodeError, type NodeStore, type StateVersion, TRIE_VALUE_NODE_THRESHOLD } from './types.js';
 
 /** Size of the cache made for a trie opened without one (decoded nodes, a few MiB at most). */
@@ -94,6 +95,8 @@ function commonNibbles(a: Uint8Array, b: Uint8Array, d: number): number {
 class Updater {
   /** Per change (same index as `keys`): how many nibbles of the current node's partial key it matches. */
   private readonly ml: Int32Array;
+  /** Where this update's encodings are written. */
+  private readonly slab = new Slab();
 
   constructor(
     private readonly keys: Uint8Array[],
@@ -285,15 +288,16 @@ class Updater {
       }
     }
     if (node.hashed && node.valueHash === undefined) {
-      const h = blake2_256(node.value!);
+      const h = hash256(node.value!);
       node.valueHash = h;
       out.push([h, node.value!]);
     }
-    const enc = encodeNodeInternal(node);
+    const enc = encodeNodeInternal(node, this.slab);
     if (enc.length < 32) {
-      node.mv = enc;
+      // Inline: the node keeps it, so copy it out of the slab (which must not outlive this update's newNodes).
+      node.mv = enc.slice();
     } else {
-      const h = blake2_256(enc);
+      const h = hash256(enc);
       node.mv = h;
       out.push([h, enc]);
     }
@@ -394,14 +398,15 @@ export class Trie {
    */
   update(changes: Iterable<readonly [Uint8Array, Uint8Array | null]>, version: StateVersion): TrieUpdate {
     const list = Array.from(changes);
-    // Stable sort: equal keys keep their order, so the last of a run is the change that wins.
-    list.sort((x, y) => compareBytes(x[0], y[0]));
+    const order = sortedOrder(list.map((c) => c[0]));
     const keys: Uint8Array[] = [];
     const vals: (Uint8Array | null)[] = [];
-    for (let i = 0; i < list.length; i++) {
-      if (i + 1 < list.length && equalBytes(list[i][0], list[i + 1][0])) continue;
-      keys.push(list[i][0]);
-      vals.push(list[i][1]);
+    for (let i = 0; i < order.length; i++) {
+      const c = list[order[i]];
+      // Stable order: of equal keys the last one given comes last, and wins.
+      if (i + 1 < order.length && equalBytes(c[0], list[order[i + 1]][0])) continue;
+      keys.push(c[0]);
+      vals.push(c[1]);
     }
     const u = new Updater(keys, vals, version, this.store, this.cache);
     const n = keys.length;
@@ -414,7 +419,7 @@ export class Trie {
     let root = mv;
     if (mv.length < 32) {
       // The root is hashed (and stored by hash) even when its encoding is short enough to be inlined.
-      root = blake2_256(mv);
+      root = hash256(mv);
       newNodes.push([root, mv]);
     }
     return { trie: new Trie(rootNode, root, this.store, this.cache), root, newNodes };
