@@ -110,8 +110,8 @@ export class ChainDatabase {
   }
 
   /**
-   * Open (creating when missing) the database at `path`. Throws {@link StorageError} when the directory
-   * holds another layout (`NotAChainDatabase`, `SchemaMismatch`) or a head whose header or state root node
+   * Open (creating when missing) the database at `path`. Throws {@link StorageError} when another process
+   * has it open (`Locked`), when the directory holds another layout (`NotAChainDatabase`, `SchemaMismatch`) or a head whose header or state root node
    * is missing (`CorruptHead`).
    */
   static async open(path: string, opts: ChainDatabaseOptions): Promise<ChainDatabase> {
@@ -124,7 +124,15 @@ export class ChainDatabase {
       writeBufferSize: LEVELDB_WRITE_BUFFER_BYTES,
       cacheSize: LEVELDB_BLOCK_CACHE_BYTES,
     });
-    await level.open();
+    try {
+      await level.open();
+    } catch (e) {
+      const cause = (e as { cause?: { code?: unknown } }).cause;
+      if (cause?.code === 'LEVEL_LOCKED') {
+        throw new StorageError(StorageErrorCode.Locked, `${path} is already open in another process (is a node running on this base path?)`);
+      }
+      throw e;
+    }
     const db = new ChainDatabase(
       level,
       opts.logger,
@@ -157,7 +165,8 @@ export class ChainDatabase {
 
   /** The last committed block (final: there are no forks), or undefined before genesis. */
   getHead(): HeadPointer | undefined {
-    return this.head && { ...this.head };
+    const h = this.head;
+    return h && { hash: h.hash.slice(), number: h.number, stateRoot: h.stateRoot.slice() };
   }
 
   /** The genesis hash, or undefined before genesis. */

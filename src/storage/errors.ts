@@ -4,6 +4,8 @@
 
 /** Why a database operation was refused. */
 export enum StorageErrorCode {
+  /** Another process (or another handle in this one) has the database open. */
+  Locked = 'Locked',
   /** The directory holds keys but no schema version: not a chain database of this node. */
   NotAChainDatabase = 'NotAChainDatabase',
   /** The stored schema version is not the one this code reads. */

@@ -178,7 +178,7 @@ export interface HeadState {
   readonly head: HeadPointer;
   /** The state root of the head block. */
   readonly root: Uint8Array;
-  /** Value at `key`, synchronous: LRU, then the flat table. */
+  /** Value at `key`, synchronous: LRU, then the flat table. The bytes may be shared with the cache: do not mutate. */
   get(key: Uint8Array): Uint8Array | undefined;
   /** Smallest key strictly greater than `key`, synchronous (walks the trie at the head root). */
   nextKey(key: Uint8Array): Uint8Array | undefined;

@@ -178,7 +178,7 @@ describe('ChainDatabase', () => {
     await db.close();
   });
 
-  it('runs commits queued without awaiting in call order', async () => {
+  it('runs commits queued without awaiting in call order, also across close()', async () => {
     const db = await ChainDatabase.open(dir, opts);
     const model = await commitTestChain(db, 0, 0);
     const b1 = buildBlock(model.trie, model.blocks[0].hash, 1, changesFor(1, 100));
@@ -186,7 +186,18 @@ describe('ChainDatabase', () => {
     await Promise.all([db.commitBlock(b1.block), db.commitBlock(b2.block)]);
     expect(db.getHead()!.hash).toEqual(b2.block.hash);
     expect((await db.auditHeadState()).mismatches).toEqual([]);
-    await db.close();
+
+    // close() waits for a commit already queued, and refuses later ones.
+    const b3 = buildBlock(b2.trie, b2.block.hash, 3, changesFor(3, 100));
+    const b4 = buildBlock(b3.trie, b3.block.hash, 4, changesFor(4, 100));
+    const committing = db.commitBlock(b3.block);
+    const closing = db.close();
+    await rejectsWith(db.commitBlock(b4.block), StorageErrorCode.Closed);
+    await committing;
+    await closing;
+    const reopened = await ChainDatabase.open(dir, opts);
+    expect(reopened.getHead()!.hash).toEqual(b3.block.hash);
+    await reopened.close();
   });
 
   it('refuses blocks that do not extend the head or disagree with their header, and stays usable', async () => {
@@ -307,9 +318,10 @@ describe('ChainDatabase', () => {
     await level.close();
     expect(await rejectsWith(ChainDatabase.open(dir, opts), StorageErrorCode.CorruptHead)).toContain('header');
 
-    // A refused open released the lock: the directory opens again.
+    // A refused open released the lock: the directory opens again, and a second open is refused.
     level = raw();
     await level.open();
+    expect(await rejectsWith(ChainDatabase.open(dir, opts), StorageErrorCode.Locked)).toContain(dir);
     await level.close();
   });
 
