@@ -17,20 +17,9 @@ import {
   orderedTrieRoot,
   stateRootWithChildren,
   trieRoot,
-  type NodeStore,
 } from '../../../src/trie/index.js';
+import { MapStore } from './helpers.js';
 import { loadCases, type Case } from './vectors.js';
-
-/** A Map-backed node store fed with `newNodes`. */
-export class MapStore implements NodeStore {
-  readonly map = new Map<string, Uint8Array>();
-  get(hash: Uint8Array): Uint8Array | undefined {
-    return this.map.get(toHexRaw(hash));
-  }
-  putAll(nodes: Iterable<readonly [Uint8Array, Uint8Array]>): void {
-    for (const [h, v] of nodes) this.map.set(toHexRaw(h), v);
-  }
-}
 
 /** Deterministic shuffle (xorshift32). */
 function shuffled<T>(xs: readonly T[], seed: number): T[] {
