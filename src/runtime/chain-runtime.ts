@@ -39,7 +39,7 @@ export const CHAIN_RUNTIME_SPEC: RuntimeSpec = {
   },
 };
 
-/** Build this chain's runtime. */
-export function createChainRuntime(apis: Array<[Uint8Array, number]> = []): Runtime {
-  return new Runtime(CHAIN_RUNTIME_SPEC, apis);
+/** Build this chain's runtime, advertising its runtime APIs in `RuntimeVersion.apis`. */
+export function createChainRuntime(): Runtime {
+  return new Runtime(CHAIN_RUNTIME_SPEC);
 }

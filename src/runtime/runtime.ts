@@ -38,7 +38,8 @@ import { INVALID_MESSAGES, invalid, TransactionInvalid, unknown, type Transactio
 import { ArithmeticError } from '../primitives/arith.js';
 import { MultiAddress, MultiSignature } from '../primitives/types.js';
 import { EXTRA_TYPE, RuntimeType, SIGNED_EXTENSIONS, uncheckedExtrinsicType } from './extensions.js';
-import { encodeMetadataV14, encodeMetadataV15, type MetadataSources, type RuntimeApiInfo } from './metadata.js';
+import { encodeMetadataV14, encodeMetadataV15, type MetadataSources } from './metadata.js';
+import { apiInfos, apiVersions } from './apis.js';
 
 /** State layout version of this chain's trie (V1: values of 33 bytes or more are hashed). */
 export const STATE_VERSION: StateVersion = 1;
@@ -144,11 +145,12 @@ export class Runtime {
   readonly fees: ReturnType<typeof createTransactionPayment>;
   readonly currency: ReturnType<typeof createBalances>['currency'];
   private readonly callsByName = new Map<string, { pallet: Pallet; def: AnyCallDef; camel: string }>();
+  private readonly metadataCache = new Map<number, Uint8Array>();
   private readonly genesisHandlers: Array<(st: Overlay, g: GenesisConfig) => void> = [];
 
-  constructor(spec: RuntimeSpec, apis: Array<[Uint8Array, number]> = []) {
+  constructor(spec: RuntimeSpec) {
     this.spec = spec;
-    this.version = { ...spec.version, apis };
+    this.version = { ...spec.version, apis: apiVersions() };
     const balances = createBalances({ existentialDeposit: spec.existentialDeposit });
     this.currency = balances.currency;
     this.fees = createTransactionPayment(spec.fees, balances.currency, TREASURY_ACCOUNT);
@@ -192,7 +194,7 @@ export class Runtime {
   }
 
   /** What the metadata describes, from the pallets and the outer types. */
-  metadataSources(apis: RuntimeApiInfo[] = []): MetadataSources {
+  metadataSources(): MetadataSources {
     return {
       pallets: this.pallets,
       runtimeType: RuntimeType,
@@ -204,14 +206,19 @@ export class Runtime {
       extrinsicType: uncheckedExtrinsicType(this.callCodec, EXTRA_TYPE),
       extraType: EXTRA_TYPE,
       signedExtensions: SIGNED_EXTENSIONS,
-      apis,
+      apis: apiInfos(),
     };
   }
 
-  /** RuntimeMetadataPrefixed bytes of version 14 or 15. */
-  metadata(version: 14 | 15, apis: RuntimeApiInfo[] = []): Uint8Array {
-    const src = this.metadataSources(apis);
-    return version === 14 ? encodeMetadataV14(src) : encodeMetadataV15(src);
+  /** RuntimeMetadataPrefixed bytes of version 14 or 15 (computed once per version). */
+  metadata(version: 14 | 15): Uint8Array {
+    let md = this.metadataCache.get(version);
+    if (!md) {
+      const src = this.metadataSources();
+      md = version === 14 ? encodeMetadataV14(src) : encodeMetadataV15(src);
+      this.metadataCache.set(version, md);
+    }
+    return md;
   }
 
   /** The pallet with this name. */

@@ -1,0 +1,292 @@
+/**
+ * Runtime APIs, served over `state_call` / `chainHead_v1_call` / `archive_v1_call`: `Core`, `Metadata`,
+ * `TaggedTransactionQueue`, `AccountNonceApi`, `TransactionPaymentApi`. Each method decodes its SCALE input and
+ * returns SCALE output; the V15 metadata lists them from the same declarations. Pure.
+ */
+import { blake2_64 } from '../primitives/hashing.js';
+import { utf8 } from '../primitives/bytes.js';
+import { ScaleReader } from '../primitives/scale/io.js';
+import {
+  bool,
+  bytes,
+  enumeration,
+  option,
+  result,
+  struct,
+  u8,
+  u32,
+  u64,
+  u128,
+  vec,
+  type AnyCodec,
+} from '../primitives/scale/index.js';
+import { AccountId32, DispatchClass, H256, RuntimeVersionCodec, Weight } from '../primitives/types.js';
+import { accountNonce } from '../pallets/system/index.js';
+import type { RuntimeApiInfo } from './metadata.js';
+import type { Runtime, SignatureChecker } from './runtime.js';
+import type { StateReader } from './state.js';
+import type { ValidationOutcome } from './validity.js';
+
+/** `sp_runtime::transaction_validity::InvalidTransaction`. */
+export const InvalidTransactionCodec = enumeration(['sp_runtime', 'transaction_validity', 'InvalidTransaction'], {
+  Call: null,
+  Payment: null,
+  Future: null,
+  Stale: null,
+  BadProof: null,
+  AncientBirthBlock: null,
+  ExhaustsResources: null,
+  Custom: u8,
+  BadMandatory: null,
+  MandatoryValidation: null,
+  BadSigner: null,
+});
+/** `sp_runtime::transaction_validity::UnknownTransaction`. */
+export const UnknownTransactionCodec = enumeration(['sp_runtime', 'transaction_validity', 'UnknownTransaction'], { CannotLookup: null, NoUnsignedValidator: null, Custom: u8 });
+/** `sp_runtime::transaction_validity::TransactionValidityError`. */
+export const TransactionValidityErrorCodec = enumeration(['sp_runtime', 'transaction_validity', 'TransactionValidityError'], { Invalid: InvalidTransactionCodec, Unknown: UnknownTransactionCodec });
+/** `sp_runtime::transaction_validity::ValidTransaction`. */
+export const ValidTransactionCodec = struct(['sp_runtime', 'transaction_validity', 'ValidTransaction'], { priority: u64, requires: vec(bytes), provides: vec(bytes), longevity: u64, propagate: bool });
+/** `Result<ValidTransaction, TransactionValidityError>`. */
+export const TransactionValidityCodec = result(ValidTransactionCodec, TransactionValidityErrorCodec);
+/** `sp_runtime::transaction_validity::TransactionSource`. */
+export const TransactionSourceCodec = enumeration(['sp_runtime', 'transaction_validity', 'TransactionSource'], { InBlock: null, Local: null, External: null });
+/** `pallet_transaction_payment::types::RuntimeDispatchInfo`. */
+export const RuntimeDispatchInfoCodec = struct(
+  ['pallet_transaction_payment', 'types', 'RuntimeDispatchInfo'],
+  { weight: Weight, class: DispatchClass, partialFee: u128 },
+  { params: [{ name: 'Balance', type: u128 }, { name: 'Weight', type: Weight }] },
+);
+/** `pallet_transaction_payment::types::InclusionFee`. */
+export const InclusionFeeCodec = struct(['pallet_transaction_payment', 'types', 'InclusionFee'], { baseFee: u128, lenFee: u128, adjustedWeightFee: u128 }, { params: [{ name: 'Balance', type: u128 }] });
+/** `pallet_transaction_payment::types::FeeDetails`. */
+export const FeeDetailsCodec = struct(['pallet_transaction_payment', 'types', 'FeeDetails'], { inclusionFee: option(InclusionFeeCodec), tip: u128 }, { params: [{ name: 'Balance', type: u128 }] });
+/** `sp_core::OpaqueMetadata`. */
+export const OpaqueMetadata = struct(['sp_core', 'OpaqueMetadata'], { bytes }, {}) as unknown as AnyCodec;
+const OpaqueMetadataBytes = bytes;
+
+/** Where and with what a runtime API runs. `number` is the block's number (u32). */
+export interface ApiContext {
+  runtime: Runtime;
+  state: StateReader;
+  block: { number: number; hash: Uint8Array };
+  checker: SignatureChecker;
+}
+
+/** One runtime API method. */
+export interface ApiMethod {
+  name: string;
+  docs: string[];
+  inputs: Array<{ name: string; type: AnyCodec }>;
+  output: AnyCodec;
+  /** Run with the raw SCALE input; return SCALE output. */
+  call(ctx: ApiContext, input: Uint8Array): Uint8Array;
+}
+
+/** One runtime API trait. `version` is a u32. */
+export interface ApiTrait {
+  name: string;
+  version: number;
+  docs: string[];
+  methods: ApiMethod[];
+}
+
+/** Raised when a runtime API call cannot run (unknown method, undecodable input). */
+export class RuntimeApiError extends Error {}
+
+function decodeAll(input: Uint8Array, codecs: AnyCodec[], what: string): unknown[] {
+  const r = new ScaleReader(input);
+  try {
+    const out = codecs.map((c) => c.decodeFrom(r));
+    r.assertDone(what);
+    return out;
+  } catch (e) {
+    throw new RuntimeApiError(`${what}: could not decode the input: ${(e as Error).message}`);
+  }
+}
+
+/** An extrinsic as a runtime API argument: its own length-prefixed encoding, kept whole. */
+const UncheckedExtrinsicArg: AnyCodec = {
+  ...bytes,
+  info: () => bytes.info(),
+  describe: () => 'UncheckedExtrinsic',
+  encode: (v: Uint8Array) => v,
+  encodeTo: (v: Uint8Array, w: { bytes(b: Uint8Array): void }) => w.bytes(v),
+  decodeFrom: (r: ScaleReader) => {
+    const start = r.offset;
+    const len = r.compactNumber(1 << 26);
+    r.take(len);
+    return r.bytes.slice(start, r.offset);
+  },
+} as unknown as AnyCodec;
+
+function validityOf(o: ValidationOutcome) {
+  if (o.ok) return { ok: true as const, value: o.valid };
+  const error =
+    o.kind === 'invalid'
+      ? { tag: 'Invalid' as const, value: o.reason === 'Custom' ? { tag: 'Custom' as const, value: 0 } : { tag: o.reason } }
+      : { tag: 'Unknown' as const, value: o.reason === 'Custom' ? { tag: 'Custom' as const, value: 0 } : { tag: o.reason } };
+  return { ok: false as const, error };
+}
+
+/** Every runtime API of this chain. Metadata versions offered: 14 and 15. */
+export function runtimeApis(): ApiTrait[] {
+  return [
+    {
+      name: 'Core',
+      version: 5,
+      docs: ['The `Core` runtime api that every Substrate runtime needs to implement.'],
+      methods: [
+        {
+          name: 'version',
+          docs: ['Returns the version of the runtime.'],
+          inputs: [],
+          output: RuntimeVersionCodec,
+          call: (ctx, input) => (decodeAll(input, [], 'Core_version'), RuntimeVersionCodec.encode(ctx.runtime.version)),
+        },
+      ],
+    },
+    {
+      name: 'Metadata',
+      version: 2,
+      docs: ['The `Metadata` api trait that returns metadata for the runtime.'],
+      methods: [
+        {
+          name: 'metadata',
+          docs: ['Returns the metadata of a runtime.'],
+          inputs: [],
+          output: OpaqueMetadataBytes,
+          call: (ctx, input) => (decodeAll(input, [], 'Metadata_metadata'), bytes.encode(ctx.runtime.metadata(14))),
+        },
+        {
+          name: 'metadata_at_version',
+          docs: ['Returns the metadata at a given version.'],
+          inputs: [{ name: 'version', type: u32 }],
+          output: option(OpaqueMetadataBytes),
+          call: (ctx, input) => {
+            const [v] = decodeAll(input, [u32], 'Metadata_metadata_at_version') as [number];
+            const md = v === 14 || v === 15 ? ctx.runtime.metadata(v) : undefined;
+            return option(bytes).encode(md);
+          },
+        },
+        {
+          name: 'metadata_versions',
+          docs: ['Returns the supported metadata versions.'],
+          inputs: [],
+          output: vec(u32),
+          call: (_ctx, input) => (decodeAll(input, [], 'Metadata_metadata_versions'), vec(u32).encode([14, 15])),
+        },
+      ],
+    },
+    {
+      name: 'TaggedTransactionQueue',
+      version: 3,
+      docs: ['The `TaggedTransactionQueue` api trait for interfering with the transaction queue.'],
+      methods: [
+        {
+          name: 'validate_transaction',
+          docs: ['Validate the transaction.'],
+          inputs: [
+            { name: 'source', type: TransactionSourceCodec },
+            { name: 'tx', type: UncheckedExtrinsicArg },
+            { name: 'block_hash', type: H256 },
+          ],
+          output: TransactionValidityCodec,
+          call: (ctx, input) => {
+            const [, tx] = decodeAll(input, [TransactionSourceCodec, UncheckedExtrinsicArg, H256], 'TaggedTransactionQueue_validate_transaction') as [unknown, Uint8Array, Uint8Array];
+            const outcome = ctx.runtime.validateTransaction(ctx.state, tx, ctx.block, ctx.checker);
+            return TransactionValidityCodec.encode(validityOf(outcome));
+          },
+        },
+      ],
+    },
+    {
+      name: 'AccountNonceApi',
+      version: 1,
+      docs: ['The API to query account nonce.'],
+      methods: [
+        {
+          name: 'account_nonce',
+          docs: ['Get current account nonce of given `AccountId`.'],
+          inputs: [{ name: 'account', type: AccountId32 }],
+          output: u32,
+          call: (ctx, input) => {
+            const [who] = decodeAll(input, [AccountId32], 'AccountNonceApi_account_nonce') as [Uint8Array];
+            return u32.encode(accountNonce(ctx.state, who));
+          },
+        },
+      ],
+    },
+    {
+      name: 'TransactionPaymentApi',
+      version: 4,
+      docs: [],
+      methods: [
+        {
+          name: 'query_info',
+          docs: [],
+          inputs: [
+            { name: 'uxt', type: UncheckedExtrinsicArg },
+            { name: 'len', type: u32 },
+          ],
+          output: RuntimeDispatchInfoCodec,
+          call: (ctx, input) => {
+            const [uxt] = decodeAll(input, [UncheckedExtrinsicArg, u32], 'TransactionPaymentApi_query_info') as [Uint8Array, number];
+            const q = queryFee(ctx, uxt);
+            return RuntimeDispatchInfoCodec.encode({ weight: { refTime: q.weight, proofSize: 0n }, class: { tag: q.class }, partialFee: q.partialFee });
+          },
+        },
+        {
+          name: 'query_fee_details',
+          docs: [],
+          inputs: [
+            { name: 'uxt', type: UncheckedExtrinsicArg },
+            { name: 'len', type: u32 },
+          ],
+          output: FeeDetailsCodec,
+          call: (ctx, input) => {
+            const [uxt] = decodeAll(input, [UncheckedExtrinsicArg, u32], 'TransactionPaymentApi_query_fee_details') as [Uint8Array, number];
+            const q = queryFee(ctx, uxt);
+            const f = q.fee;
+            const paysFee = f.baseFee + f.lenFee + f.adjustedWeightFee > 0n;
+            return FeeDetailsCodec.encode({ inclusionFee: paysFee ? { baseFee: f.baseFee, lenFee: f.lenFee, adjustedWeightFee: f.adjustedWeightFee } : undefined, tip: f.tip });
+          },
+        },
+      ],
+    },
+  ];
+}
+
+function queryFee(ctx: ApiContext, uxt: Uint8Array) {
+  try {
+    return ctx.runtime.queryFee(uxt);
+  } catch (e) {
+    throw new RuntimeApiError(`could not decode the extrinsic: ${(e as Error).message}`);
+  }
+}
+
+let cachedInfos: RuntimeApiInfo[] | undefined;
+/** The APIs as V15 metadata lists them. */
+export function apiInfos(): RuntimeApiInfo[] {
+  return (cachedInfos ??= runtimeApis().map((t) => ({
+    name: t.name,
+    docs: t.docs,
+    methods: t.methods.map((m) => ({ name: m.name, inputs: m.inputs, output: m.output, docs: m.docs })),
+  })));
+}
+
+/** `RuntimeVersion.apis`: (blake2_64(name), version) of every trait. */
+export function apiVersions(): Array<[Uint8Array, number]> {
+  return runtimeApis().map((t) => [blake2_64(utf8(t.name)), t.version]);
+}
+
+/** Dispatch a `state_call` by its `Trait_method` name. */
+export function callRuntimeApi(ctx: ApiContext, name: string, input: Uint8Array): Uint8Array {
+  for (const t of runtimeApis()) {
+    if (!name.startsWith(t.name + '_')) continue;
+    const m = t.methods.find((x) => `${t.name}_${x.name}` === name);
+    if (m) return m.call(ctx, input);
+  }
+  throw new RuntimeApiError(`Exported method ${name} is not found`);
+}
+void OpaqueMetadata;
