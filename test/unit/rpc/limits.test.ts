@@ -6,9 +6,9 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, UNSAFE_METHOD_MESSAGE, ensureUnsafeAllowed } from '../../../src/rpc/errors.js';
-import type { RpcServerOptions } from '../../../src/rpc/server.js';
+import { RpcServer, type RpcServerOptions } from '../../../src/rpc/server.js';
 import { registerTestMethods } from './fixtures.js';
-import { post, startServer, TestWs, type Reply, type Started } from './helpers.js';
+import { captureLogger, post, startServer, TestWs, type Reply, type Started } from './helpers.js';
 
 const servers: Started[] = [];
 const clients: TestWs[] = [];
@@ -370,5 +370,26 @@ describe('ping', () => {
     socket.on('error', () => {});
     await closed;
     expect(s.lines.some((l) => l.msg === 'dropping RPC connection' && l.reason === 'no pong to the previous ping')).toBe(true);
+  });
+});
+
+describe('lifecycle', () => {
+  it('listen rejects when the port is taken; close is idempotent and works before listen', async () => {
+    const s = await boot();
+    const clash = new RpcServer({ host: '127.0.0.1', port: s.port, logger: captureLogger().logger, methods: 'safe' });
+    await expect(clash.listen()).rejects.toThrow(/EADDRINUSE/);
+    await clash.close();
+    const never = new RpcServer({ host: '127.0.0.1', port: 0, logger: captureLogger().logger, methods: 'safe' });
+    await never.close();
+    await Promise.all([s.server.close(), s.server.close()]);
+    await expect(TestWs.open(s.wsUrl)).rejects.toThrow();
+  });
+
+  it('refuses nonsensical limits at construction', async () => {
+    const base = { host: '127.0.0.1', port: 0, logger: captureLogger().logger, methods: 'safe' as const };
+    expect(() => new RpcServer({ ...base, maxConnections: 0 })).toThrow(RangeError);
+    expect(() => new RpcServer({ ...base, maxBatchSize: 1.5 })).toThrow(RangeError);
+    expect(() => new RpcServer({ ...base, maxResponseBytes: 1000, maxBufferedBytesPerConnection: 999 })).toThrow(RangeError);
+    expect(() => new RpcServer({ ...base, rateLimitPerIpPerSecond: 0 })).toThrow(RangeError);
   });
 });
