@@ -249,7 +249,7 @@ export class RpcServer {
     this.http.on('clientError', (err, socket) => {
       this.log.debug({ err: err.message }, 'malformed HTTP request');
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      socket.destroy();
+      else socket.destroy();
     });
   }
 

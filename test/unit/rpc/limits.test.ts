@@ -393,3 +393,17 @@ describe('lifecycle', () => {
     expect(() => new RpcServer({ ...base, rateLimitPerIpPerSecond: 0 })).toThrow(RangeError);
   });
 });
+
+describe('malformed HTTP', () => {
+  it('answers a request line that is not HTTP with 400 and keeps serving', async () => {
+    const s = await boot();
+    const socket = net.connect(s.port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (d: Buffer) => { received += d.toString('latin1'); });
+    const closed = new Promise<void>((r) => socket.once('close', () => r()));
+    socket.write('GARBAGE /\u0000 HTTP/9\r\n\r\n');
+    await closed;
+    expect(received.startsWith('HTTP/1.1 400 Bad Request')).toBe(true);
+    expect(((await post(s.httpUrl, call(1, 'add', [1]))).body as Reply).result).toBe(1);
+  });
+});
