@@ -268,13 +268,22 @@ export async function blockBodies(client: RpcClient, hashes: readonly string[]):
   return out;
 }
 
+/** Size in bytes (1, 2, 4 or 5..68) of the SCALE compact length prefix at the start of `b`. */
+function prefixLength(b: Uint8Array): number {
+  const mode = b[0] & 3;
+  return mode === 0 ? 1 : mode === 1 ? 2 : mode === 2 ? 4 : 5 + (b[0] >> 2);
+}
+
 /** The signer's public key of a signed extrinsic (hex), or undefined for an unsigned one. */
 export function signerOf(xtHex: string): string | undefined {
   const b = bytes(xtHex);
-  // Skip the compact length prefix: its low two bits give its size (1, 2 or 4 bytes here).
-  const mode = b[0] & 3;
-  const off = mode === 0 ? 1 : mode === 1 ? 2 : mode === 2 ? 4 : 5 + (b[0] >> 2);
+  const off = prefixLength(b);
   if ((b[off] & 0x80) === 0) return undefined;
   // Version byte, then MultiAddress::Id (0x00) and the 32-byte account.
   return hex(b.subarray(off + 2, off + 34));
+}
+
+/** Offset of the 64 signature bytes in a signed extrinsic: after the length, 0x84, MultiAddress::Id and the tag. */
+export function signatureOffset(xt: Uint8Array): number {
+  return prefixLength(xt) + 1 + 33 + 1;
 }
