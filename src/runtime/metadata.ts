@@ -248,6 +248,9 @@ export function encodeMetadataV14(src: MetadataSources): Uint8Array {
 export function encodeMetadataV15(src: MetadataSources): Uint8Array {
   const reg = new TypeRegistry();
   const pallets = src.pallets.map((p) => ({ ...palletEntries(reg, p), docs: p.docs }));
+  // V15 has no field pointing at UncheckedExtrinsic, but FRAME still registers it (one registry for every
+  // version) and pjs derives its `Call`/`Address`/`AccountId`/`ExtrinsicSignature` aliases from its params.
+  reg.id(src.extrinsicType);
   const extraTy = reg.id(src.extraType);
   const extrinsic = {
     version: 4,
