@@ -11,7 +11,7 @@ import { randomAsU8a } from '@polkadot/util-crypto';
 import { MAX_EXTRINSIC_BYTES } from '../../src/primitives/extrinsic.js';
 import { CHAIN_RUNTIME_SPEC } from '../../src/runtime/chain-runtime.js';
 import { MAX_FUTURE_NONCE_GAP } from '../../src/runtime/runtime.js';
-import { makeTempBasePath, NodeProcess, removeBasePath } from '../helpers/node-process.js';
+import { killAllNodes, makeTempBasePath, NodeProcess, removeBasePath } from '../helpers/node-process.js';
 import { httpCall, RpcCallError, RpcClient, withTimeout, type Subscription } from '../helpers/rpc-client.js';
 import {
   blockBodies,
@@ -94,9 +94,13 @@ describe('dev node process: bad inputs are refused with their reason and change 
   });
 
   afterAll(async () => {
-    await client?.close();
-    await node?.stop();
-    removeBasePath(basePath);
+    try {
+      await client?.close();
+      await node?.stop();
+    } finally {
+      await killAllNodes();
+      removeBasePath(basePath);
+    }
   });
 
   it('tampered signature → 1010 "bad signature" (submit and submitAndWatch); the same bytes again → 1012 banned', async () => {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SystemStorage } from '../../src/pallets/system/index.js';
-import { makeTempBasePath, NodeProcess, removeBasePath, REPO_ROOT } from '../helpers/node-process.js';
+import { killAllNodes, makeTempBasePath, NodeProcess, removeBasePath, REPO_ROOT } from '../helpers/node-process.js';
 import { httpCall, RpcCallError, RpcClient } from '../helpers/rpc-client.js';
 import { accountKey, allKeys, devAccount, expectRpcError, head, headerHash, hex, numberOf, waitForHead, type HeaderJson } from './support.js';
 
@@ -53,9 +53,13 @@ describe('dev node process: read-side JSON-RPC surface', () => {
   });
 
   afterAll(async () => {
-    await client?.close();
-    await node?.stop();
-    removeBasePath(basePath);
+    try {
+      await client?.close();
+      await node?.stop();
+    } finally {
+      await killAllNodes();
+      removeBasePath(basePath);
+    }
   });
 
   it('chain_subscribeNewHeads delivers consecutive heads, each the parent of the next, as stored', async () => {

@@ -10,10 +10,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { trieRoot } from '../../src/trie/root.js';
+import { TREASURY_ACCOUNT } from '../../src/runtime/runtime.js';
 import { SystemStorage } from '../../src/pallets/system/index.js';
 import { BalancesStorage } from '../../src/pallets/balances/index.js';
 import type { AccountInfoValue } from '../../src/pallets/system/types.js';
-import { makeTempBasePath, NodeProcess, removeBasePath, type StartOptions } from '../helpers/node-process.js';
+import { killAllNodes, makeTempBasePath, NodeProcess, removeBasePath, type StartOptions } from '../helpers/node-process.js';
 import { RpcClient, type Subscription } from '../helpers/rpc-client.js';
 import {
   accountKey,
@@ -91,9 +92,12 @@ describe('dev node process: transfer, graceful restart, crash recovery', () => {
   });
 
   afterAll(async () => {
-    await client?.close();
-    await node?.kill();
-    removeBasePath(basePath);
+    try {
+      await client?.close();
+    } finally {
+      await killAllNodes();
+      removeBasePath(basePath);
+    }
   });
 
   it('submitAndWatch: ready → inBlock → finalized; storage, block body and events agree', async () => {
@@ -151,6 +155,10 @@ describe('dev node process: transfer, graceful restart, crash recovery', () => {
     // Alice authors the block, so she gets the author's share of her own fee back.
     const authorShare = sumFor('Deposit', 'who');
     expect(authorShare).toBeLessThan(fee);
+    // The rest of the fee goes to the treasury: nothing is minted or lost.
+    const deposits = find('Balances', 'Deposit');
+    expect(deposits.map((e) => hex(e.who as Uint8Array)).sort()).toEqual([hex(alice.publicKey), hex(TREASURY_ACCOUNT)].sort());
+    expect(deposits.reduce((s, e) => s + (e.amount as bigint), 0n)).toBe(fee);
 
     // Storage at the inclusion block and at its parent.
     const recipientAt = await readAccount(c, recipient.publicKey, blockHash);

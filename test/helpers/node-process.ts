@@ -41,9 +41,26 @@ export interface StartOptions {
 const KEPT_LINES = 400;
 
 const live = new Set<ChildProcess>();
+// Once a test file's teardown has run, a test body still going (e.g. after a timeout) must not start nodes that
+// nobody would stop.
+let accepting = true;
 process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
+
+/**
+ * SIGKILL every node this process started that is still running, and refuse to start more. For `afterAll`: a
+ * timed-out test keeps running after its teardown and could otherwise leave a node behind.
+ */
+export async function killAllNodes(): Promise<void> {
+  accepting = false;
+  const exits = [...live].map((child) => new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  }));
+  await Promise.all(exits);
+}
 
 /** A fresh, empty temporary directory for a node's base path. */
 export function makeTempBasePath(label = 'node'): string {
@@ -60,6 +77,8 @@ export class NodeProcess {
   private readonly lines: string[] = [];
   private readonly lineListeners = new Set<(line: string) => void>();
   private exitInfo: ExitInfo | undefined;
+  /** RPC port the node listens on (1 ≤ port ≤ 65,535; 0 until it listens). */
+  port = 0;
   /** Resolves when the process has exited. */
   readonly exited: Promise<ExitInfo>;
 
@@ -86,9 +105,6 @@ export class NodeProcess {
     if (this.lines.length > KEPT_LINES) this.lines.shift();
     for (const l of [...this.lineListeners]) l(line);
   }
-
-  /** RPC port the node listens on (1 ≤ port ≤ 65,535). */
-  port = 0;
 
   /** `ws://127.0.0.1:PORT`. */
   get wsUrl(): string {
@@ -117,6 +133,7 @@ export class NodeProcess {
 
   /** Start a dev node and wait until its RPC server listens. */
   static async start(opts: StartOptions = {}): Promise<NodeProcess> {
+    if (!accepting) throw new Error('NodeProcess.start after killAllNodes(): the test file is being torn down');
     if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: run \`npm run build\` (test/global-setup.ts does it for vitest)`);
     const basePath = opts.basePath ?? makeTempBasePath();
     const args = [
