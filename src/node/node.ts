@@ -18,6 +18,7 @@ import { DevAuthor } from './author.js';
 import { Chain } from './chain.js';
 import { genesisConfigOf, loadChainSpec, rawGenesisOf, type ChainSpec } from './chain-spec.js';
 import { TransactionService } from './transactions.js';
+import { Keystore } from './keystore.js';
 
 /** Node version reported over RPC. */
 export const NODE_VERSION = '0.1.0';
@@ -101,6 +102,11 @@ export class Node {
       isValidator: config.validator,
       peerCount: () => 0,
       isSyncing: () => false,
+      keystore: new Keystore(join(config.basePath, 'chains', spec.id, 'keystore')),
+      localPeerId: () => '',
+      listenAddresses: () => [],
+      peers: () => [],
+      highestBlock: () => chain.head.number,
     };
     const rpc = new RpcServer({
       host: config.rpcHost,

@@ -4,13 +4,15 @@
  * pool conditions).
  */
 import type { Logger } from 'pino';
-import { decodeExtrinsic } from '../primitives/extrinsic.js';
+import { decodeExtrinsic, type DecodedExtrinsic } from '../primitives/extrinsic.js';
+import { LruCache } from '../crypto/lru.js';
+import { verifySignature } from '../crypto/verify.js';
 import { toHex } from '../primitives/bytes.js';
 import { Overlay } from '../runtime/state.js';
 import { TransactionInvalid } from '../runtime/validity.js';
 import { SystemStorage, accountNonce } from '../pallets/system/index.js';
 import { TransactionPool } from '../txpool/pool.js';
-import { PoolError, POOL_ERROR_RPC_CODES, type TxSource } from '../txpool/types.js';
+import { PoolError, POOL_ERROR_RPC_CODES, type TxSource, type TxStatus } from '../txpool/types.js';
 import type { SignatureVerifier } from '../crypto/verifier-pool.js';
 import type { Chain } from './chain.js';
 import { CachedSignatureChecker } from './signatures.js';
@@ -27,10 +29,24 @@ export class SubmitError extends Error {
   }
 }
 
+/** What is known about a transaction by hash, after the fact. */
+export type TransactionStatusReport =
+  | { status: 'ready' }
+  | { status: 'future'; reason: string; waitingFor: string[] }
+  | { status: 'inBlock' | 'finalized'; blockHash: string; blockNumber: number; index: number }
+  | { status: 'dropped' | 'invalid' | 'usurped' | 'banned'; reason: string }
+  | { status: 'unknown' };
+
+/** How many terminal outcomes are remembered for `status` (bounded). */
+const HISTORY_ENTRIES = 100_000;
+/** How far from the runtime's versions a bad signature is checked against other spec/transaction versions. */
+const VERSION_PROBE_RANGE = 3;
+
 /** Transaction intake for the node. */
 export class TransactionService {
   readonly pool: TransactionPool;
   readonly checker: CachedSignatureChecker;
+  private readonly history = new LruCache<string, TransactionStatusReport>(HISTORY_ENTRIES);
 
   constructor(
     private readonly chain: Chain,
@@ -68,16 +84,79 @@ export class TransactionService {
       }
     }
     try {
-      return this.pool.submit(bytes, xt.hash, source).hash;
+      const hash = this.pool.submit(bytes, xt.hash, source).hash;
+      this.remember(hash);
+      return hash;
     } catch (e) {
       if (e instanceof PoolError) {
         const d = e.data;
+        const hex = toHex(xt.hash);
+        if (d.code === 'Invalid' || d.code === 'Unknown') this.history.set(hex, { status: 'invalid', reason: d.message });
+        if (d.code === 'Invalid' && d.reason === 'BadProof') throw new SubmitError(1010, 'Invalid Transaction', this.diagnoseBadProof(xt) ?? d.message);
         if (d.code === 'Invalid') throw new SubmitError(1010, 'Invalid Transaction', d.message);
         if (d.code === 'Unknown') throw new SubmitError(1011, 'Unknown Transaction Validity', d.message);
         throw new SubmitError(POOL_ERROR_RPC_CODES[d.code], e.message);
       }
       throw e;
     }
+  }
+
+  /** Record the outcome of a pooled transaction when it ends. */
+  private remember(hash: Uint8Array): void {
+    const hex = toHex(hash);
+    const unwatch = this.pool.watch(hash, (s: TxStatus) => {
+      if (s.type === 'dropped' || s.type === 'invalid') this.history.set(hex, { status: s.type, reason: s.reason });
+      else if (s.type === 'usurped') this.history.set(hex, { status: 'usurped', reason: `replaced by ${toHex(s.by)}` });
+      else if (s.type === 'finalized' || s.type === 'finalityTimeout') unwatch();
+    });
+  }
+
+  /**
+   * A bad signature that verifies for another spec or transaction version (or none): names the version mismatch
+   * so a wallet with stale metadata learns why, instead of a generic bad signature.
+   */
+  private diagnoseBadProof(xt: DecodedExtrinsic): string | undefined {
+    if (!xt.signature) return undefined;
+    const { specVersion, transactionVersion } = this.chain.runtime.version;
+    const state = new Overlay(this.chain.headState());
+    SystemStorage.BlockHash.set(state, this.chain.head.number, this.chain.head.hash);
+    const tries: Array<{ specVersion: number; transactionVersion: number }> = [];
+    for (let d = -VERSION_PROBE_RANGE; d <= VERSION_PROBE_RANGE; d++) {
+      if (d === 0) continue;
+      if (specVersion + d >= 0) tries.push({ specVersion: specVersion + d, transactionVersion });
+      if (transactionVersion + d >= 0) tries.push({ specVersion, transactionVersion: transactionVersion + d });
+    }
+    for (const v of tries) {
+      try {
+        const job = this.chain.runtime.signatureJob(state, xt, this.chain.head.number + 1, v);
+        if (verifySignature(job.scheme, job.message, job.signature, job.publicKey)) {
+          return `Transaction has a bad signature: it was signed for spec version ${v.specVersion} and transaction version ${v.transactionVersion}, but the runtime is at spec version ${specVersion} and transaction version ${transactionVersion}`;
+        }
+      } catch {
+        return undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /** Where a transaction stands, by hash: in the pool (and why it waits), in a block, or how it ended. */
+  status(hash: Uint8Array): TransactionStatusReport {
+    const inPool = this.pool.status(hash);
+    if (inPool.type === 'ready') return { status: 'ready' };
+    if (inPool.type === 'future') {
+      const nonce = this.pool.get(hash)?.nonce;
+      return { status: 'future', reason: `waiting for earlier nonces of the sender${nonce === undefined ? '' : ` (its nonce is ${nonce})`}`, waitingFor: inPool.waitingFor.map((t) => toHex(t)) };
+    }
+    const loc = this.chain.db.getTxLocation(hash);
+    if (loc) {
+      const header = this.chain.header(loc.blockHash);
+      // Committed blocks are final on this chain.
+      return { status: 'finalized', blockHash: toHex(loc.blockHash), blockNumber: header?.number ?? -1, index: loc.index };
+    }
+    const past = this.history.get(toHex(hash));
+    if (past) return past;
+    if (inPool.type === 'banned') return { status: 'banned', reason: 'recently rejected or included; temporarily banned' };
+    return { status: 'unknown' };
   }
 
   /** Pool-aware next nonce of `who` (u32). */

@@ -16,8 +16,8 @@ import { EraCodec, MultiAddress, MultiSignature, type Era, type MultiAddressValu
 
 /** Extrinsic format version. */
 export const EXTRINSIC_VERSION = 4;
-/** Largest extrinsic accepted by the decoder, in bytes (bounded by the block length limit). */
-export const MAX_EXTRINSIC_BYTES = 4 * 1024 * 1024;
+/** Largest extrinsic the decoder accepts, in bytes (above the RPC request limit, so an oversized one reaches the runtime and gets ExhaustsResources). */
+export const MAX_EXTRINSIC_BYTES = 16 * 1024 * 1024;
 /** Payloads longer than this are signed as their blake2_256 hash. */
 export const SIGNING_PAYLOAD_HASH_THRESHOLD = 256;
 

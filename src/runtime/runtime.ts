@@ -321,7 +321,7 @@ export class Runtime {
    * The signature check an extrinsic needs against `state` (whose `System.BlockHash` must know the era's birth
    * block), or the validity error that makes a check pointless.
    */
-  signatureJob(state: StateReader, xt: DecodedExtrinsic, current: number): SignatureJob {
+  signatureJob(state: StateReader, xt: DecodedExtrinsic, current: number, versions?: { specVersion: number; transactionVersion: number }): SignatureJob {
     const sig = xt.signature!;
     if (sig.address.tag !== 'Id' && sig.address.tag !== 'Address32') unknown('CannotLookup', `MultiAddress::${sig.address.tag} is not supported`);
     if (sig.signature.tag === 'Ecdsa') invalid('BadProof', 'ecdsa signatures are not accepted on this chain');
@@ -331,8 +331,8 @@ export class Runtime {
     const genesisHash = blockHash(state, 0);
     if (!genesisHash) throw new Error('genesis hash missing from state');
     const message = signingPayload(xt.call, xt.extraBytes!, {
-      specVersion: this.version.specVersion,
-      transactionVersion: this.version.transactionVersion,
+      specVersion: versions?.specVersion ?? this.version.specVersion,
+      transactionVersion: versions?.transactionVersion ?? this.version.transactionVersion,
       genesisHash,
       eraBlockHash: eraHash,
     });

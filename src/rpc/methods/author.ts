@@ -4,7 +4,14 @@ import { SubmitError } from '../../node/transactions.js';
 import type { TxStatus } from '../../txpool/types.js';
 import { RpcError } from '../errors.js';
 import { defineMethod, defineSubscription, type RpcServer } from '../server.js';
-import { hexBytes, tupleParams } from '../params.js';
+import { boundedArray, hash32, hexBytes, tupleParams } from '../params.js';
+import { z } from 'zod';
+import { blake2_256 } from '../../primitives/hashing.js';
+import { KeystoreError } from '../../node/keystore.js';
+import { KeyError } from '../../crypto/keys.js';
+
+/** Code for keystore failures (unsupported key type, bad secret URI, key mismatch): Substrate's author error range. */
+const AUTHOR_KEYSTORE_ERROR = 1005;
 import type { RpcNode } from './context.js';
 
 /** A pool status as Substrate's `author_extrinsicUpdate` shows it. */
@@ -30,6 +37,9 @@ export function statusJson(s: TxStatus): unknown {
   }
 }
 
+/** Longest wait for the next block before a held `finalized` notice is sent anyway (ms). */
+const FINALIZED_NOTICE_FALLBACK_MS = 2_000;
+
 const TERMINAL = new Set(['finalized', 'usurped', 'dropped', 'invalid', 'finalityTimeout']);
 
 async function submit(node: RpcNode, bytes: Uint8Array): Promise<Uint8Array> {
@@ -41,8 +51,67 @@ async function submit(node: RpcNode, bytes: Uint8Array): Promise<Uint8Array> {
   }
 }
 
-/** Register the basic `author_*` methods. */
+/** Register the `author_*` methods and `dcn_transactionStatus`. */
 export function registerAuthorMethods(server: RpcServer, node: RpcNode): void {
+  server.register(
+    defineMethod({
+      name: 'author_removeExtrinsic',
+      unsafe: true,
+      params: tupleParams(boundedArray(z.union([z.object({ Hash: hash32 }), z.object({ Extrinsic: hexBytes })]), 1000)),
+      handler: ([items]) => {
+        const hashes = items.map((i) => ('Hash' in i ? i.Hash : blake2_256(i.Extrinsic)));
+        return node.txs.pool.remove(hashes, 'removed by author_removeExtrinsic').map((t) => toHex(t.hash));
+      },
+    }),
+  );
+  const keyCall = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof KeystoreError || e instanceof KeyError) throw new RpcError(AUTHOR_KEYSTORE_ERROR, `Keystore error: ${e.message}`);
+      throw e;
+    }
+  };
+  server.register(
+    defineMethod({
+      name: 'author_insertKey',
+      unsafe: true,
+      params: tupleParams(z.string(), z.string().min(1).max(1024), hexBytes),
+      handler: ([keyType, suri, publicKey]) => keyCall(() => node.keystore.insert(keyType, suri, publicKey)) ?? null,
+    }),
+  );
+  server.register(
+    defineMethod({
+      name: 'author_hasKey',
+      unsafe: true,
+      params: tupleParams(hexBytes, z.string()),
+      handler: ([publicKey, keyType]) => keyCall(() => node.keystore.has(keyType, publicKey)),
+    }),
+  );
+  server.register(
+    defineMethod({
+      name: 'author_rotateKeys',
+      unsafe: true,
+      params: tupleParams(),
+      // The session keys of this chain are one ed25519 consensus key; its SCALE encoding is the 32 bytes.
+      handler: () => toHex(keyCall(() => node.keystore.generate('dcns'))),
+    }),
+  );
+  server.register(
+    defineMethod({
+      name: 'author_hasSessionKeys',
+      unsafe: true,
+      params: tupleParams(hexBytes),
+      handler: ([keys]) => keys.length === 32 && node.keystore.has('dcns', keys),
+    }),
+  );
+  server.register(
+    defineMethod({
+      name: 'dcn_transactionStatus',
+      params: tupleParams(hash32),
+      handler: ([hash]) => node.txs.status(hash),
+    }),
+  );
   server.register(
     defineMethod({
       name: 'author_submitExtrinsic',
@@ -67,7 +136,26 @@ export function registerAuthorMethods(server: RpcServer, node: RpcNode): void {
         const hash = await submit(node, bytes);
         const initial = node.txs.pool.status(hash);
         let unwatch: (() => void) | undefined;
+        let deferred: (() => void) | undefined;
         const onStatus = (s: TxStatus) => {
+          if (s.type === 'finalized') {
+            // Finality is immediate here, but wallets (@polkadot/api's switchMap) drop an `inBlock` that is
+            // followed at once by `finalized`: report finality when the next block commits, as GRANDPA would.
+            const fire = () => {
+              deferred?.();
+              deferred = undefined;
+              emit(statusJson(s));
+              ctx.close();
+            };
+            const onBlock = () => fire();
+            const timer = setTimeout(fire, FINALIZED_NOTICE_FALLBACK_MS);
+            node.chain.once('block', onBlock);
+            deferred = () => {
+              clearTimeout(timer);
+              node.chain.off('block', onBlock);
+            };
+            return;
+          }
           emit(statusJson(s));
           if (TERMINAL.has(s.type)) ctx.close();
         };
@@ -83,7 +171,10 @@ export function registerAuthorMethods(server: RpcServer, node: RpcNode): void {
           } else emit('dropped');
           ctx.close();
         }
-        return () => unwatch?.();
+        return () => {
+          unwatch?.();
+          deferred?.();
+        };
       },
     }),
   );

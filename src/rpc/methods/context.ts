@@ -8,6 +8,8 @@ import { toHex } from '../../primitives/bytes.js';
 import type { Header, DigestItemValue } from '../../primitives/types.js';
 import { DigestItemCodec } from '../../primitives/types.js';
 import { RpcError } from '../errors.js';
+import type { Keystore } from '../../node/keystore.js';
+import type { ApiContext } from '../../runtime/apis.js';
 
 /** Node services used by RPC handlers. */
 export interface RpcNode {
@@ -24,6 +26,23 @@ export interface RpcNode {
   peerCount(): number;
   /** Whether the node is catching up with the network. */
   isSyncing(): boolean;
+  /** The node's keystore (for author_insertKey, hasKey, rotateKeys). */
+  keystore: Keystore;
+  /** libp2p peer id of this node ('' before networking starts). */
+  localPeerId(): string;
+  /** Multiaddresses the node listens on. */
+  listenAddresses(): string[];
+  /** Connected peers as `system_peers` reports them. */
+  peers(): Array<{ peerId: string; roles: string; bestHash: string; bestNumber: number }>;
+  /** Highest block seen on the network (the own head when alone). */
+  highestBlock(): number;
+}
+
+/** The runtime API context at a stored block. */
+export function apiContextAt(node: RpcNode, hash: Uint8Array): ApiContext {
+  const header = node.chain.header(hash);
+  if (!header) throw new RpcError(CHAIN_ERROR.UnknownBlock, `Unknown block: ${toHex(hash)} is not a known block hash`);
+  return { runtime: node.chain.runtime, state: node.chain.stateAt(hash)!, block: { number: header.number, hash }, checker: node.txs.checker };
 }
 
 /** Substrate's JSON-RPC error codes for the chain/state sections. */

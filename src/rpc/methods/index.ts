@@ -5,6 +5,7 @@ import { registerChainMethods } from './chain.js';
 import type { RpcNode } from './context.js';
 import { registerStateMethods } from './state.js';
 import { registerSystemMethods } from './system.js';
+import { registerPaymentMethods } from './payment.js';
 
 export type { RpcNode } from './context.js';
 
@@ -14,4 +15,5 @@ export function registerAllMethods(server: RpcServer, node: RpcNode): void {
   registerChainMethods(server, node);
   registerStateMethods(server, node);
   registerAuthorMethods(server, node);
+  registerPaymentMethods(server, node);
 }

@@ -1,25 +1,72 @@
-/** `state_*` (basic set): storage reads and key paging at any block. */
+/** `state_*`: storage reads at any block, key paging, proofs, storage history, subscriptions, metadata and runtime calls. */
 import { z } from 'zod';
-import { compareBytes, startsWith, toHex } from '../../primitives/bytes.js';
-import { defineMethod, type RpcServer } from '../server.js';
-import { hexBytes, optional, optionalBlockHash, tupleParams } from '../params.js';
-import { resolveAt, type RpcNode } from './context.js';
+import { compareBytes, startsWith, toHex, toHexRaw } from '../../primitives/bytes.js';
+import { blake2_256 } from '../../primitives/hashing.js';
+import { RuntimeVersionCodec } from '../../primitives/types.js';
+import { callRuntimeApi, RuntimeApiError } from '../../runtime/apis.js';
+import type { SealedBlock } from '../../runtime/runtime.js';
+import type { ChainHead } from '../../node/chain.js';
+import { RpcError } from '../errors.js';
+import { defineMethod, defineSubscription, type RpcServer } from '../server.js';
+import { boundedArray, hash32, hexBytes, optional, optionalBlockHash, tupleParams, u32 } from '../params.js';
+import { apiContextAt, resolveAt, type RpcNode } from './context.js';
 
 /** Largest page of `state_getKeysPaged` (Substrate's limit). */
 export const MAX_KEYS_PAGE = 1000;
+/** Most keys in one `state_queryStorage*`, `state_getReadProof` or `state_subscribeStorage` call. */
+export const MAX_QUERY_KEYS = 1000;
+/** Most blocks `state_queryStorage` walks. */
+export const MAX_QUERY_BLOCKS = 1000;
+/** Substrate's `state_*` error code for failed runtime calls and bad ranges. */
+export const STATE_ERROR = { InvalidBlockRange: 4001, InvalidCount: 4002, Client: 4003 } as const;
 
-/** Register the basic `state_*` methods. */
+/** The runtime version as Substrate's JSON shows it. */
+export function runtimeVersionJson(node: RpcNode) {
+  const v = node.chain.runtime.version;
+  return {
+    specName: v.specName,
+    implName: v.implName,
+    authoringVersion: v.authoringVersion,
+    specVersion: v.specVersion,
+    implVersion: v.implVersion,
+    apis: v.apis.map(([id, ver]) => [toHex(id), ver]),
+    transactionVersion: v.transactionVersion,
+    systemVersion: v.systemVersion,
+    stateVersion: 1,
+  };
+}
+
+/** Register the `state_*` methods. */
 export function registerStateMethods(server: RpcServer, node: RpcNode): void {
   const { chain } = node;
+  const stateOf = (at: Uint8Array | undefined) => chain.stateAt(resolveAt(node, at))!;
+  const keysParam = boundedArray(hexBytes, MAX_QUERY_KEYS);
+
   server.register(
     defineMethod({
       name: 'state_getStorage',
       params: tupleParams(hexBytes, optionalBlockHash),
       handler: ([key, at]) => {
-        const hash = resolveAt(node, at);
-        const v = chain.stateAt(hash)!.get(key);
+        const v = stateOf(at).get(key);
         return v === undefined ? null : toHex(v);
       },
+    }),
+  );
+  server.register(
+    defineMethod({
+      name: 'state_getStorageHash',
+      params: tupleParams(hexBytes, optionalBlockHash),
+      handler: ([key, at]) => {
+        const v = stateOf(at).get(key);
+        return v === undefined ? null : toHex(blake2_256(v));
+      },
+    }),
+  );
+  server.register(
+    defineMethod({
+      name: 'state_getStorageSize',
+      params: tupleParams(hexBytes, optionalBlockHash),
+      handler: ([key, at]) => stateOf(at).get(key)?.length ?? null,
     }),
   );
   server.register(
@@ -27,10 +74,9 @@ export function registerStateMethods(server: RpcServer, node: RpcNode): void {
       name: 'state_getKeysPaged',
       params: tupleParams(hexBytes, z.number().int().min(0).max(MAX_KEYS_PAGE), optional(hexBytes), optionalBlockHash),
       handler: ([prefix, count, startKey, at]) => {
-        const hash = resolveAt(node, at);
-        const state = chain.stateAt(hash)!;
+        const state = stateOf(at);
         const out: string[] = [];
-        // Keys strictly after startKey (when it is past the prefix), in byte order, under the prefix.
+        // Keys strictly after startKey (when it is at or past the prefix), in byte order, under the prefix.
         let k: Uint8Array | undefined;
         if (startKey !== undefined && compareBytes(startKey, prefix) >= 0) k = state.nextKey(startKey);
         else k = state.get(prefix) !== undefined ? prefix : state.nextKey(prefix);
@@ -42,4 +88,142 @@ export function registerStateMethods(server: RpcServer, node: RpcNode): void {
       },
     }),
   );
+  server.register(
+    defineMethod({
+      name: 'state_queryStorageAt',
+      params: tupleParams(keysParam, optionalBlockHash),
+      handler: ([keys, at]) => {
+        const hash = resolveAt(node, at);
+        const state = chain.stateAt(hash)!;
+        return [{ block: toHex(hash), changes: keys.map((k) => [toHex(k), hexOrNull(state.get(k))]) }];
+      },
+    }),
+  );
+  server.register(
+    defineMethod({
+      name: 'state_queryStorage',
+      params: tupleParams(keysParam, hash32, optionalBlockHash),
+      handler: ([keys, from, to]) => {
+        const fromHeader = chain.header(from);
+        const toHash = resolveAt(node, to);
+        const toHeader = chain.header(toHash)!;
+        if (!fromHeader) throw new RpcError(STATE_ERROR.InvalidBlockRange, `Invalid block range: unknown block ${toHex(from)}`);
+        if (fromHeader.number > toHeader.number) throw new RpcError(STATE_ERROR.InvalidBlockRange, `Invalid block range: ${fromHeader.number} is after ${toHeader.number}`);
+        if (toHeader.number - fromHeader.number >= MAX_QUERY_BLOCKS) throw new RpcError(STATE_ERROR.InvalidBlockRange, `Invalid block range: at most ${MAX_QUERY_BLOCKS} blocks`);
+        const out: Array<{ block: string; changes: Array<[string, string | null]> }> = [];
+        let last = new Map<string, string | null>();
+        for (let n = fromHeader.number; n <= toHeader.number; n++) {
+          const hash = chain.hashAt(n)!;
+          const state = chain.stateAt(hash)!;
+          const changes: Array<[string, string | null]> = [];
+          const now = new Map<string, string | null>();
+          for (const k of keys) {
+            const hex = toHex(k);
+            const v = hexOrNull(state.get(k));
+            now.set(hex, v);
+            if (n === fromHeader.number || last.get(hex) !== v) changes.push([hex, v]);
+          }
+          last = now;
+          if (changes.length > 0 || n === fromHeader.number) out.push({ block: toHex(hash), changes });
+        }
+        return out;
+      },
+    }),
+  );
+  server.register(
+    defineMethod({
+      name: 'state_getReadProof',
+      params: tupleParams(keysParam, optionalBlockHash),
+      handler: ([keys, at]) => {
+        const hash = resolveAt(node, at);
+        return { at: toHex(hash), proof: chain.trieAt(hash)!.proof(keys).map((n) => toHex(n)) };
+      },
+    }),
+  );
+  server.register(
+    defineMethod({
+      name: 'state_getMetadata',
+      params: tupleParams(optionalBlockHash),
+      handler: ([at]) => {
+        resolveAt(node, at);
+        return toHex(chain.runtime.metadata(14));
+      },
+    }),
+  );
+  server.register(
+    defineMethod({
+      name: 'state_getRuntimeVersion',
+      params: tupleParams(optionalBlockHash),
+      handler: ([at]) => {
+        resolveAt(node, at);
+        return runtimeVersionJson(node);
+      },
+    }),
+  );
+  server.register(
+    defineMethod({
+      name: 'state_call',
+      params: tupleParams(z.string().min(1).max(256), hexBytes, optionalBlockHash),
+      handler: ([method, data, at]) => {
+        const ctx = apiContextAt(node, resolveAt(node, at));
+        try {
+          return toHex(callRuntimeApi(ctx, method, data));
+        } catch (e) {
+          if (e instanceof RuntimeApiError) throw new RpcError(STATE_ERROR.Client, `Client error: Execution failed: ${e.message}`);
+          throw e;
+        }
+      },
+    }),
+  );
+  server.registerSubscription(
+    defineSubscription({
+      subscribe: ['state_subscribeRuntimeVersion', 'chain_subscribeRuntimeVersion'],
+      unsubscribe: ['state_unsubscribeRuntimeVersion', 'chain_unsubscribeRuntimeVersion'],
+      notification: 'state_runtimeVersion',
+      params: tupleParams(),
+      start: (_p, emit) => {
+        let last = toHexRaw(RuntimeVersionCodec.encode(chain.runtime.version));
+        emit(runtimeVersionJson(node));
+        const on = () => {
+          const now = toHexRaw(RuntimeVersionCodec.encode(chain.runtime.version));
+          if (now !== last) {
+            last = now;
+            emit(runtimeVersionJson(node));
+          }
+        };
+        chain.on('block', on);
+        return () => chain.off('block', on);
+      },
+    }),
+  );
+  server.registerSubscription(
+    defineSubscription({
+      subscribe: 'state_subscribeStorage',
+      unsubscribe: 'state_unsubscribeStorage',
+      notification: 'state_storage',
+      params: tupleParams(optional(keysParam)),
+      start: ([keys], emit) => {
+        const watched = keys === undefined ? undefined : new Set(keys.map((k) => toHexRaw(k)));
+        if (keys !== undefined) {
+          const state = chain.headState();
+          emit({ block: toHex(chain.head.hash), changes: keys.map((k) => [toHex(k), hexOrNull(state.get(k))]) });
+        }
+        const on = (head: ChainHead, block: SealedBlock) => {
+          const changes: Array<[string, string | null]> = [];
+          for (const [k, v] of block.changes) {
+            if (watched && !watched.has(toHexRaw(k))) continue;
+            changes.push([toHex(k), hexOrNull(v ?? undefined)]);
+          }
+          if (changes.length > 0) emit({ block: toHex(head.hash), changes });
+        };
+        chain.on('block', on);
+        return () => chain.off('block', on);
+      },
+    }),
+  );
+  void u32;
+}
+
+function hexOrNull(v: Uint8Array | undefined): string | null {
+  return v === undefined ? null : toHex(v);
 }
