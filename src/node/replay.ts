@@ -138,8 +138,11 @@ function mapKey(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
 }
 
-/** The replayed state: an in-memory trie and the flat values of its keys. */
-class ReplayedState implements StateReader {
+/**
+ * A state held in memory only: a persistent in-memory trie (no node store) and a flat map of its values for fast
+ * reads. The replay executes over it; benchmarks use it to measure execution without a database.
+ */
+export class MemoryState implements StateReader {
   private readonly values = new Map<string, Uint8Array>();
 
   constructor(
@@ -155,6 +158,12 @@ class ReplayedState implements StateReader {
 
   nextKey(key: Uint8Array): Uint8Array | undefined {
     return this.trie.nextKey(key);
+  }
+
+  /** The genesis state of `changes`, with the genesis header and hash. */
+  static genesis(changes: readonly StateChange[]): { state: MemoryState; header: Header; hash: Uint8Array } {
+    const g = genesisHeader(changes, STATE_VERSION);
+    return { state: new MemoryState(g.trie, changes), header: g.header, hash: g.hash };
   }
 
   /** Keys held (≤ 2^32). */
@@ -180,11 +189,13 @@ class ReplayedState implements StateReader {
  * The runtime's signature port during replay: the verdict of the block's batch when the job is exactly the one
  * that was verified (same id, scheme, message, signature and key), else an inline verification.
  */
-class BatchVerdicts implements SignatureChecker {
+export class BatchVerdicts implements SignatureChecker {
   /** Inline verifications (< 2^53). */
   inline = 0;
-  constructor(private readonly verdicts: Map<string, { job: SignatureJob; ok: boolean }>) {}
+  /** Verdicts by the runtime's job id (the extrinsic hash), filled when the batch is verified. */
+  readonly verdicts = new Map<string, { job: SignatureJob; ok: boolean }>();
 
+  /** The verdict for `job`. */
   verify(job: SignatureJob): boolean {
     const v = this.verdicts.get(job.id);
     if (
@@ -233,33 +244,52 @@ function prepare(runtime: Runtime, verifier: SignatureVerifier, input: ReplayInp
   } catch (e) {
     return { input, header, signed: 0, error: { kind: 'body', message: `the body cannot be decoded: ${(e as Error).message}` } };
   }
-  const state = new Overlay(base);
-  for (const [n, h] of knownHashes) if (n >= 0) SystemStorage.BlockHash.set(state, n, h);
-  const items: VerifyItem[] = [];
-  const verdicts = new Map<string, { job: SignatureJob; ok: boolean }>();
-  const jobs: SignatureJob[] = [];
-  extrinsics.forEach((bytes, i) => {
-    try {
-      const xt = decodeExtrinsic(bytes);
-      if (!xt.signature) return;
-      const job = runtime.signatureJob(state, xt, header.number);
-      jobs.push(job);
-      // Ids unique per block and position: a verdict is never reused across blocks, whatever the cache holds.
-      items.push({ ...job, id: `${header.number}/${i}/${job.id}` });
-    } catch {
-      // No signature job (undecodable, unsupported address, ancient era): execution reports the extrinsic.
-    }
-  });
-  const p: Prepared = { input, header, extrinsics, signed: jobs.length, checker: new BatchVerdicts(verdicts) };
-  p.verified = verifier.verifyBatch(items).then(
-    (oks) => {
-      oks.forEach((ok, k) => verdicts.set(jobs[k].id, { job: jobs[k], ok }));
-    },
+  const batch = verifyBlockSignatures(runtime, verifier, base, header.number, extrinsics, knownHashes);
+  const p: Prepared = { input, header, extrinsics, signed: batch.signed, checker: batch.checker };
+  p.verified = batch.done.then(
+    () => undefined,
     (e: unknown) => {
       p.verifyError = e;
     },
   );
   return p;
+}
+
+/**
+ * Start verifying the signatures of a block's extrinsics (block `number`) in one batch on the worker pool; `checker`
+ * answers the runtime from the verdicts once `done` settles. Jobs are built against `base` with the given
+ * `System.BlockHash` entries added (those execution will have set). Extrinsics without a signature job
+ * (unsigned, undecodable, ancient era) are left to execution, which reports them.
+ */
+export function verifyBlockSignatures(
+  runtime: Runtime,
+  verifier: SignatureVerifier,
+  base: StateReader,
+  number: number,
+  extrinsics: readonly Uint8Array[],
+  knownHashes: ReadonlyArray<readonly [number, Uint8Array]>,
+): { signed: number; checker: BatchVerdicts; done: Promise<void> } {
+  const state = new Overlay(base);
+  for (const [n, h] of knownHashes) if (n >= 0) SystemStorage.BlockHash.set(state, n, h);
+  const items: VerifyItem[] = [];
+  const jobs: SignatureJob[] = [];
+  extrinsics.forEach((bytes, i) => {
+    try {
+      const xt = decodeExtrinsic(bytes);
+      if (!xt.signature) return;
+      const job = runtime.signatureJob(state, xt, number);
+      jobs.push(job);
+      // Ids unique per block and position: a verdict is never reused across blocks, whatever the cache holds.
+      items.push({ ...job, id: `${number}/${i}/${job.id}` });
+    } catch {
+      // No signature job: execution reports the extrinsic.
+    }
+  });
+  const checker = new BatchVerdicts();
+  const done = verifier.verifyBatch(items).then((oks) => {
+    oks.forEach((ok, k) => checker.verdicts.set(jobs[k].id, { job: jobs[k], ok }));
+  });
+  return { signed: jobs.length, checker, done };
 }
 
 /** Classify an execution failure of `executeBlock` and word it for the auditor. */
@@ -334,8 +364,8 @@ export async function replayChain(opts: ReplayOptions): Promise<ReplayResult> {
   const { runtime, verifier } = opts;
   const ss58 = opts.ss58Prefix ?? 42;
   const t0 = performance.now();
-  const genesis = genesisHeader(opts.genesisChanges, STATE_VERSION);
-  const state = new ReplayedState(genesis.trie, opts.genesisChanges);
+  const genesis = MemoryState.genesis(opts.genesisChanges);
+  const state = genesis.state;
   const summary: ReplaySummary = {
     blocks: 0,
     extrinsics: 0,
@@ -448,7 +478,7 @@ const FLAT_PAGE = 4096;
  * Compare the node's stored state with the replayed state after the last replayed block: the stored trie at that
  * block's root always, the flat head table too when that block is the node's head.
  */
-async function compareNodeState(db: ChainDatabase, state: ReplayedState, summary: ReplaySummary, runtime: Runtime, ss58: number): Promise<Divergence | undefined> {
+async function compareNodeState(db: ChainDatabase, state: MemoryState, summary: ReplaySummary, runtime: Runtime, ss58: number): Promise<Divergence | undefined> {
   const { head } = summary;
   const nodeHead = db.getHead();
   const at = (kind: DivergenceKind, message: string): Divergence => ({ number: head.number, hash: head.hash, kind, message });
