@@ -33,6 +33,8 @@ export function die(message: string, code = 2): never {
 const program = new Command();
 program.name('dcn-node').description('Permissioned Substrate-style node for decentralized community credit').version(NODE_VERSION);
 program.showHelpAfterError();
+// Usage errors (bad flag, missing argument) exit with 2, like other CLIs; help and version with 0.
+program.exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
 program
   .command('run', { isDefault: true })
@@ -43,8 +45,14 @@ program
   .option('--rpc-port <port>', 'JSON-RPC port (WebSocket and HTTP)', intFlag('--rpc-port', 0, 65535), 9944)
   .option('--rpc-external', 'listen for RPC on all interfaces (unsafe methods then need --rpc-methods unsafe)', false)
   .addOption(new Option('--rpc-methods <kind>', 'RPC methods to expose').choices(['auto', 'safe', 'unsafe']).default('auto'))
-  .option('--rpc-cors <origins>', 'browser origins allowed: all, or a comma-separated list', 'all')
+  .option('--rpc-cors <origins>', 'browser origins allowed: all, or a comma-separated list (default: all for --dev, else localhost and polkadot.js.org)')
   .option('--rpc-max-connections <n>', 'maximum RPC connections', intFlag('--rpc-max-connections', 1, 100_000), 100)
+  .option('--unsafe-rpc-external', 'listen on all interfaces AND allow unsafe methods there (only behind a trusted proxy)', false)
+  .option('--rpc-max-request-size <MiB>', 'largest RPC request', intFlag('--rpc-max-request-size', 1, 1024), 15)
+  .option('--rpc-max-response-size <MiB>', 'largest RPC response', intFlag('--rpc-max-response-size', 1, 1024), 15)
+  .option('--rpc-max-batch-request-len <n>', 'most calls in one batch', intFlag('--rpc-max-batch-request-len', 1, 100_000), 1000)
+  .option('--rpc-max-subscriptions-per-connection <n>', 'most subscriptions per connection', intFlag('--rpc-max-subscriptions-per-connection', 1, 1_000_000), 1024)
+  .option('--rpc-rate-limit <n>', 'calls per second allowed per client IP (default unlimited)', intFlag('--rpc-rate-limit', 1, 1_000_000))
   .option('--validator', 'author blocks (this chain must have this node as its single validator)', false)
   .option('--name <name>', 'node name', 'dcn-node')
   .option('--block-time <ms>', 'milliseconds between blocks on the dev chain', intFlag('--block-time', 10, 3_600_000), 1000)
@@ -52,9 +60,14 @@ program
   .action(async (opts) => {
     const chain: string = opts.chain ?? (opts.dev ? 'dev' : undefined) ?? die('--chain is required unless --dev is given');
     const basePath: string = opts.basePath ?? (opts.dev ? './.data/dev' : die('--base-path is required unless --dev is given'));
-    const external: boolean = opts.rpcExternal;
-    const rpcMethods: 'safe' | 'unsafe' = opts.rpcMethods === 'auto' ? (external ? 'safe' : 'unsafe') : opts.rpcMethods;
-    const cors: string[] | 'all' = opts.rpcCors === 'all' ? 'all' : String(opts.rpcCors).split(',').map((s: string) => s.trim()).filter(Boolean);
+    const forced: boolean = opts.unsafeRpcExternal;
+    const external: boolean = opts.rpcExternal || forced;
+    const rpcMethods: 'safe' | 'unsafe' = opts.rpcMethods === 'auto' ? (external && !forced ? 'safe' : 'unsafe') : opts.rpcMethods;
+    if (external && rpcMethods === 'unsafe' && !forced) {
+      die('--rpc-methods unsafe on an external interface (--rpc-external) exposes key management to the network; use --unsafe-rpc-external to force it');
+    }
+    const corsFlag: string | undefined = opts.rpcCors ?? (opts.dev ? 'all' : undefined);
+    const cors: string[] | 'all' | undefined = corsFlag === undefined ? undefined : corsFlag === 'all' ? 'all' : corsFlag.split(',').map((s: string) => s.trim()).filter(Boolean);
     const logger = createLogger(opts.log as LogLevel);
     let node: Node;
     try {
@@ -68,6 +81,13 @@ program
           rpcMethods,
           rpcCors: cors,
           rpcMaxConnections: opts.rpcMaxConnections,
+          rpcLimits: {
+            maxRequestBytes: opts.rpcMaxRequestSize * 1024 * 1024,
+            maxResponseBytes: opts.rpcMaxResponseSize * 1024 * 1024,
+            maxBatchSize: opts.rpcMaxBatchRequestLen,
+            maxSubscriptionsPerConnection: opts.rpcMaxSubscriptionsPerConnection,
+            rateLimitPerIpPerSecond: opts.rpcRateLimit,
+          },
           validator: Boolean(opts.validator || opts.dev),
           authorUri: opts.dev ? '//Alice' : undefined,
           blockTimeMs: opts.blockTime,

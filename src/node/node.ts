@@ -33,8 +33,11 @@ export interface NodeConfig {
   /** 0 picks a free port. */
   rpcPort: number;
   rpcMethods: 'safe' | 'unsafe';
-  rpcCors: string[] | 'all';
+  /** Allowed browser origins; undefined keeps Substrate's default list (localhost and polkadot.js.org). */
+  rpcCors?: string[] | 'all';
   rpcMaxConnections: number;
+  /** Request/response sizes (bytes), batch length, subscriptions per connection, per-IP calls per second. */
+  rpcLimits?: { maxRequestBytes?: number; maxResponseBytes?: number; maxBatchSize?: number; maxSubscriptionsPerConnection?: number; rateLimitPerIpPerSecond?: number };
   /** Author blocks (single-validator chains). */
   validator: boolean;
   /** Secret URI of the authoring key (dev: //Alice). */
@@ -113,8 +116,9 @@ export class Node {
       port: config.rpcPort,
       logger: logger.child({ module: 'rpc' }),
       methods: config.rpcMethods,
-      cors: config.rpcCors === 'all' ? 'all' : config.rpcCors,
+      ...(config.rpcCors === undefined ? {} : { cors: config.rpcCors }),
       maxConnections: config.rpcMaxConnections,
+      ...config.rpcLimits,
       health: async () => ({ ok: true, body: { peers: 0, isSyncing: false, shouldHavePeers: spec.chainType !== 'Development' } }),
       readiness: async () => ({ ok: true, body: { ready: true, best: chain.head.number } }),
     });
