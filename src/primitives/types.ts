@@ -8,6 +8,7 @@ import {
   compactU32,
   compactU64,
   compactUnit,
+  described,
   enumeration,
   fixedBytes,
   newtype,
@@ -15,6 +16,7 @@ import {
   struct,
   u8,
   u32,
+  unit,
   vec,
   type ValueOf,
   type Codec,
@@ -31,9 +33,10 @@ export const MultiAddress = enumeration(
   ['sp_runtime', 'multiaddress', 'MultiAddress'],
   { Id: AccountId32, Index: compactUnit, Raw: bytes, Address32: fixedBytes(32), Address20: fixedBytes(20) },
   {
+    // AccountIndex is `()` on FRAME chains: a real parameter (scale-info lists its type), not a skipped one.
     params: [
       { name: 'AccountId', type: AccountId32 },
-      { name: 'AccountIndex', type: undefined },
+      { name: 'AccountIndex', type: unit },
     ],
   },
 );
@@ -123,12 +126,36 @@ const EngineData = codec(
   (v: [Uint8Array, Uint8Array], w) => (ConsensusEngineId.encodeTo(v[0], w), bytes.encodeTo(v[1], w)),
   (r) => [ConsensusEngineId.decodeFrom(r), bytes.decodeFrom(r)] as [Uint8Array, Uint8Array],
 );
-/** `sp_runtime::generic::digest::DigestItem`. */
-export const DigestItemCodec = enumeration(
+const DigestItemEnum = enumeration(
   ['sp_runtime', 'generic', 'digest', 'DigestItem'],
   { PreRuntime: EngineData, Consensus: EngineData, Seal: EngineData, Other: bytes, RuntimeEnvironmentUpdated: null },
   { indices: { PreRuntime: 6, Consensus: 4, Seal: 5, Other: 0, RuntimeEnvironmentUpdated: 8 } },
-) as unknown as Codec<DigestItemValue>;
+);
+/**
+ * `sp_runtime::generic::digest::DigestItem`. sp_runtime's hand-written TypeInfo declares PreRuntime, Consensus and
+ * Seal as tuple variants with TWO fields (ConsensusEngineId, Vec<u8>), not one tuple-typed field: same bytes, and
+ * the metadata says it the FRAME way. The value stays `[engine, data]`.
+ */
+export const DigestItemCodec = described(DigestItemEnum, () => {
+  const engineFields = [
+    { type: ConsensusEngineId, typeName: 'ConsensusEngineId', docs: [] },
+    { type: bytes, typeName: 'Vec<u8>', docs: [] },
+  ];
+  return {
+    path: ['sp_runtime', 'generic', 'digest', 'DigestItem'],
+    params: [],
+    def: {
+      kind: 'variant',
+      variants: DigestItemEnum.variants.map((v) => ({
+        name: v.name,
+        index: v.index,
+        docs: [],
+        fields: v.spec === null ? [] : v.name === 'Other' ? [{ type: bytes, typeName: 'Vec<u8>', docs: [] }] : engineFields,
+      })),
+    },
+    docs: [],
+  };
+}) as unknown as Codec<DigestItemValue>;
 
 /** `sp_runtime::generic::digest::Digest`. */
 export const Digest = struct(['sp_runtime', 'generic', 'digest', 'Digest'], { logs: vec(DigestItemCodec, 64) });

@@ -2,16 +2,16 @@
  * SCALE types of the System pallet, laid out exactly as FRAME's so wallets decode them unchanged
  * (shared/reference/substrate-clients §2).
  */
-import { bytes, enumeration, struct, u128, u32, vec, lazy, type Codec, type ValueOf } from '../../primitives/scale/index.js';
+import { bytes, enumeration, newtype, struct, u128, u32, vec, lazy, type Codec, type ValueOf } from '../../primitives/scale/index.js';
 import { H256, Weight } from '../../primitives/types.js';
 import type { EventRecord } from '../../runtime/dispatch.js';
 
-/** `pallet_balances::types::ExtraFlags`. */
-export const ExtraFlags = struct(['pallet_balances', 'types', 'ExtraFlags'], { bits: u128 });
+/** `pallet_balances::types::ExtraFlags(u128)`: a tuple struct in FRAME, so a newtype here (the value is the u128). */
+export const ExtraFlags = newtype(['pallet_balances', 'types', 'ExtraFlags'], u128, { typeName: 'u128' });
 /** `pallet_balances::types::AccountData<u128>`: free, reserved, frozen, flags. pjs detects this layout by `frozen`. */
 export const AccountData = struct(
   ['pallet_balances', 'types', 'AccountData'],
-  { free: u128, reserved: u128, frozen: u128, flags: u128 },
+  { free: u128, reserved: u128, frozen: u128, flags: ExtraFlags },
   { params: [{ name: 'Balance', type: u128 }], typeName: { free: 'Balance', reserved: 'Balance', frozen: 'Balance', flags: 'ExtraFlags' } },
 );
 /** An AccountData value. */

@@ -112,9 +112,13 @@ function fieldsArbitrary(fields: FieldInfo[], opts: ArbitraryOptions, depth: num
   if (fields.length === 0) return fc.constant({});
   const named = fields.every((f) => f.name !== undefined);
   if (named) return fc.record(Object.fromEntries(fields.map((f) => [camelFromSnake(f.name!), arbitraryOf(f.type, opts, depth)])));
-  // A newtype carries its inner value; several unnamed fields have no representation in codec.ts.
-  if (fields.length === 1) return arbitraryOf(fields[0].type, opts, depth);
-  throw new Error(`${where}: tuple-like composites with ${fields.length} fields have no value representation`);
+  // A newtype carries its inner value; several unnamed fields (a tuple variant such as DigestItem::PreRuntime)
+  // are an array, like a tuple.
+  if (fields.every((f) => f.name === undefined)) {
+    if (fields.length === 1) return arbitraryOf(fields[0].type, opts, depth);
+    return fc.tuple(...fields.map((f) => arbitraryOf(f.type, opts, depth)));
+  }
+  throw new Error(`${where}: fields mix named and unnamed`);
 }
 
 /** Our value of `codec` as `@polkadot/types` accepts it as input (bytes as hex: a Uint8Array means "length-prefixed" to pjs). */
@@ -153,6 +157,7 @@ export function toPjsInput(codec: AnyCodec, v: unknown): unknown {
 function fieldsToPjs(fields: FieldInfo[], v: unknown): unknown {
   if (fields.length === 0) return {};
   if (fields.length === 1 && fields[0].name === undefined) return toPjsInput(fields[0].type, v);
+  if (fields[0].name === undefined) return fields.map((f, i) => toPjsInput(f.type, (v as unknown[])[i]));
   const o = v as Record<string, unknown>;
   return Object.fromEntries(fields.map((f) => [pjsFieldName(f.name!), toPjsInput(f.type, o[camelFromSnake(f.name!)])]));
 }
@@ -269,6 +274,10 @@ function expectOuterEnum(pallet: VariantInfo, inner: unknown, pjs: PjsValue, whe
   const values: PjsValue = isCall ? pjs.args : pjs.data;
   if (values.length !== v.fields.length) fail(where, `${values.length} values !== ${v.fields.length} fields`);
   if (v.fields.length === 1 && v.fields[0].name === undefined) return expectSameAsPjs(v.fields[0].type, item.value, values[0], `${where}.${v.name}.0`);
+  if (v.fields[0]?.name === undefined) {
+    v.fields.forEach((f, i) => expectSameAsPjs(f.type, (item.value as unknown[])[i], values[i], `${where}.${v.name}.${i}`));
+    return;
+  }
   const o = item.value as Record<string, unknown>;
   v.fields.forEach((f, i) => expectSameAsPjs(f.type, o[camelFromSnake(f.name!)], values[i], `${where}.${v.name}.${f.name}`));
 }
@@ -278,6 +287,12 @@ function expectFields(fields: FieldInfo[], ours: unknown, pjs: PjsValue, where: 
   if (fields.length === 1 && fields[0].name === undefined) {
     // pjs flattens single-field tuple structs (newtypes) into their inner type, as the value does.
     expectSameAsPjs(fields[0].type, ours, pjs, where);
+    return;
+  }
+  if (fields[0].name === undefined) {
+    // Several unnamed fields: a pjs Tuple, our array.
+    if (pjs.length !== fields.length) fail(where, `${pjs.length} tuple items !== ${fields.length} fields`);
+    fields.forEach((f, i) => expectSameAsPjs(f.type, (ours as unknown[])[i], pjs[i], `${where}.${i}`));
     return;
   }
   const want = fields.map((f) => pjsFieldName(f.name!));
