@@ -52,7 +52,7 @@ async function openExistingDatabase(h: CliHelpers, spec: ChainSpec, basePath: st
     db = await ChainDatabase.open(dir, { logger });
   } catch (e) {
     const msg = (e as Error).message;
-    h.die(`cannot open the database at ${dir}: ${msg}${/lock/i.test(msg) ? ' (is a node running on this base path?)' : ''}`);
+    h.die(`cannot open the database at ${dir}: ${msg}${/lock/i.test(msg) && !/node running/.test(msg) ? ' (is a node running on this base path?)' : ''}`);
   }
   const id = db.getChainId();
   if (db.getHead() === undefined || id === undefined) {
@@ -99,8 +99,11 @@ function exitTwoOnUsageError(err: CommanderError): never {
   process.exit(err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0 ? 0 : 2);
 }
 
+/** `count / seconds`, grouped, with one decimal below 10. */
 function rate(count: number, seconds: number): string {
-  return seconds > 0 ? Math.round(count / seconds).toLocaleString('en-US') : '∞';
+  if (seconds <= 0) return '∞';
+  const r = count / seconds;
+  return r < 10 ? r.toFixed(1) : Math.round(r).toLocaleString('en-US');
 }
 
 /** Register export-blocks, import-blocks and replay. */

@@ -10,8 +10,9 @@
  *   {@link SignatureVerifier} (the batch of block n+1 runs while block n executes), then execution checks each one
  *   against those verdicts, verifying inline whatever the batch did not cover exactly;
  * - the extrinsics root, the state root and the block hash of every header are recomputed and compared.
- * When replaying a node's database, the node's stored state is compared with the replayed one at the end: the
- * flat head table and the stored trie at the last replayed root, key by key. A tampered stored value is caught so.
+ * When replaying a node's database, each block's state root node must be in the node's archive, and the node's
+ * stored state is compared with the replayed one at the end: the stored trie at the last replayed root and (when that
+ * block is the head) the flat head table, key by key. A tampered stored value is caught so.
  */
 import { performance } from 'node:perf_hooks';
 import { encodeAddress } from '../crypto/keys.js';
@@ -27,7 +28,7 @@ import { Overlay, type StateChange, type StateReader } from '../runtime/state.js
 import { CODE_KEY } from '../runtime/storage.js';
 import { INVALID_MESSAGES } from '../runtime/validity.js';
 import type { ChainDatabase } from '../storage/index.js';
-import type { Trie } from '../trie/index.js';
+import { EMPTY_TRIE_ROOT, MissingNodeError, TrieCodecError, type Trie } from '../trie/index.js';
 import { genesisHeader } from './chain.js';
 
 /** One block handed to the replay, as a node's database or a block file holds it. */
@@ -448,6 +449,10 @@ export async function replayChain(opts: ReplayOptions): Promise<ReplayResult> {
     if (!equalBytes(sealed.hash, hash)) {
       return diverged(inp.number, inp.hash, 'block-hash', `the re-executed block hashes to ${toHex(sealed.hash)}, the stored header to ${toHex(hash)} (the header is not canonically encoded)`);
     }
+    // The node's archive must hold this block's state (its root node at least): past states are read from it.
+    if (opts.node !== undefined && !equalBytes(header.stateRoot, EMPTY_TRIE_ROOT) && opts.node.nodeStore.get(header.stateRoot) === undefined) {
+      return diverged(inp.number, inp.hash, 'stored-trie', `the node's stored trie lacks this block's state root node ${toHex(header.stateRoot)}`);
+    }
     state.advance(sealed.changes, sealed.trie);
     summary.blocks++;
     summary.extrinsics += extrinsics.length;
@@ -518,7 +523,9 @@ async function compareNodeState(db: ChainDatabase, state: MemoryState, summary: 
     }
     summary.comparedKeys += keys;
   } catch (e) {
-    return at('stored-trie', `the node's stored trie at this block cannot be read: ${(e as Error).message}`);
+    // A missing or undecodable node is the node's data at fault; anything else is a bug, not a divergence.
+    if (e instanceof MissingNodeError || e instanceof TrieCodecError) return at('stored-trie', `the node's stored trie at this block cannot be read: ${e.message}`);
+    throw e;
   }
   if (first !== undefined) return at('stored-trie', differences("the node's stored trie", first, count));
 

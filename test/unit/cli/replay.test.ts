@@ -160,6 +160,20 @@ describe('replayChain', () => {
     }
     expect((await replay(stored, true)).ok).toBe(true);
   });
+
+  it("names the first block whose state is missing from the node's archive", async () => {
+    const root2 = HeaderCodec.decode(stored[2].header).stateRoot;
+    const node = chain.db.nodeStore.get(root2)!;
+    await chain.db.tamper({ nodes: [[root2, null]] });
+    try {
+      const r = await replay(stored, true);
+      expect(!r.ok && r.divergence).toMatchObject({ number: 2, kind: 'stored-trie', message: `the node's stored trie lacks this block's state root node ${toHex(root2)}` });
+      // Without the node database the same blocks replay fine: the blocks themselves are sound.
+      expect((await replay(stored)).ok).toBe(true);
+    } finally {
+      await chain.db.tamper({ nodes: [[root2, node]] });
+    }
+  });
 });
 
 describe('describeStorageKey', () => {
