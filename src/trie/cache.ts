@@ -1,7 +1,6 @@
 /**
  * Bounded LRU of decoded trie nodes by hash, shared between {@link Trie} instances.
  */
-import { equalBytes } from '../primitives/bytes.js';
 import type { Node } from './node.js';
 
 /** A cached node, linked into the recency list (most recent at `head`). */
@@ -22,8 +21,14 @@ const TWO_POW_24 = 16_777_216;
  * A 48-bit number from the first 6 bytes of a hash: a cheap, exact Map key (no string building). Two hashes
  * sharing those bytes collide on the key; the cache then keeps only the latest and the other is a miss.
  */
-function keyOf(hash: Uint8Array): number {
-  return ((hash[0] << 16) | (hash[1] << 8) | hash[2]) * TWO_POW_24 + ((hash[3] << 16) | (hash[4] << 8) | hash[5]);
+function keyOf(bytes: Uint8Array, o: number): number {
+  return ((bytes[o] << 16) | (bytes[o + 1] << 8) | bytes[o + 2]) * TWO_POW_24 + ((bytes[o + 3] << 16) | (bytes[o + 4] << 8) | bytes[o + 5]);
+}
+
+/** True when the 32 bytes at `bytes[o]` are `hash`. */
+function sameHash(hash: Uint8Array, bytes: Uint8Array, o: number): boolean {
+  for (let i = 0; i < 32; i++) if (hash[i] !== bytes[o + i]) return false;
+  return true;
 }
 
 /**
@@ -53,8 +58,13 @@ export class NodeCache {
 
   /** The node decoded from the encoding whose hash is `hash`, marking it most recently used. */
   get(hash: Uint8Array): Node | undefined {
-    const e = this.map.get(keyOf(hash));
-    if (e === undefined || !equalBytes(e.hash, hash)) return undefined;
+    return hash.length === 32 ? this.getAt(hash, 0) : undefined;
+  }
+
+  /** {@link get} for the 32-byte hash at `bytes[offset]` (0 ≤ offset ≤ bytes.length − 32), without a view. */
+  getAt(bytes: Uint8Array, offset: number): Node | undefined {
+    const e = this.map.get(keyOf(bytes, offset));
+    if (e === undefined || !sameHash(e.hash, bytes, offset)) return undefined;
     if (e !== this.head) {
       this.unlink(e);
       this.pushHead(e);
@@ -64,7 +74,8 @@ export class NodeCache {
 
   /** Remember `node` under `hash`, evicting the least recently used entry when full. */
   set(hash: Uint8Array, node: Node): void {
-    const key = keyOf(hash);
+    if (hash.length !== 32) throw new RangeError('a node hash is 32 bytes');
+    const key = keyOf(hash, 0);
     const old = this.map.get(key);
     if (old !== undefined) this.unlink(old);
     const e = new Entry(key, hash, node);

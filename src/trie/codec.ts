@@ -3,7 +3,7 @@
  * plain data. The trie itself uses the internal codec in `node.ts`; these functions convert to and from it, so a
  * round trip through them exercises exactly the bytes the trie hashes.
  */
-import { ChildRef, decodeNodeInternal, emptyChildren, encodeNodeInternal, Node } from './node.js';
+import { ChildRef, decodeNodeInternal, emptyChildren, encodeNodeInternal, Node, slotHash } from './node.js';
 import { TrieCodecError } from './types.js';
 
 /** A node's value: inline bytes, or (V1, values ≥ 33 bytes) the blake2_256 of a value stored out of line. */
@@ -53,14 +53,14 @@ export function encodeNode(data: NodeData): Uint8Array {
       if (mv.length === 32) {
         children[i] = mv;
       } else {
-        const n = new Node(mv, 0, 0, undefined, undefined, false, undefined);
+        const n = new Node(mv, 0, 0, undefined, undefined, false, undefined, undefined);
         n.mv = mv;
         children[i] = n;
       }
     }
     if (!any) throw new TrieCodecError('branch without children');
   }
-  const node = new Node(pk, 0, partial.length, value, valueHash, valueHash !== undefined, children);
+  const node = new Node(pk, 0, partial.length, value, valueHash, valueHash !== undefined, children, undefined);
   return encodeNodeInternal(node);
 }
 
@@ -82,7 +82,7 @@ export function decodeNode(bytes: Uint8Array): NodeData {
         : undefined;
   if (node.children === undefined) return { type: 'leaf', partial, value: value! };
   const children = node.children.map((c) =>
-    c === undefined ? undefined : c instanceof Node ? c.mv!.slice() : c.slice(),
+    c === undefined ? undefined : c instanceof Node ? c.mv!.slice() : typeof c === 'number' ? slotHash(node, c) : c.slice(),
   );
   return { type: 'branch', partial, value, children };
 }

@@ -11,8 +11,12 @@
 import { hash256 } from './hash.js';
 import { TrieCodecError } from './types.js';
 
-/** A child slot's content: the node itself, or the 32-byte hash of a node that is still in the store. */
-export type ChildRef = Node | Uint8Array;
+/**
+ * A child slot's content: the node itself, or the 32-byte hash of a node that is still in the store — either as
+ * an array, or (for nodes decoded from the store) as the offset of those 32 bytes in the holder's `src`, so that
+ * decoding a branch does not allocate 16 views that are rarely followed.
+ */
+export type ChildRef = Node | Uint8Array | number;
 
 /** Longest partial key the header can describe (`trie_constants::NIBBLE_SIZE_BOUND`). */
 export const MAX_PARTIAL_NIBBLES = 65_535;
@@ -40,6 +44,8 @@ export class Node {
   hashed: boolean;
   /** 16 child slots (branch) or undefined (leaf). */
   children: (ChildRef | undefined)[] | undefined;
+  /** The bytes that numeric child slots point into (shared by every node built on the same children array). */
+  src: Uint8Array | undefined;
   /** Merkle value once committed: the blake2_256 of the encoding when it is ≥ 32 bytes, else the encoding itself. */
   mv: Uint8Array | undefined;
 
@@ -51,6 +57,7 @@ export class Node {
     valueHash: Uint8Array | undefined,
     hashed: boolean,
     children: (ChildRef | undefined)[] | undefined,
+    src: Uint8Array | undefined,
   ) {
     this.pk = pk;
     this.pkOff = pkOff;
@@ -59,6 +66,7 @@ export class Node {
     this.valueHash = valueHash;
     this.hashed = hashed;
     this.children = children;
+    this.src = src;
     this.mv = undefined;
   }
 
@@ -225,13 +233,18 @@ export function writePartial(out: Uint8Array, o: number, pk: Uint8Array, off: nu
   return o + nBytes;
 }
 
-/** Merkle value bytes of a child slot (a committed node's `mv`, or the hash reference itself). */
-function childMv(c: ChildRef): Uint8Array {
+/** Merkle value bytes of a child slot that is a node or a hash array (a committed node's `mv`, or the hash). */
+function childMv(c: Node | Uint8Array): Uint8Array {
   if (c instanceof Node) {
     if (c.mv === undefined) throw new Error('trie invariant broken: encoding a node with an uncommitted child');
     return c.mv;
   }
   return c;
+}
+
+/** The 32-byte hash a numeric slot of `holder` refers to, as a new array (not a view that would pin `src`). */
+export function slotHash(holder: Node, offset: number): Uint8Array {
+  return holder.src!.slice(offset, offset + 32);
 }
 
 /**
@@ -289,7 +302,7 @@ export function encodeNodeInternal(node: Node, slab?: Slab): Uint8Array {
       const c = children[i];
       if (c === undefined) continue;
       bitmap |= 1 << i;
-      const mvLen = childMv(c).length;
+      const mvLen = typeof c === 'number' ? 32 : childMv(c).length;
       size += compactLength(mvLen) + mvLen;
     }
     if (bitmap === 0) throw new Error('trie invariant broken: branch without children');
@@ -314,6 +327,14 @@ export function encodeNodeInternal(node: Node, slab?: Slab): Uint8Array {
     for (let i = 0; i < 16; i++) {
       const c = children[i];
       if (c === undefined) continue;
+      if (typeof c === 'number') {
+        // compact(32) = 0x80, then the hash copied from the holder's source bytes.
+        out[o++] = 0x80;
+        const src = node.src!;
+        for (let k = 0; k < 32; k++) out[o + k] = src[c + k];
+        o += 32;
+        continue;
+      }
       const mv = childMv(c);
       o = writeCompact(out, o, mv.length);
       out.set(mv, o);
@@ -408,7 +429,7 @@ export function decodeNodeInternal(bytes: Uint8Array, start: number, end: number
       const n = readCompact(bytes, c);
       if (c.pos + n > end) throw new TrieCodecError('truncated child reference');
       if (n === 32) {
-        children[i] = bytes.subarray(c.pos, c.pos + 32);
+        children[i] = c.pos;
       } else if (n < 32) {
         const child = decodeNodeInternal(bytes, c.pos, c.pos + n, false)!;
         child.mv = bytes.subarray(c.pos, c.pos + n);
@@ -420,5 +441,5 @@ export function decodeNodeInternal(bytes: Uint8Array, start: number, end: number
     }
   }
   if (c.pos !== end) throw new TrieCodecError('trailing bytes after node');
-  return new Node(bytes, pkOff, len, value, valueHash, valueKind === 2, children);
+  return new Node(bytes, pkOff, len, value, valueHash, valueKind === 2, children, children === undefined ? undefined : bytes);
 }

@@ -15,7 +15,7 @@
 import { equalBytes, toHexRaw } from '../primitives/bytes.js';
 import { hash256 } from './hash.js';
 import { NodeCache } from './cache.js';
-import { ChildRef, decodeNodeInternal, emptyChildren, encodeNodeInternal, Node, nibbleAt, Slab } from './node.js';
+import { ChildRef, decodeNodeInternal, emptyChildren, encodeNodeInternal, Node, nibbleAt, Slab, slotHash } from './node.js';
 import { EMPTY_TRIE_ROOT } from './root.js';
 import { sortedOrder } from './sort.js';
 import { MissingNodeError, type NodeStore, type StateVersion, TRIE_VALUE_NODE_THRESHOLD } from './types.js';
@@ -29,14 +29,30 @@ export interface TrieUpdate {
   readonly trie: Trie;
   /** Its root hash. */
   readonly root: Uint8Array;
-  /** Every encoded node and (V1) hashed value, by blake2_256 hash, that the new trie has and the old one did not. */
+  /**
+   * Every encoded node and (V1) hashed value, by blake2_256 hash, that the new trie has and the old one did not.
+   * Encodings are views into buffers shared by this update's encodings: a store that keeps them (rather than
+   * copying, as LevelDB does) should copy them if it keeps only some.
+   */
   readonly newNodes: Array<[hash: Uint8Array, encoded: Uint8Array]>;
 }
 
-/** Load the node stored under `hash`, through `cache`. */
+/**
+ * The node a child slot refers to, loading it (through `cache`) when the slot holds a hash; `holder` is the node
+ * whose children array the slot is in (it owns the bytes a numeric slot points into), undefined for the root.
+ */
+function resolveRef(ref: ChildRef, holder: Node | undefined, store: NodeStore, cache: NodeCache): Node {
+  if (ref instanceof Node) return ref;
+  if (typeof ref === 'number') {
+    const hit = cache.getAt(holder!.src!, ref);
+    return hit !== undefined ? hit : loadNode(slotHash(holder!, ref), store, cache);
+  }
+  const hit = cache.get(ref);
+  return hit !== undefined ? hit : loadNode(ref, store, cache);
+}
+
+/** Load the node stored under `hash` (known to be missing from `cache`) and cache it. */
 function loadNode(hash: Uint8Array, store: NodeStore, cache: NodeCache): Node {
-  const hit = cache.get(hash);
-  if (hit !== undefined) return hit;
   const enc = store.get(hash);
   if (enc === undefined) throw new MissingNodeError(hash, 'node');
   const node = decodeNodeInternal(enc, 0, enc.length, false)!;
@@ -108,8 +124,8 @@ class Updater {
     this.ml = new Int32Array(keys.length);
   }
 
-  private resolve(ref: ChildRef): Node {
-    return ref instanceof Node ? ref : loadNode(ref, this.store, this.cache);
+  private resolve(ref: ChildRef, holder: Node | undefined): Node {
+    return ref instanceof Node ? ref : resolveRef(ref, holder, this.store, this.cache);
   }
 
   private isHashed(value: Uint8Array): boolean {
@@ -118,7 +134,7 @@ class Updater {
 
   /** A new leaf for key `k` at depth `d` (nibbles), viewing the key itself as its partial key. */
   private leaf(k: Uint8Array, d: number, v: Uint8Array): Node {
-    return new Node(k, d, k.length * 2 - d, v, undefined, this.isHashed(v), undefined);
+    return new Node(k, d, k.length * 2 - d, v, undefined, this.isHashed(v), undefined, undefined);
   }
 
   /** Build a new subtree from the insertions among changes `[lo, hi)`, which share their first `d` nibbles. */
@@ -148,15 +164,16 @@ class Updater {
       children[s] = this.build(e + 1, i, j);
       i = j;
     }
-    return new Node(k0, d, e - d, value, undefined, value !== undefined && this.isHashed(value), children);
+    return new Node(k0, d, e - d, value, undefined, value !== undefined && this.isHashed(value), children, undefined);
   }
 
   /**
-   * Apply changes `[lo, hi)` (sharing their first `d` nibbles) to the subtree `ref` whose partial key starts at
-   * nibble `d`. Returns `ref` itself when nothing changed, `undefined` when the subtree became empty.
+   * Apply changes `[lo, hi)` (sharing their first `d` nibbles) to the subtree `ref` (a slot of `holder`, or the
+   * root) whose partial key starts at nibble `d`. Returns `ref` itself when nothing changed, `undefined` when the
+   * subtree became empty.
    */
-  apply(ref: ChildRef, d: number, lo: number, hi: number): ChildRef | undefined {
-    const node = this.resolve(ref);
+  apply(ref: ChildRef, holder: Node | undefined, d: number, lo: number, hi: number): ChildRef | undefined {
+    const node = this.resolve(ref, holder);
     const L = node.pkLen;
     const keys = this.keys;
     const vals = this.vals;
@@ -170,10 +187,10 @@ class Updater {
     }
     if (m === L) return this.applyMatched(node, ref, d, L, lo, hi, false);
     // An insertion leaves the partial key at nibble m: split into a new branch holding the old node below it.
-    const tail = new Node(node.pk, node.pkOff + m + 1, L - m - 1, node.value, node.valueHash, node.hashed, node.children);
+    const tail = new Node(node.pk, node.pkOff + m + 1, L - m - 1, node.value, node.valueHash, node.hashed, node.children, node.src);
     const children = emptyChildren();
     children[node.nibble(m)] = tail;
-    const branch = new Node(node.pk, node.pkOff, m, undefined, undefined, false, children);
+    const branch = new Node(node.pk, node.pkOff, m, undefined, undefined, false, children, undefined);
     return this.applyMatched(branch, branch, d, m, lo, hi, true);
   }
 
@@ -220,7 +237,8 @@ class Updater {
       let j = i + 1;
       while (j < b && nibbleAt(keys[j], e) === s) j++;
       const old = children === undefined ? undefined : children[s];
-      const next = old === undefined ? this.build(e + 1, i, j) : this.apply(old, e + 1, i, j);
+      // Slots of a copied array still point into node.src, so `node` stays their holder.
+      const next = old === undefined ? this.build(e + 1, i, j) : this.apply(old, node, e + 1, i, j);
       if (next !== old) {
         if (!copied) {
           children = children === undefined ? emptyChildren() : children.slice();
@@ -257,11 +275,11 @@ class Updater {
     }
     if (count === 0) {
       if (!hasValue) return undefined;
-      return new Node(node.pk, node.pkOff, m, value, valueHash, hashed, undefined);
+      return new Node(node.pk, node.pkOff, m, value, valueHash, hashed, undefined, undefined);
     }
-    if (hasValue || count > 1) return new Node(node.pk, node.pkOff, m, value, valueHash, hashed, children);
+    if (hasValue || count > 1) return new Node(node.pk, node.pkOff, m, value, valueHash, hashed, children, node.src);
     // A branch without value and a single child merges with it: partial ‖ slot nibble ‖ child's partial.
-    const child = this.resolve(children![slot]!);
+    const child = this.resolve(children![slot]!, node);
     const total = m + 1 + child.pkLen;
     // Start at nibble (total & 1) so the partial ends on a byte boundary and encodes by plain copy.
     const off = total & 1;
@@ -274,7 +292,7 @@ class Updater {
     for (let j = 0; j < m; j++) put(node.nibble(j));
     put(slot);
     for (let j = 0; j < child.pkLen; j++) put(child.nibble(j));
-    return new Node(pk, off, total, child.value, child.valueHash, child.hashed, child.children);
+    return new Node(pk, off, total, child.value, child.valueHash, child.hashed, child.children, child.src);
   }
 
   /** Compute Merkle values (post-order) of the new nodes under `node`, collecting the hashed ones into `out`. */
@@ -345,8 +363,8 @@ export class Trie {
     return this.rootRef === undefined;
   }
 
-  private resolve(ref: ChildRef): Node {
-    return ref instanceof Node ? ref : loadNode(ref, this.store, this.cache);
+  private resolve(ref: ChildRef, holder: Node | undefined): Node {
+    return ref instanceof Node ? ref : resolveRef(ref, holder, this.store, this.cache);
   }
 
   /** The value of a node that has one (hashed values are read from the store). */
@@ -367,8 +385,9 @@ export class Trie {
     const kl = key.length * 2;
     let d = 0;
     let byHash = true;
+    let holder: Node | undefined;
     for (;;) {
-      const node = this.resolve(ref);
+      const node = this.resolve(ref, holder);
       if (visit !== undefined) visit(node, byHash);
       const L = node.pkLen;
       if (d + L > kl || matchLength(key, d, node, L) !== L) return undefined;
@@ -380,6 +399,7 @@ export class Trie {
       if (c === undefined) return undefined;
       byHash = !(c instanceof Node) || c.mv!.length === 32;
       ref = c;
+      holder = node;
       d++;
     }
   }
@@ -398,6 +418,7 @@ export class Trie {
    */
   update(changes: Iterable<readonly [Uint8Array, Uint8Array | null]>, version: StateVersion): TrieUpdate {
     const list = Array.from(changes);
+    if (list.length === 0) return { trie: this, root: this.root, newNodes: [] };
     const order = sortedOrder(list.map((c) => c[0]));
     const keys: Uint8Array[] = [];
     const vals: (Uint8Array | null)[] = [];
@@ -410,11 +431,11 @@ export class Trie {
     }
     const u = new Updater(keys, vals, version, this.store, this.cache);
     const n = keys.length;
-    const next = this.rootRef === undefined ? u.build(0, 0, n) : u.apply(this.rootRef, 0, 0, n);
+    const next = this.rootRef === undefined ? u.build(0, 0, n) : u.apply(this.rootRef, undefined, 0, 0, n);
     if (next === this.rootRef) return { trie: this, root: this.root, newNodes: [] };
     if (next === undefined) return { trie: new Trie(undefined, EMPTY_TRIE_ROOT, this.store, this.cache), root: EMPTY_TRIE_ROOT, newNodes: [] };
     const newNodes: Array<[Uint8Array, Uint8Array]> = [];
-    const rootNode = this.resolve(next);
+    const rootNode = this.resolve(next, undefined);
     const mv = u.commit(rootNode, newNodes);
     let root = mv;
     if (mv.length < 32) {
@@ -465,7 +486,7 @@ export class Trie {
     };
     // 1. Descend to the highest node whose path starts with `prefix`.
     const P = prefix.length * 2;
-    let node = this.resolve(this.rootRef);
+    let node = this.resolve(this.rootRef, undefined);
     let plen = 0; // nibbles of path before the node's partial key
     for (;;) {
       writePartial(node, plen);
@@ -479,7 +500,7 @@ export class Trie {
       if (c === undefined) return;
       ensure(plen + 1);
       path[plen++] = s;
-      node = this.resolve(c);
+      node = this.resolve(c, node);
     }
     // 2. Where does that subtree stand relative to the bound?
     const S = startAfter;
@@ -533,7 +554,7 @@ export class Trie {
       const base = plens[top];
       ensure(base + 1);
       path[base] = s;
-      const child = this.resolve(c);
+      const child = this.resolve(c, n);
       writePartial(child, base + 1);
       const end = base + 1 + child.pkLen;
       mode = modes[top];
@@ -580,19 +601,22 @@ export class Trie {
     if (ref === undefined) return undefined;
     const P = prefix.length * 2;
     let d = 0;
-    let isRoot = true;
+    let holder: Node | undefined;
     for (;;) {
-      const node = this.resolve(ref);
+      const node = this.resolve(ref, holder);
       const L = node.pkLen;
       const want = P - d < L ? P - d : L;
       if (matchLength(prefix, d, node, want) !== want) return undefined;
-      if (d + L >= P) return isRoot ? this.root : ref instanceof Node ? ref.mv! : ref;
+      if (d + L >= P) {
+        if (holder === undefined) return this.root;
+        return ref instanceof Node ? ref.mv! : typeof ref === 'number' ? slotHash(holder, ref) : ref;
+      }
       d += L;
       const c = node.children === undefined ? undefined : node.children[nibbleAt(prefix, d)];
       if (c === undefined) return undefined;
       ref = c;
+      holder = node;
       d++;
-      isRoot = false;
     }
   }
 }

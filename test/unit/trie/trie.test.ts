@@ -369,7 +369,7 @@ describe('iteration details', () => {
 });
 
 describe('NodeCache', () => {
-  const node = (): Node => new Node(new Uint8Array(0), 0, 0, new Uint8Array(0), undefined, false, undefined);
+  const node = (): Node => new Node(new Uint8Array(0), 0, 0, new Uint8Array(0), undefined, false, undefined, undefined);
   const hash = (i: number): Uint8Array => blake2_256(Uint8Array.of(i));
 
   it('keeps at most maxEntries, evicting the least recently used', () => {
