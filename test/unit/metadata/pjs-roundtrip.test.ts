@@ -57,14 +57,14 @@ function load(version: 14 | 15) {
   }
 }
 
-/** The fields of an enum codec's variant, by name. */
+/** The variants of an enum codec's description. */
 function variantsOf(codec: AnyCodec): VariantInfo[] {
   const def = codec.info().def;
   if (def.kind !== 'variant') throw new Error(`${codec.describe()} is not an enum`);
   return def.variants;
 }
 
-/** Named fields as our value object's keys → pjs names. */
+/** The names pjs gives named fields (camelCase, reserved words suffixed with `_`). */
 const fieldNames = (fields: FieldInfo[]) => fields.map((f) => pjsFieldName(f.name!));
 
 /** The id of the lookup type with `path` (exactly one). */
