@@ -220,6 +220,18 @@ describe('transaction_v1, transactionWatch_v1 and archive_v1 on an in-process de
     expect(await client.call('archive_v1_stopStorage', ['unknown'])).toBeNull();
   });
 
+  it('archive_v1_storage: at most 1 running per connection here; the second in the same batch gets -32800', async () => {
+    const c = await h.connect(await h.serve({ archive: { maxStorageSubscriptionsPerConnection: 1 } }));
+    const params = [toHex(h.chain.head.hash), [{ key: '0x', type: 'descendantsHashes' }], null];
+    // Both subscribe calls of a batch start before the first stream can end.
+    const [first, second] = await c.batch([
+      ['archive_v1_storage', params],
+      ['archive_v1_storage', params],
+    ]);
+    expect(first.ok).toBe(true);
+    expect(second.ok ? undefined : second.error.code).toBe(-32800);
+  });
+
   it('archive_v1_storage over the whole state streams every key in order and stopStorage ends it early', async () => {
     const hash = h.chain.head.hash;
     const trie = h.chain.trieAt(hash)!;
