@@ -1,6 +1,6 @@
 /** `state_*`: storage reads at any block, key paging, proofs, storage history, subscriptions, metadata and runtime calls. */
 import { z } from 'zod';
-import { compareBytes, startsWith, toHex, toHexRaw } from '../../primitives/bytes.js';
+import { compareBytes, fromHex, startsWith, toHex, toHexRaw } from '../../primitives/bytes.js';
 import { blake2_256 } from '../../primitives/hashing.js';
 import { RuntimeVersionCodec } from '../../primitives/types.js';
 import { callRuntimeApi, RuntimeApiError } from '../../runtime/apis.js';
@@ -10,6 +10,15 @@ import { RpcError } from '../errors.js';
 import { defineMethod, defineSubscription, type RpcServer } from '../server.js';
 import { boundedArray, hash32, hexBytes, optional, optionalBlockHash, tupleParams, u32 } from '../params.js';
 import { apiContextAt, resolveAt, type RpcNode } from './context.js';
+
+/**
+ * The call data of `state_call`: hex with or without `0x`, possibly empty, as Substrate's `Bytes` deserializer
+ * accepts. polkadot-api's legacy shim sends `""` for calls without arguments (`Metadata_metadata_versions`).
+ */
+const callData = z
+  .string()
+  .regex(/^(0x)?([0-9a-fA-F]{2})*$/, { message: 'expected hex (0x optional) with an even number of digits' })
+  .transform((s) => fromHex(s.startsWith('0x') ? s : `0x${s}`));
 
 /** Largest page of `state_getKeysPaged` (Substrate's limit). */
 export const MAX_KEYS_PAGE = 1000;
@@ -163,7 +172,7 @@ export function registerStateMethods(server: RpcServer, node: RpcNode): void {
   server.register(
     defineMethod({
       name: 'state_call',
-      params: tupleParams(z.string().min(1).max(256), hexBytes, optionalBlockHash),
+      params: tupleParams(z.string().min(1).max(256), callData, optionalBlockHash),
       handler: ([method, data, at]) => {
         const ctx = apiContextAt(node, resolveAt(node, at));
         try {
