@@ -1,0 +1,135 @@
+/**
+ * Pieces shared by the client-compatibility tests (`test/e2e/clients-*.test.ts`): capturing what a client library
+ * logs, generic sample arguments for any call in the metadata, and a submit-and-watch wrapper for
+ * `@polkadot/api` that records every status and never hangs.
+ */
+import type { ApiPromise } from '@polkadot/api';
+import type { SubmittableExtrinsic } from '@polkadot/api/types';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import { Bytes, bool, Compact, GenericAccountId, GenericMultiAddress, Int, Text, UInt } from '@polkadot/types';
+import type { DispatchError, EventRecord, Hash } from '@polkadot/types/interfaces';
+import type { ISubmittableResult } from '@polkadot/types/types';
+import { u8aToHex } from '@polkadot/util';
+import { withTimeout } from './rpc-client.js';
+
+/** One line a library printed through `console.log`/`warn`/`error`, with its stream. */
+export interface LoggedLine {
+  stream: 'log' | 'warn' | 'error';
+  text: string;
+}
+
+/**
+ * Record everything printed through `console.log`, `console.warn` and `console.error` (still printing it) until
+ * `stop()`. @polkadot/api reports missing RPC methods, unknown signed extensions and RPC failures this way.
+ */
+export function captureConsole(): { lines: LoggedLine[]; stop(): void } {
+  const lines: LoggedLine[] = [];
+  const saved = { log: console.log, warn: console.warn, error: console.error };
+  for (const stream of ['log', 'warn', 'error'] as const) {
+    console[stream] = (...args: unknown[]) => {
+      lines.push({ stream, text: args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ') });
+      saved[stream](...args);
+    };
+  }
+  return {
+    lines,
+    stop() {
+      Object.assign(console, saved);
+    },
+  };
+}
+
+/** What the sample arguments refer to. */
+export interface SampleContext {
+  /** The account every address/account argument names. */
+  dest: KeyringPair;
+  /** The value of every balance-sized integer argument (64 bits or wider). */
+  amount: bigint;
+}
+
+/**
+ * A plausible value for one argument of type `typeName` (a registry type name from the metadata): the context's
+ * account for addresses, `amount` for 64-bit-or-wider integers (balances, moments), 1 for narrower ones, a short
+ * text for bytes and strings, `true` for bools, and the type's default (zeroes, first variant) otherwise.
+ */
+export function sampleArg(api: ApiPromise, typeName: string, ctx: SampleContext): unknown {
+  const probe = api.registry.createType(typeName);
+  if (probe instanceof GenericMultiAddress) return { Id: ctx.dest.address };
+  if (probe instanceof GenericAccountId) return ctx.dest.address;
+  if (probe instanceof Bytes) return u8aToHex(new TextEncoder().encode('client e2e'));
+  if (probe instanceof Text) return 'client e2e';
+  if (probe instanceof bool) return true;
+  const int = probe instanceof Compact ? (probe.unwrap() as unknown) : probe;
+  if (int instanceof UInt || int instanceof Int) return int.bitLength() >= 64 ? ctx.amount : 1;
+  return probe.toJSON();
+}
+
+/** Sample arguments for every parameter of `api.tx[section][method]`. */
+export function sampleArgs(api: ApiPromise, section: string, method: string, ctx: SampleContext): unknown[] {
+  return api.tx[section][method].meta.args.map((a) => sampleArg(api, a.type.toString(), ctx));
+}
+
+/** Which origin a call's documentation says it needs. */
+export type OriginKind = 'signed' | 'root' | 'inherent';
+
+/**
+ * The origin a call needs, read from its documentation as FRAME writes it: "origin must be root" / "(root only)"
+ * → root; "Inherent" / "unsigned" → inherent (mandatory class, refused by the pool); anything else → signed.
+ */
+export function originOf(docs: readonly string[]): OriginKind {
+  const text = docs.join(' ');
+  if (/\broot\b/i.test(text)) return 'root';
+  if (/\binherent\b|\bunsigned\b/i.test(text)) return 'inherent';
+  return 'signed';
+}
+
+/** Everything a `signAndSend`/`send` with a status callback reported. */
+export interface WatchedTx {
+  /** Status types in arrival order (`Ready`, `InBlock`, `Finalized`, …). */
+  statuses: string[];
+  /** The block it was included in (from `InBlock`). */
+  inBlock: Hash;
+  /** The block reported by `Finalized`. */
+  finalized: Hash;
+  /** The transaction's own events, decoded (from the `Finalized` result). */
+  events: EventRecord[];
+  /** Set when it failed in dispatch. */
+  dispatchError: DispatchError | undefined;
+  /** The extrinsic hash. */
+  txHash: Hash;
+}
+
+/**
+ * Send `tx` (signed by `signer` with `options`, or already signed when `signer` is undefined) with a status
+ * callback and resolve when `Finalized` arrives; rejects on a submission error, on a terminal non-finalized
+ * status, or after `timeoutMs`.
+ */
+export async function sendAndWatch(
+  tx: SubmittableExtrinsic<'promise'>,
+  signer: KeyringPair | undefined,
+  options: { nonce?: number } = {},
+  timeoutMs = 30_000,
+): Promise<WatchedTx> {
+  const statuses: string[] = [];
+  let inBlock: Hash | undefined;
+  let unsub: (() => void) | undefined;
+  const done = new Promise<WatchedTx>((resolve, reject) => {
+    const onResult = (r: ISubmittableResult) => {
+      statuses.push(r.status.type);
+      if (r.status.isInBlock) inBlock = r.status.asInBlock;
+      if (r.status.isFinalized) {
+        if (!inBlock) return reject(new Error(`Finalized without InBlock (statuses ${statuses.join(', ')})`));
+        resolve({ statuses, inBlock, finalized: r.status.asFinalized, events: r.events, dispatchError: r.dispatchError, txHash: r.txHash });
+      } else if (r.status.isDropped || r.status.isInvalid || r.status.isUsurped || r.status.isFinalityTimeout || r.status.isRetracted) {
+        reject(new Error(`transaction ended ${r.status.type} (statuses ${statuses.join(', ')})`));
+      }
+    };
+    const sent = signer ? tx.signAndSend(signer, options, onResult) : tx.send(onResult);
+    sent.then((u) => (unsub = u), reject);
+  });
+  try {
+    return await withTimeout(done, timeoutMs, `the transaction to be finalized (statuses so far: ${statuses.join(', ') || 'none'})`);
+  } finally {
+    unsub?.();
+  }
+}
