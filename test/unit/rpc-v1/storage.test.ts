@@ -5,7 +5,8 @@
  * value exists exactly when some key has the prefix.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { compareBytes, startsWith, toHex, toHexRaw } from '../../../src/primitives/bytes.js';
 import { blake2_256 } from '../../../src/primitives/hashing.js';
 import { Trie, type NodeStore } from '../../../src/trie/index.js';
@@ -50,6 +51,11 @@ function model(sorted: Array<[Uint8Array, Uint8Array]>, q: StorageQuery): Array<
 }
 
 describe('storageResults', () => {
+  // The trie hashes with util-crypto's WASM blake2 once it is ready (as the node does at start-up).
+  beforeAll(async () => {
+    await cryptoWaitReady();
+  });
+
   it('matches the model for every query type, in request order and key order', () => {
     fc.assert(
       fc.property(fc.uniqueArray(fc.tuple(keyArb, valueArb), { selector: ([k]) => toHex(k), maxLength: 30 }), fc.array(queryArb, { maxLength: 6 }), (entries, queries) => {
