@@ -6,6 +6,7 @@ import type { RpcNode } from './context.js';
 import { registerStateMethods } from './state.js';
 import { registerSystemMethods } from './system.js';
 import { registerPaymentMethods } from './payment.js';
+import { registerV1Methods } from './v1/index.js';
 
 export type { RpcNode } from './context.js';
 
@@ -16,4 +17,5 @@ export function registerAllMethods(server: RpcServer, node: RpcNode): void {
   registerStateMethods(server, node);
   registerAuthorMethods(server, node);
   registerPaymentMethods(server, node);
+  registerV1Methods(server, node);
 }
