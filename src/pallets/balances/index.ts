@@ -121,7 +121,9 @@ export function createBalances(config: BalancesConfig) {
   function setFree(ctx: DispatchContext, who: Uint8Array, acct: AccountInfoValue, free: bigint): void {
     const wasDead = acct.providers === 0;
     const next: AccountInfoValue = { ...acct, data: { ...acct.data, free } };
-    if (free + acct.data.reserved < ed) {
+    // An account holding reserves stays alive whatever its free balance (as in FRAME): reaping it would drop the
+    // reserve from the state without taking it out of the issuance, and other pallets' collateral with it.
+    if (free < ed && acct.data.reserved === 0n) {
       // The account dies: its dust is burnt.
       if (free > 0n) {
         BalancesStorage.TotalIssuance.set(ctx.state, BalancesStorage.TotalIssuance.get(ctx.state) - free);
@@ -208,7 +210,8 @@ export function createBalances(config: BalancesConfig) {
       const acct = getAccount(ctx.state, who);
       const moved = amount < acct.data.reserved ? amount : acct.data.reserved;
       if (moved === 0n) return 0n;
-      putAccount(ctx, who, { ...acct, data: { ...acct.data, free: acct.data.free + moved, reserved: acct.data.reserved - moved } });
+      // Through setFree: an account kept alive only by its reserve is reaped (dust burnt) once the reserve is gone.
+      setFree(ctx, who, { ...acct, data: { ...acct.data, reserved: acct.data.reserved - moved } }, acct.data.free + moved);
       ctx.deposit(event('Unreserved', { who, amount: moved }));
       return moved;
     },
