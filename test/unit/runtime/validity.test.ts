@@ -1,0 +1,187 @@
+/**
+ * The signed-extension checks, each giving Substrate's exact validity error, in a block and in the pool
+ * (`validateTransaction`); an invalid extrinsic is not included and leaves the block's state and events as
+ * they were.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { concatBytes } from '../../../src/primitives/bytes.js';
+import { encodeSignedExtrinsic, encodeUnsignedExtrinsic } from '../../../src/primitives/extrinsic.js';
+import { u32 } from '../../../src/primitives/scale/index.js';
+import { mortalEra } from '../../../src/primitives/types.js';
+import { XFG } from '../../../src/runtime/chain-runtime.js';
+import { MAX_FUTURE_NONCE_GAP } from '../../../src/runtime/runtime.js';
+import type { InvalidReason, UnknownReason } from '../../../src/runtime/validity.js';
+import { checkInvariantsAfterEach, TestChain } from '../../helpers/chain.js';
+import { devKeys, type DevKeys } from '../../helpers/keys.js';
+import { flipSignatureBit, signExtrinsic } from '../../helpers/signer.js';
+
+let k: DevKeys;
+beforeAll(async () => {
+  k = await devKeys();
+});
+checkInvariantsAfterEach();
+
+/**
+ * Apply `xt` in a fresh block on `c` and expect it refused with `kind`/`reason`; the block's change set and
+ * events must be exactly those of the same block without it.
+ */
+function expectRefused(c: TestChain, xt: Uint8Array, kind: 'invalid' | 'unknown', reason: InvalidReason | UnknownReason, opts: { number?: number } = {}): string {
+  const block = c.begin(opts);
+  const before = block.exec.state.changes();
+  const r = block.exec.applyExtrinsic(xt, { enforceLimits: true });
+  expect(r.ok).toBe(false);
+  if (r.ok) return '';
+  expect({ kind: r.error.kind, reason: r.error.reason }).toEqual({ kind, reason });
+  expect(block.exec.state.changes()).toEqual(before);
+  expect(block.exec.applied).toHaveLength(1);
+  const sealed = c.seal(block);
+  expect(sealed.events.map((e) => e.phase.tag === 'ApplyExtrinsic' && e.phase.value)).toEqual([0]);
+  return r.error.message;
+}
+
+describe('signed extensions refuse with the exact InvalidTransaction reason', () => {
+  it('bad signature → BadProof (any flipped bit of R or s, or a changed call byte)', async () => {
+    const c = await TestChain.create(k);
+    const call = c.transferCall(k.bob.publicKey, XFG);
+    for (const bit of [0, 200, 300, 505]) expectRefused(c, c.sign(k.alice, call, { tamper: (s) => flipSignatureBit(s, bit) }), 'invalid', 'BadProof');
+    const good = c.sign(k.alice, call);
+    const forged = good.slice();
+    forged[forged.length - 1] ^= 1; // the transfer amount
+    expect(expectRefused(c, forged, 'invalid', 'BadProof')).toBe('Transaction has a bad signature');
+    // A signature by someone else for the same address.
+    expectRefused(c, c.sign(k.bob, call, { address: { tag: 'Id', value: k.alice.publicKey } }), 'invalid', 'BadProof');
+    // An ecdsa signature is not accepted on this chain.
+    expectRefused(c, c.sign(k.alice, call, { tamper: () => ({ tag: 'Ecdsa', value: new Uint8Array(65) }) }), 'invalid', 'BadProof');
+    expect(c.checker.calls).toBeGreaterThan(5);
+  });
+
+  it('wrong genesis, spec version or transaction version → BadProof (they are signed, not sent)', async () => {
+    const c = await TestChain.create(k);
+    const call = c.transferCall(k.bob.publicKey, XFG);
+    expectRefused(c, c.sign(k.alice, call, { genesisHash: new Uint8Array(32).fill(7) }), 'invalid', 'BadProof');
+    expectRefused(c, c.sign(k.alice, call, { specVersion: c.runtime.version.specVersion + 1 }), 'invalid', 'BadProof');
+    expectRefused(c, c.sign(k.alice, call, { transactionVersion: c.runtime.version.transactionVersion + 1 }), 'invalid', 'BadProof');
+    // A mortal transaction signed over another block hash than its birth block's.
+    c.produceEmpty(3);
+    expectRefused(c, c.sign(k.alice, call, { era: mortalEra(64, 2), eraBlockHash: c.hashes[1] }), 'invalid', 'BadProof');
+  });
+
+  it('stale nonce → Stale, future nonce in a block → Future', async () => {
+    const c = await TestChain.create(k);
+    const call = c.transferCall(k.bob.publicKey, XFG);
+    c.produce([c.sign(k.alice, call)]);
+    expect(c.nonce(k.alice.publicKey)).toBe(1);
+    expect(expectRefused(c, c.sign(k.alice, call, { nonce: 0 }), 'invalid', 'Stale')).toMatch(/nonce 0 is below the account nonce 1/);
+    expect(expectRefused(c, c.sign(k.alice, call, { nonce: 2 }), 'invalid', 'Future')).toMatch(/nonce 2 is above the account nonce 1/);
+  });
+
+  it('unknown or pruned era birth block → AncientBirthBlock; a known one is accepted', async () => {
+    const c = await TestChain.create(k);
+    c.produceEmpty(5);
+    const call = c.transferCall(k.bob.publicKey, XFG);
+    // Signed at block 3 of period 64: born at 3, whose hash is known.
+    const ok = c.produce([c.sign(k.alice, call, { era: mortalEra(64, 3) })]).results[0];
+    expect(ok.ok).toBe(true);
+    // Phase 40 with current block 7: born at 40, in the future.
+    expectRefused(c, c.sign(k.alice, call, { era: { tag: 'Mortal', period: 64, phase: 40 }, eraBlockHash: new Uint8Array(32) }), 'invalid', 'AncientBirthBlock');
+    // Born at the current block itself: its hash does not exist yet.
+    expectRefused(c, c.sign(k.alice, call, { era: mortalEra(64, c.nextNumber), eraBlockHash: new Uint8Array(32) }), 'invalid', 'AncientBirthBlock');
+    // Block 2,402 (the runtime takes the number from the header; the chain checks it follows the parent) forgets
+    // BlockHash(2402 − 1 − 2400 = 1) on initialization: a period-4096 era born at block 1 is then ancient, one born
+    // at block 2 is still known.
+    const far = { number: 2_402 };
+    expectRefused(c, c.sign(k.alice, call, { era: { tag: 'Mortal', period: 4096, phase: 1 }, eraBlockHash: c.hashes[1] }), 'invalid', 'AncientBirthBlock', far);
+    const block = c.begin(far);
+    const r = block.exec.applyExtrinsic(c.sign(k.alice, call, { era: { tag: 'Mortal', period: 4096, phase: 2 }, eraBlockHash: c.hashes[2] }), { enforceLimits: true });
+    expect(r.ok).toBe(true);
+    c.seal(block);
+  });
+
+  it('balance too low for the fee → Payment (no account, or a balance the fee would take below the ED)', async () => {
+    const c = await TestChain.create(k, { balances: [[k.alice.publicKey, 100n * XFG], [k.eve.publicKey, XFG / 100n + 1_000n]] });
+    const call = c.transferCall(k.alice.publicKey, 1n);
+    expect(expectRefused(c, c.sign(k.dave, call), 'invalid', 'Payment')).toMatch(/Inability to pay some fees/);
+    expectRefused(c, c.sign(k.eve, call), 'invalid', 'Payment');
+    // The tip counts.
+    expectRefused(c, c.sign(k.alice, call, { tip: 100n * XFG }), 'invalid', 'Payment');
+  });
+
+  it('oversized → ExhaustsResources (a remark longer than the normal share of the block length)', async () => {
+    const c = await TestChain.create(k);
+    const remark = new Uint8Array(4_000_000);
+    expect(expectRefused(c, c.sign(k.alice, c.call('System', 'remark', { remark })), 'invalid', 'ExhaustsResources')).toMatch(/per-extrinsic limit/);
+  });
+
+  it('unsigned calls other than the timestamp inherent → NoUnsignedValidator', async () => {
+    const c = await TestChain.create(k);
+    expectRefused(c, encodeUnsignedExtrinsic(c.transferCall(k.bob.publicKey, XFG)), 'unknown', 'NoUnsignedValidator');
+    expectRefused(c, encodeUnsignedExtrinsic(c.call('System', 'remark', { remark: new Uint8Array(3) })), 'unknown', 'NoUnsignedValidator');
+  });
+
+  it('undecodable envelopes and calls → Call; a signed inherent → MandatoryValidation; zero signer → BadSigner; non-Id address → CannotLookup', async () => {
+    const c = await TestChain.create(k);
+    expectRefused(c, new Uint8Array([8, 0x84, 1]), 'invalid', 'Call');
+    // A well-signed extrinsic whose call does not decode (pallet 9 does not exist).
+    expectRefused(c, c.sign(k.alice, new Uint8Array([9, 0, 1, 2])), 'invalid', 'Call');
+    expectRefused(c, c.sign(k.alice, c.call('Timestamp', 'set', { now: 1n })), 'invalid', 'MandatoryValidation');
+    expectRefused(c, c.sign(k.alice, c.transferCall(k.bob.publicKey, 1n), { address: { tag: 'Id', value: new Uint8Array(32) } }), 'invalid', 'BadSigner');
+    expectRefused(c, c.sign(k.alice, c.transferCall(k.bob.publicKey, 1n), { address: { tag: 'Raw', value: k.alice.publicKey } }), 'unknown', 'CannotLookup');
+  });
+
+  it('a valid transaction after refused ones still applies: nothing was half-done', async () => {
+    const c = await TestChain.create(k);
+    const call = c.transferCall(k.bob.publicKey, XFG);
+    const block = c.begin();
+    for (const bad of [c.sign(k.alice, call, { nonce: 5 }), c.sign(k.alice, call, { tamper: (s) => flipSignatureBit(s, 9) }), c.sign(k.dave, call)]) {
+      expect(block.exec.applyExtrinsic(bad, { enforceLimits: true }).ok).toBe(false);
+    }
+    const r = block.exec.applyExtrinsic(c.sign(k.alice, call), { enforceLimits: true });
+    expect(r.ok && r.applied.index).toBe(1);
+    c.commit(c.seal(block));
+    expect(c.nonce(k.alice.publicKey)).toBe(1);
+    expect(c.free(k.bob.publicKey)).toBe(1_001n * XFG);
+  });
+});
+
+describe('validateTransaction (the pool’s view)', () => {
+  it('valid: priority = tip, provides sender‖nonce, requires the previous nonce when ahead, longevity from the era', async () => {
+    const c = await TestChain.create(k);
+    c.produceEmpty(2);
+    const best = { number: c.head.header.number, hash: c.head.hash };
+    const call = c.transferCall(k.bob.publicKey, XFG);
+    const tag = (n: number) => concatBytes(k.alice.publicKey, u32.encode(n));
+    const now = c.runtime.validateTransaction(c.state, c.sign(k.alice, call, { tip: 42n }), best, c.checker);
+    expect(now).toEqual({ ok: true, sender: k.alice.publicKey, nonce: 0, valid: { priority: 42n, requires: [], provides: [tag(0)], longevity: (1n << 64n) - 1n, propagate: true } });
+    const ahead = c.runtime.validateTransaction(c.state, c.sign(k.alice, call, { nonce: 3 }), best, c.checker);
+    expect(ahead).toMatchObject({ ok: true, nonce: 3, valid: { requires: [tag(2)], provides: [tag(3)] } });
+    // Mortal, signed at the best block (2) with period 8: dies at 10, validated for block 3 → longevity 7.
+    const mortal = c.runtime.validateTransaction(c.state, c.sign(k.alice, call, { era: mortalEra(8, 2), eraBlockHash: c.head.hash }), best, c.checker);
+    expect(mortal).toMatchObject({ ok: true, valid: { longevity: 7n } });
+  });
+
+  it('refused: too far in the future, stale, bad proof, undecodable, unsigned', async () => {
+    const c = await TestChain.create(k);
+    c.produce([c.sign(k.alice, c.transferCall(k.bob.publicKey, XFG))]);
+    const best = { number: c.head.header.number, hash: c.head.hash };
+    const call = c.transferCall(k.bob.publicKey, XFG);
+    const v = (xt: Uint8Array) => c.runtime.validateTransaction(c.state, xt, best, c.checker);
+    expect(v(c.sign(k.alice, call, { nonce: 1 + MAX_FUTURE_NONCE_GAP })).ok).toBe(true);
+    expect(v(c.sign(k.alice, call, { nonce: 2 + MAX_FUTURE_NONCE_GAP }))).toMatchObject({ ok: false, kind: 'invalid', reason: 'Future' });
+    expect(v(c.sign(k.alice, call, { nonce: 0 }))).toMatchObject({ ok: false, kind: 'invalid', reason: 'Stale', message: expect.stringMatching(/^Transaction is outdated/) });
+    expect(v(c.sign(k.alice, call, { tamper: (s) => flipSignatureBit(s, 1) }))).toMatchObject({ ok: false, kind: 'invalid', reason: 'BadProof' });
+    expect(v(new Uint8Array([1, 2, 3]))).toMatchObject({ ok: false, kind: 'invalid', reason: 'Call' });
+    expect(v(encodeUnsignedExtrinsic(call))).toMatchObject({ ok: false, kind: 'unknown', reason: 'NoUnsignedValidator' });
+    // The pool's view does not change the state it validates against.
+    expect(c.nonce(k.alice.publicKey)).toBe(1);
+  });
+
+  it('a transaction signed by us with the helper and by hand encode identically', async () => {
+    const c = await TestChain.create(k);
+    const call = c.transferCall(k.bob.publicKey, XFG);
+    const viaChain = c.sign(k.edward, call, { nonce: 4, tip: 3n });
+    const xt = signExtrinsic(k.edward, call, { nonce: 4, tip: 3n, specVersion: c.runtime.version.specVersion, transactionVersion: c.runtime.version.transactionVersion, genesisHash: c.genesisHash, eraBlockHash: c.genesisHash });
+    // ed25519 signatures are deterministic: the same inputs give the same bytes.
+    expect(viaChain).toEqual(xt);
+    expect(encodeSignedExtrinsic).toBeTypeOf('function');
+  });
+});
