@@ -195,6 +195,8 @@ export class ScaleWriter {
   /** SCALE compact of a non-negative integer. */
   compact(v: number | bigint): void {
     if (typeof v === 'number') {
+      // A negative or fractional number would otherwise be shifted into the bytes of some other valid compact.
+      if (!Number.isInteger(v) || v < 0) throw new ScaleEncodeError(`compact of ${v}: not a non-negative integer`);
       if (v < 64) return this.u8(v << 2);
       if (v < 16384) return this.u16((v << 2) | 1);
       if (v < 1073741824) return this.u32(v * 4 + 2);

@@ -55,6 +55,7 @@ import {
   type DispatchErrorValue,
 } from '../../../src/primitives/types.js';
 import { AccountInfo, EventRecords } from '../../../src/pallets/system/types.js';
+import { encodeExtra } from '../../../src/primitives/extrinsic.js';
 import { createChainRuntime } from '../../../src/runtime/chain-runtime.js';
 import type { Runtime } from '../../../src/runtime/runtime.js';
 import type { EventRecord } from '../../../src/runtime/dispatch.js';
@@ -302,6 +303,9 @@ describe('encoding refuses values out of range', () => {
     ];
     for (const [codec, v] of cases) expect(() => codec.encode(v as never), `${codec.describe()} ${String(v)}`).toThrow(ScaleEncodeError);
     expect(() => new ScaleWriter().compact(-1n)).toThrow(ScaleEncodeError);
+    // Numbers too: a nonce of -1 or 1.5 must not turn into the bytes of another nonce.
+    for (const v of [-1, -64, 1.5, Number.NaN, Infinity]) expect(() => encodeCompact(v), String(v)).toThrow(ScaleEncodeError);
+    expect(() => encodeExtra({ era: { tag: 'Immortal' }, nonce: -1, tip: 0n })).toThrow(ScaleEncodeError);
   });
 
   it('struct field errors name the field', () => {
