@@ -9,8 +9,10 @@ import type { KeyringPair } from '@polkadot/keyring/types';
 import { Bytes, bool, Compact, GenericAccountId, GenericMultiAddress, Int, Text, UInt } from '@polkadot/types';
 import type { DispatchError, EventRecord, Hash } from '@polkadot/types/interfaces';
 import type { ISubmittableResult } from '@polkadot/types/types';
-import { u8aToHex } from '@polkadot/util';
-import { withTimeout } from './rpc-client.js';
+import { hexToU8a, u8aToHex } from '@polkadot/util';
+import WebSocket from 'ws';
+import { readAccount, signExtrinsic, transferKeepAliveCall } from '../e2e/support.js';
+import { withTimeout, type RpcClient } from './rpc-client.js';
 
 /** One line a library printed through `console.log`/`warn`/`error`, with its stream. */
 export interface LoggedLine {
@@ -132,4 +134,69 @@ export async function sendAndWatch(
   } finally {
     unsub?.();
   }
+}
+
+/**
+ * Fund each of `to` with `amount` from `from` over raw JSON-RPC (transactions signed by `signExtrinsic`, nonces in
+ * a row from `system_accountNextIndex`, all submitted at once) and wait until every one is finalized; throws
+ * unless each transfer succeeded. Independent of the client library under test.
+ */
+export async function fundAccounts(client: RpcClient, from: KeyringPair, to: readonly Uint8Array[], amount: bigint): Promise<void> {
+  const genesisHash = hexToU8a(await client.call<string>('chain_getBlockHash', [0]));
+  const nonce0 = await client.call<number>('system_accountNextIndex', [from.address]);
+  const subs = await Promise.all(
+    to.map((dest, i) => {
+      const xt = signExtrinsic(from, transferKeepAliveCall(dest, amount), { genesisHash }, { nonce: nonce0 + i });
+      return client.subscribe<unknown>('author_submitAndWatchExtrinsic', [u8aToHex(xt)], 'author_unwatchExtrinsic');
+    }),
+  );
+  const blocks = await Promise.all(
+    subs.map(async (s) => {
+      const fin = await s.nextMatching((v) => typeof v === 'object' && v !== null && 'finalized' in v, 30_000, 'finalized');
+      return (fin as { finalized: string }).finalized;
+    }),
+  );
+  for (const [i, dest] of to.entries()) {
+    const free = (await readAccount(client, dest, blocks[i])).data.free;
+    if (free < amount) throw new Error(`funding ${u8aToHex(dest)} failed: free ${free} at ${blocks[i]}`);
+  }
+}
+
+/** Whether a method belongs to the new JSON-RPC spec (`chainHead_v1_*`, `transaction_v1_*`, `archive_v1_*`, …). */
+export function isNewSpecMethod(name: string): boolean {
+  return /^[a-zA-Z]+_v\d+_/.test(name);
+}
+
+type MessageListener = (e: { data: unknown }) => void;
+
+/**
+ * A `ws` WebSocket class whose `rpc_methods` replies leave out the new-spec methods: polkadot-api's default
+ * provider then emulates `chainHead_v1`/`transaction_v1` over the legacy methods, exactly as against a node that
+ * serves only the legacy RPC. Only `addEventListener('message')` (what polkadot-api's ws-provider uses) is
+ * rewritten.
+ */
+export class LegacyOnlyWebSocket extends WebSocket {
+  private readonly wrapped = new Map<MessageListener, MessageListener>();
+
+  override addEventListener(type: string, listener: never, options?: never): void {
+    if (type !== 'message') return super.addEventListener(type as 'message', listener, options);
+    const inner = listener as MessageListener;
+    const outer: MessageListener = (e) => inner({ data: typeof e.data === 'string' ? hideNewSpec(e.data) : e.data });
+    this.wrapped.set(inner, outer);
+    super.addEventListener('message', outer as never, options);
+  }
+
+  override removeEventListener(type: string, listener: never): void {
+    const outer = type === 'message' ? this.wrapped.get(listener as MessageListener) : undefined;
+    if (outer) this.wrapped.delete(listener as MessageListener);
+    super.removeEventListener(type as 'message', (outer ?? listener) as never);
+  }
+}
+
+/** `text` with the new-spec names removed from it when it is an `rpc_methods` reply; otherwise unchanged. */
+function hideNewSpec(text: string): string {
+  const msg = JSON.parse(text) as { result?: { version?: unknown; methods?: unknown } };
+  const methods = msg.result?.methods;
+  if (msg.result?.version !== 1 || !Array.isArray(methods)) return text;
+  return JSON.stringify({ ...msg, result: { ...msg.result, methods: methods.filter((m) => typeof m === 'string' && !isNewSpecMethod(m)) } });
 }
