@@ -166,20 +166,14 @@ describe('dev node process: bad inputs are refused with their reason and change 
     });
   });
 
-  it('extrinsic above the decoder bound (4 MiB) but within the 5 MiB block → refused (1002 today; Substrate: 1010 ExhaustsResources)', async () => {
+  it('extrinsic larger than a whole block (5 MiB) but within the RPC limit → 1010 ExhaustsResources, as Substrate', async () => {
     await expectNoEffect(async () => {
-      const remark = new Uint8Array(4_500_000).fill(0x62);
+      const remark = new Uint8Array(5_500_000).fill(0x62);
       const xt = signExtrinsic(alice, remarkCall(remark), ctx, { nonce: 1 });
-      expect(xt.length).toBeGreaterThan(MAX_EXTRINSIC_BYTES);
-      const err = await client.call('author_submitExtrinsic', [hex(xt)], 60_000).then(
-        () => undefined,
-        (e: unknown) => e as RpcCallError,
-      );
-      expect(err).toBeInstanceOf(RpcCallError);
-      // The node's decoder stops at MAX_EXTRINSIC_BYTES (1002 "Could not decode"); Substrate decodes it and the
-      // runtime refuses it for length (1010). Either refusal is acceptable here; the state must not change.
-      if (err!.code === 1002) expect(String(err!.data)).toContain('larger than');
-      else expect([err!.code, err!.data]).toEqual([1010, expect.stringContaining('Transaction would exhaust the block limits')]);
+      expect(xt.length).toBeGreaterThan(5 * 1024 * 1024);
+      expect(xt.length).toBeLessThanOrEqual(MAX_EXTRINSIC_BYTES);
+      const e = await expectRpcError(client.call('author_submitExtrinsic', [hex(xt)], 60_000), 1010, 'Transaction would exhaust the block limits');
+      expect(String(e.data)).toContain(`exceeds the per-extrinsic limit ${NORMAL_MAX_LENGTH}`);
     });
   });
 
