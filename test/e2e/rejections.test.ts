@@ -12,7 +12,7 @@ import { MAX_EXTRINSIC_BYTES } from '../../src/primitives/extrinsic.js';
 import { CHAIN_RUNTIME_SPEC } from '../../src/runtime/chain-runtime.js';
 import { MAX_FUTURE_NONCE_GAP } from '../../src/runtime/runtime.js';
 import { killAllNodes, makeTempBasePath, NodeProcess, removeBasePath } from '../helpers/node-process.js';
-import { httpCall, RpcCallError, RpcClient, withTimeout, type Subscription } from '../helpers/rpc-client.js';
+import { httpCall, RpcClient, withTimeout, type Subscription } from '../helpers/rpc-client.js';
 import {
   blockBodies,
   bytes,
