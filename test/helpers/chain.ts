@@ -52,7 +52,7 @@ export interface BlockOptions {
   author?: Uint8Array | null;
   /** The timestamp inherent's time; `null` leaves the inherent out. */
   timestamp?: bigint | null;
-  /** Block number (default parent + 1). */
+  /** Block number, a u32 (default parent + 1). */
   number?: number;
 }
 
@@ -60,6 +60,7 @@ export interface BlockOptions {
 export interface OpenBlock {
   exec: BlockExecution;
   digest: Header['digest'];
+  /** The block's number (u32). */
   number: number;
 }
 
@@ -157,12 +158,12 @@ export class TestChain {
     return this.trie;
   }
 
-  /** The number of the next block. */
+  /** The number of the next block (u32). */
   get nextNumber(): number {
     return this.head.header.number + 1;
   }
 
-  /** The time the harness gives block `n` by default. */
+  /** The time the harness gives block `n` (1 ≤ n ≤ 2^32 − 1) by default. */
   timeOf(n: number): bigint {
     return this.startTimeMs + BigInt(n - 1) * this.blockTimeMs;
   }
@@ -212,7 +213,7 @@ export class TestChain {
     return { sealed, results };
   }
 
-  /** Build and commit `n` blocks with only the timestamp inherent. */
+  /** Build and commit `n` blocks (n ≥ 0, a few thousand at most: about 1 ms each) with only the timestamp inherent. */
   produceEmpty(n: number): void {
     for (let i = 0; i < n; i++) this.produce([]);
   }
@@ -288,7 +289,7 @@ export function eventNames(records: readonly EventRecord[]): string[] {
   return records.map((r) => `${r.event.tag}.${r.event.value.tag}`);
 }
 
-/** The events of extrinsic `index` in `records`. */
+/** The events of extrinsic `index` (0 ≤ index < extrinsics in the block) in `records`. */
 export function eventsOf(records: readonly EventRecord[], index: number): EventRecord[] {
   return records.filter((r) => r.phase.tag === 'ApplyExtrinsic' && r.phase.value === index);
 }
