@@ -54,7 +54,7 @@ export function encodeNode(data: NodeData): Uint8Array {
         children[i] = mv;
       } else {
         const n = new Node(mv, 0, 0, undefined, undefined, false, undefined, undefined);
-        n.mv = mv;
+        n.setMv(mv);
         children[i] = n;
       }
     }
@@ -82,7 +82,7 @@ export function decodeNode(bytes: Uint8Array): NodeData {
         : undefined;
   if (node.children === undefined) return { type: 'leaf', partial, value: value! };
   const children = node.children.map((c) =>
-    c === undefined ? undefined : c instanceof Node ? c.mv!.slice() : typeof c === 'number' ? slotHash(node, c) : c.slice(),
+    c === undefined ? undefined : c instanceof Node ? c.mv().slice() : typeof c === 'number' ? slotHash(node, c) : c.slice(),
   );
   return { type: 'branch', partial, value, children };
 }

@@ -5,10 +5,10 @@
  * nibbles long) so that creating a leaf from an inserted key, or splitting a partial key, allocates nothing: a leaf
  * built from key `k` at depth `d` is simply `(k, d, 2·|k| − d)`, and a decoded node points into its own encoding.
  *
- * Nodes are immutable once their Merkle value (`mv`) is set; only the lazily computed fields `mv` and `valueHash`
- * are ever written after construction, and those are deterministic functions of the node's content.
+ * Nodes are immutable once committed (Merkle value computed); only the lazily computed Merkle value (`state`,
+ * `mvInline`, `h0`…`h15`) and `valueHash` are ever written after construction, and those are deterministic
+ * functions of the node's content.
  */
-import { hash256 } from './hash.js';
 import { TrieCodecError } from './types.js';
 
 /**
@@ -46,8 +46,15 @@ export class Node {
   children: (ChildRef | undefined)[] | undefined;
   /** The bytes that numeric child slots point into (shared by every node built on the same children array). */
   src: Uint8Array | undefined;
-  /** Merkle value once committed: the blake2_256 of the encoding when it is ≥ 32 bytes, else the encoding itself. */
-  mv: Uint8Array | undefined;
+  /** 0 before commit; 1 when the Merkle value is the encoding itself (< 32 bytes, in `mvInline`); 2 when it is the
+   * blake2_256 of the encoding, held in `h0`…`h15`. */
+  state: 0 | 1 | 2;
+  /** The encoding, when it is the Merkle value (state 1). */
+  mvInline: Uint8Array | undefined;
+  // The hash (state 2) as 16 big-endian 16-bit words (small integers, stored in the object itself). A separate
+  // 32-byte Uint8Array costs 232 heap bytes and two more pointer hops on every parent encoding.
+  h0 = 0; h1 = 0; h2 = 0; h3 = 0; h4 = 0; h5 = 0; h6 = 0; h7 = 0;
+  h8 = 0; h9 = 0; h10 = 0; h11 = 0; h12 = 0; h13 = 0; h14 = 0; h15 = 0;
 
   constructor(
     pk: Uint8Array,
@@ -67,7 +74,85 @@ export class Node {
     this.hashed = hashed;
     this.children = children;
     this.src = src;
-    this.mv = undefined;
+    this.state = 0;
+    this.mvInline = undefined;
+  }
+
+  /** Set the Merkle value: an encoding under 32 bytes, or a 32-byte hash. */
+  setMv(mv: Uint8Array): void {
+    if (mv.length < 32) {
+      this.mvInline = mv;
+      this.state = 1;
+    } else {
+      this.setHash(mv, 0);
+    }
+  }
+
+  /** Set the Merkle value to the 32-byte hash at `bytes[o]`. */
+  setHash(b: Uint8Array, o: number): void {
+    this.h0 = (b[o] << 8) | b[o + 1];
+    this.h1 = (b[o + 2] << 8) | b[o + 3];
+    this.h2 = (b[o + 4] << 8) | b[o + 5];
+    this.h3 = (b[o + 6] << 8) | b[o + 7];
+    this.h4 = (b[o + 8] << 8) | b[o + 9];
+    this.h5 = (b[o + 10] << 8) | b[o + 11];
+    this.h6 = (b[o + 12] << 8) | b[o + 13];
+    this.h7 = (b[o + 14] << 8) | b[o + 15];
+    this.h8 = (b[o + 16] << 8) | b[o + 17];
+    this.h9 = (b[o + 18] << 8) | b[o + 19];
+    this.h10 = (b[o + 20] << 8) | b[o + 21];
+    this.h11 = (b[o + 22] << 8) | b[o + 23];
+    this.h12 = (b[o + 24] << 8) | b[o + 25];
+    this.h13 = (b[o + 26] << 8) | b[o + 27];
+    this.h14 = (b[o + 28] << 8) | b[o + 29];
+    this.h15 = (b[o + 30] << 8) | b[o + 31];
+    this.mvInline = undefined;
+    this.state = 2;
+  }
+
+  /** Write the 32-byte hash (state 2) at `out[o]`. */
+  writeHash(out: Uint8Array, o: number): void {
+    out[o] = this.h0 >> 8;
+    out[o + 1] = this.h0 & 0xff;
+    out[o + 2] = this.h1 >> 8;
+    out[o + 3] = this.h1 & 0xff;
+    out[o + 4] = this.h2 >> 8;
+    out[o + 5] = this.h2 & 0xff;
+    out[o + 6] = this.h3 >> 8;
+    out[o + 7] = this.h3 & 0xff;
+    out[o + 8] = this.h4 >> 8;
+    out[o + 9] = this.h4 & 0xff;
+    out[o + 10] = this.h5 >> 8;
+    out[o + 11] = this.h5 & 0xff;
+    out[o + 12] = this.h6 >> 8;
+    out[o + 13] = this.h6 & 0xff;
+    out[o + 14] = this.h7 >> 8;
+    out[o + 15] = this.h7 & 0xff;
+    out[o + 16] = this.h8 >> 8;
+    out[o + 17] = this.h8 & 0xff;
+    out[o + 18] = this.h9 >> 8;
+    out[o + 19] = this.h9 & 0xff;
+    out[o + 20] = this.h10 >> 8;
+    out[o + 21] = this.h10 & 0xff;
+    out[o + 22] = this.h11 >> 8;
+    out[o + 23] = this.h11 & 0xff;
+    out[o + 24] = this.h12 >> 8;
+    out[o + 25] = this.h12 & 0xff;
+    out[o + 26] = this.h13 >> 8;
+    out[o + 27] = this.h13 & 0xff;
+    out[o + 28] = this.h14 >> 8;
+    out[o + 29] = this.h14 & 0xff;
+    out[o + 30] = this.h15 >> 8;
+    out[o + 31] = this.h15 & 0xff;
+  }
+
+  /** The Merkle value as bytes (a new array for a hash); the node must be committed. */
+  mv(): Uint8Array {
+    if (this.state === 1) return this.mvInline!;
+    if (this.state !== 2) throw new Error('trie invariant broken: Merkle value of an uncommitted node');
+    const out = new Uint8Array(32);
+    this.writeHash(out, 0);
+    return out;
   }
 
   /** True when a key ends at this node. */
@@ -233,13 +318,13 @@ export function writePartial(out: Uint8Array, o: number, pk: Uint8Array, off: nu
   return o + nBytes;
 }
 
-/** Merkle value bytes of a child slot that is a node or a hash array (a committed node's `mv`, or the hash). */
-function childMv(c: Node | Uint8Array): Uint8Array {
+/** Length of the Merkle value a child slot stands for (≤ 32). */
+function childMvLength(c: ChildRef): number {
   if (c instanceof Node) {
-    if (c.mv === undefined) throw new Error('trie invariant broken: encoding a node with an uncommitted child');
-    return c.mv;
+    if (c.state === 0) throw new Error('trie invariant broken: encoding a node with an uncommitted child');
+    return c.state === 2 ? 32 : c.mvInline!.length;
   }
-  return c;
+  return typeof c === 'number' ? 32 : c.length;
 }
 
 /** The 32-byte hash a numeric slot of `holder` refers to, as a new array (not a view that would pin `src`). */
@@ -302,7 +387,7 @@ export function encodeNodeInternal(node: Node, slab?: Slab): Uint8Array {
       const c = children[i];
       if (c === undefined) continue;
       bitmap |= 1 << i;
-      const mvLen = typeof c === 'number' ? 32 : childMv(c).length;
+      const mvLen = childMvLength(c);
       size += compactLength(mvLen) + mvLen;
     }
     if (bitmap === 0) throw new Error('trie invariant broken: branch without children');
@@ -335,18 +420,20 @@ export function encodeNodeInternal(node: Node, slab?: Slab): Uint8Array {
         o += 32;
         continue;
       }
-      const mv = childMv(c);
-      o = writeCompact(out, o, mv.length);
+      if (c instanceof Node && c.state === 2) {
+        out[o++] = 0x80;
+        c.writeHash(out, o);
+        o += 32;
+        continue;
+      }
+      // An inline child (< 32 bytes) or a 32-byte hash array: one compact byte, then the bytes.
+      const mv = c instanceof Node ? c.mvInline! : c;
+      out[o++] = mv.length << 2;
       out.set(mv, o);
       o += mv.length;
     }
   }
   return out;
-}
-
-/** Merkle value of an encoding: the encoding itself when shorter than 32 bytes, else its blake2_256. */
-export function merkleValueOf(encoding: Uint8Array): Uint8Array {
-  return encoding.length < 32 ? encoding : hash256(encoding);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -432,7 +519,8 @@ export function decodeNodeInternal(bytes: Uint8Array, start: number, end: number
         children[i] = c.pos;
       } else if (n < 32) {
         const child = decodeNodeInternal(bytes, c.pos, c.pos + n, false)!;
-        child.mv = bytes.subarray(c.pos, c.pos + n);
+        child.mvInline = bytes.subarray(c.pos, c.pos + n);
+        child.state = 1;
         children[i] = child;
       } else {
         throw new TrieCodecError(`child reference of ${n} bytes (an inline child is < 32 bytes, a hash 32)`);

@@ -57,7 +57,7 @@ function loadNode(hash: Uint8Array, store: NodeStore, cache: NodeCache): Node {
   if (enc === undefined) throw new MissingNodeError(hash, 'node');
   const node = decodeNodeInternal(enc, 0, enc.length, false)!;
   // A node shorter than 32 bytes is inlined wherever it is a child; stored by hash it can only be a root.
-  node.mv = enc.length < 32 ? enc : hash;
+  node.setMv(enc.length < 32 ? enc : hash);
   cache.set(hash, node);
   return node;
 }
@@ -295,14 +295,16 @@ class Updater {
     return new Node(pk, off, total, child.value, child.valueHash, child.hashed, child.children, child.src);
   }
 
-  /** Compute Merkle values (post-order) of the new nodes under `node`, collecting the hashed ones into `out`. */
+  /**
+   * Compute Merkle values (post-order) of the new nodes under `node`, collecting the hashed ones into `out`.
+   * Returns the node's encoding.
+   */
   commit(node: Node, out: Array<[Uint8Array, Uint8Array]>): Uint8Array {
-    if (node.mv !== undefined) return node.mv;
     const ch = node.children;
     if (ch !== undefined) {
       for (let i = 0; i < 16; i++) {
         const c = ch[i];
-        if (c instanceof Node && c.mv === undefined) this.commit(c, out);
+        if (c instanceof Node && c.state === 0) this.commit(c, out);
       }
     }
     if (node.hashed && node.valueHash === undefined) {
@@ -313,13 +315,13 @@ class Updater {
     const enc = encodeNodeInternal(node, this.slab);
     if (enc.length < 32) {
       // Inline: the node keeps it, so copy it out of the slab (which must not outlive this update's newNodes).
-      node.mv = enc.slice();
+      node.setMv(enc.slice());
     } else {
       const h = hash256(enc);
-      node.mv = h;
+      node.setHash(h, 0);
       out.push([h, enc]);
     }
-    return node.mv;
+    return enc;
   }
 }
 
@@ -397,7 +399,7 @@ export class Trie {
       if (children === undefined) return undefined;
       const c = children[nibbleAt(key, d)];
       if (c === undefined) return undefined;
-      byHash = !(c instanceof Node) || c.mv!.length === 32;
+      byHash = !(c instanceof Node) || c.state === 2;
       ref = c;
       holder = node;
       d++;
@@ -436,12 +438,15 @@ export class Trie {
     if (next === undefined) return { trie: new Trie(undefined, EMPTY_TRIE_ROOT, this.store, this.cache), root: EMPTY_TRIE_ROOT, newNodes: [] };
     const newNodes: Array<[Uint8Array, Uint8Array]> = [];
     const rootNode = this.resolve(next, undefined);
-    const mv = u.commit(rootNode, newNodes);
-    let root = mv;
-    if (mv.length < 32) {
+    const enc = u.commit(rootNode, newNodes);
+    let root: Uint8Array;
+    if (enc.length < 32) {
       // The root is hashed (and stored by hash) even when its encoding is short enough to be inlined.
-      root = hash256(mv);
-      newNodes.push([root, mv]);
+      root = hash256(enc);
+      newNodes.push([root, enc]);
+    } else {
+      // Post-order: the root's own entry is the last one pushed.
+      root = newNodes[newNodes.length - 1][0];
     }
     return { trie: new Trie(rootNode, root, this.store, this.cache), root, newNodes };
   }
@@ -583,7 +588,7 @@ export class Trie {
       let first = true;
       const node = this.lookup(key, (n, byHash) => {
         if (!byHash) return;
-        add(first ? this.root : n.mv!, encodeNodeInternal(n));
+        add(first ? this.root : n.mv(), encodeNodeInternal(n));
         first = false;
       });
       if (node !== undefined && node.hashed) add(node.valueHash!, this.valueOf(node));
@@ -609,7 +614,7 @@ export class Trie {
       if (matchLength(prefix, d, node, want) !== want) return undefined;
       if (d + L >= P) {
         if (holder === undefined) return this.root;
-        return ref instanceof Node ? ref.mv! : typeof ref === 'number' ? slotHash(holder, ref) : ref;
+        return ref instanceof Node ? ref.mv() : typeof ref === 'number' ? slotHash(holder, ref) : ref;
       }
       d += L;
       const c = node.children === undefined ? undefined : node.children[nibbleAt(prefix, d)];
