@@ -1,0 +1,647 @@
+/**
+ * Flood gossip with deduplication over long-lived, one-way streams, for the two channels `transactions` and
+ * `consensus`.
+ *
+ * Wire: each node opens one outbound stream of the gossip protocol to every connected peer and only writes to it;
+ * it reads the stream each peer opened to it. A stream carries length-prefixed frames (`framing.ts`), each frame
+ * `channel code (u8) ‖ message bytes`. Frames queued in the same turn of the event loop leave in one `send()`.
+ *
+ * Rules:
+ * - Message id = blake2-256 of the message bytes (so a transaction's id is its extrinsic hash). A bounded LRU of
+ *   (channel, id) pairs filters duplicates before the handler: a message reaches the handler at most once per
+ *   node while its id is in the LRU (default 65,536 ids, minutes of traffic at the measured rates).
+ * - The handler's verdict decides forwarding: `accept` forwards once to every connected peer except the sender;
+ *   `reject` and `ignore` stop it. With a small, fully connected validator set this flood is the whole protocol.
+ * - `broadcast` always sends to every connected peer, even bytes sent before: re-broadcasting is how a sender
+ *   repairs losses (a peer that reconnected, a dropped queue entry); receivers that already have it drop it as a
+ *   duplicate.
+ * - Outbound: per peer and channel a {@link BoundedQueue} (count and bytes); consensus drops the oldest message when
+ *   full, transactions the newest (see `queue.ts`). A batch is sent only when the stream has drained, so a slow
+ *   peer costs at most its queue limits plus one batch, and never slows the other peers.
+ * - Inbound: at most `maxPendingValidations` handler calls in flight per stream; beyond that the stream is paused,
+ *   Yamux stops granting window, and the backlog moves to the sender's bounded queue.
+ * - A frame above the size limit closes the stream (the peer is broken or hostile; it reopens after a backoff);
+ *   an unknown channel, an empty frame or an oversized message for its channel is counted and skipped.
+ */
+import type { Stream } from '@libp2p/interface';
+import { LruCache } from '../crypto/lru.js';
+import { toHexRaw } from '../primitives/bytes.js';
+import { blake2_256 } from '../primitives/hashing.js';
+import { FRAME_HEADER_BYTES, FrameDecoder } from './framing.js';
+import { BoundedQueue, Fifo, type QueueLimits } from './queue.js';
+import { abortQuietly, backoffDelay, closeQuietly, errorMessage, messageBytes, trySend, waitForDrain } from './stream-util.js';
+import {
+  CHANNEL_CODE,
+  GOSSIP_CHANNELS,
+  type GossipChannel,
+  type GossipHandler,
+  type GossipVerdict,
+  type OpenStream,
+  type P2pLogger,
+} from './types.js';
+
+/** Limits of one channel. */
+export interface ChannelOptions {
+  /** Largest message accepted or sent on the channel, in bytes (1 ..= 16 MiB). */
+  maxMessageBytes: number;
+  /** The outbound queue each peer gets for this channel. `maxBytes` must be ≥ `maxMessageBytes`. */
+  queue: QueueLimits;
+}
+
+/** Gossip settings; every field has a default. */
+export interface GossipOptions {
+  /** Per-channel overrides of {@link DEFAULT_CHANNEL_OPTIONS}. */
+  channels?: Partial<Record<GossipChannel, Partial<ChannelOptions>>>;
+  /** Ids remembered for deduplication (LRU), 1 ..= 2^24. Default 65,536. */
+  seenCacheSize?: number;
+  /** Target bytes per `send()`; a single larger frame still goes alone. 1 KiB ..= 16 MiB, default 256 KiB. */
+  maxBatchBytes?: number;
+  /** Handler calls in flight per inbound stream before it is paused, 1 ..= 65,536. Default 256. */
+  maxPendingValidations?: number;
+  /** Backoff bounds for reopening a peer's outbound stream after it failed, in ms. Default 100 ..= 5,000. */
+  reopenDelayMs?: { min: number; max: number };
+}
+
+/** Default limits per channel. */
+export const DEFAULT_CHANNEL_OPTIONS: Readonly<Record<GossipChannel, ChannelOptions>> = {
+  // Votes and proposals: few, urgent; a newer one supersedes an older one, so drop the oldest.
+  consensus: { maxMessageBytes: 4 * 1024 * 1024, queue: { maxMessages: 4096, maxBytes: 16 * 1024 * 1024, policy: 'drop-oldest' } },
+  // Transactions: many, small; keep a contiguous prefix (nonce order), so refuse the newest.
+  transactions: { maxMessageBytes: 1024 * 1024, queue: { maxMessages: 16_384, maxBytes: 16 * 1024 * 1024, policy: 'drop-newest' } },
+};
+
+/** Counters of one channel on this node (all 0 ..= 2^53). */
+export interface ChannelStats {
+  /** Frames received from peers. */
+  received: number;
+  /** Received messages already seen (dropped before the handler). */
+  duplicates: number;
+  /** Verdicts. */
+  accepted: number;
+  rejected: number;
+  ignored: number;
+  /** Handler throws, rejections and invalid verdicts (counted as `ignore` too). */
+  handlerErrors: number;
+  /** Received messages above `maxMessageBytes` (dropped). */
+  oversized: number;
+  /** Messages this node originated with `broadcast`. */
+  broadcast: number;
+  /** Copies queued to peers (broadcast and forwarded). */
+  queued: number;
+  /** Copies dropped by full queues, or lost with a stream that closed under them. */
+  dropped: number;
+}
+
+/** Queue state of one peer's channel. */
+export interface PeerChannelStats {
+  /** Messages waiting, 0 ..= queue.maxMessages. */
+  queued: number;
+  /** Bytes waiting, 0 ..= queue.maxBytes. */
+  queuedBytes: number;
+  /** Largest `queued` ever seen. */
+  highWater: number;
+  /** Messages dropped for this peer, 0 ..= 2^53. */
+  dropped: number;
+}
+
+/** Gossip state of one connected peer. */
+export interface PeerGossipStats {
+  /** The peer id. */
+  peer: string;
+  /** Whether our outbound stream to it is open. */
+  streamOpen: boolean;
+  /** Handler calls in flight for messages it sent, summed over its inbound streams. */
+  pendingValidations: number;
+  /** Messages from it that a handler rejected, 0 ..= 2^53. */
+  rejected: number;
+  /** Outbound queues. */
+  channels: Record<GossipChannel, PeerChannelStats>;
+}
+
+/** Snapshot of the gossip layer. */
+export interface GossipStats {
+  /** Per-channel counters. */
+  channels: Record<GossipChannel, ChannelStats>;
+  /** Per-peer queues. */
+  peers: PeerGossipStats[];
+  /** Ids in the dedup LRU. */
+  seen: number;
+  /** Inbound streams closed for a frame above the limit. */
+  malformedStreams: number;
+  /** Frames that were empty or named an unknown channel. */
+  unknownFrames: number;
+}
+
+/** What {@link Gossip.broadcast} did. */
+export interface BroadcastResult {
+  /** blake2-256 of the bytes (hex, `0x`-prefixed). */
+  id: string;
+  /** Peers the message was queued for, 0 ..= connected peers. */
+  peers: number;
+}
+
+/** Thrown by `broadcast` for a message the channel cannot carry. */
+export class GossipError extends Error {
+  override name = 'GossipError';
+}
+
+const CHANNEL_BY_CODE = new Map<number, GossipChannel>(GOSSIP_CHANNELS.map((c) => [CHANNEL_CODE[c], c]));
+const MAX_LIMIT_BYTES = 16 * 1024 * 1024;
+
+interface ResolvedOptions {
+  channels: Record<GossipChannel, ChannelOptions>;
+  seenCacheSize: number;
+  maxBatchBytes: number;
+  maxPendingValidations: number;
+  reopenDelayMs: { min: number; max: number };
+}
+
+/** Fill in defaults and check bounds. */
+export function resolveGossipOptions(o: GossipOptions = {}): ResolvedOptions {
+  const channels = {} as Record<GossipChannel, ChannelOptions>;
+  for (const c of GOSSIP_CHANNELS) {
+    const d = DEFAULT_CHANNEL_OPTIONS[c];
+    const over = o.channels?.[c] ?? {};
+    const opts: ChannelOptions = { maxMessageBytes: over.maxMessageBytes ?? d.maxMessageBytes, queue: { ...d.queue, ...over.queue } };
+    checkInt(`${c}.maxMessageBytes`, opts.maxMessageBytes, 1, MAX_LIMIT_BYTES);
+    checkInt(`${c}.queue.maxMessages`, opts.queue.maxMessages, 1, 2 ** 24);
+    checkInt(`${c}.queue.maxBytes`, opts.queue.maxBytes, opts.maxMessageBytes, 2 ** 40);
+    channels[c] = opts;
+  }
+  const r: ResolvedOptions = {
+    channels,
+    seenCacheSize: o.seenCacheSize ?? 65_536,
+    maxBatchBytes: o.maxBatchBytes ?? 256 * 1024,
+    maxPendingValidations: o.maxPendingValidations ?? 256,
+    reopenDelayMs: o.reopenDelayMs ?? { min: 100, max: 5_000 },
+  };
+  checkInt('seenCacheSize', r.seenCacheSize, 1, 2 ** 24);
+  checkInt('maxBatchBytes', r.maxBatchBytes, 1024, MAX_LIMIT_BYTES);
+  checkInt('maxPendingValidations', r.maxPendingValidations, 1, 65_536);
+  checkInt('reopenDelayMs.min', r.reopenDelayMs.min, 1, 3_600_000);
+  checkInt('reopenDelayMs.max', r.reopenDelayMs.max, r.reopenDelayMs.min, 3_600_000);
+  return r;
+}
+
+function checkInt(name: string, v: number, min: number, max: number): void {
+  if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`gossip option ${name} must be an integer in ${min}..=${max}, got ${v}`);
+}
+
+function emptyChannelStats(): ChannelStats {
+  return { received: 0, duplicates: 0, accepted: 0, rejected: 0, ignored: 0, handlerErrors: 0, oversized: 0, broadcast: 0, queued: 0, dropped: 0 };
+}
+
+/** The dedup key of a message: channel code and hex id. */
+function seenKey(code: number, id: Uint8Array): string {
+  return `${code}:${toHexRaw(id)}`;
+}
+
+/** One peer's outbound side: bounded queues drained into batched frames on one long-lived stream. */
+class PeerSender {
+  readonly #queues = new Map<GossipChannel, BoundedQueue>();
+  #stream: Stream | undefined;
+  #opening = false;
+  #scheduled = false;
+  #waitingDrain = false;
+  #closed = false;
+  #reopenAttempt = 0; // consecutive failed opens, 0 ..= 30 (capped by backoffDelay)
+  #reopenTimer: NodeJS.Timeout | undefined;
+  /** Messages from this peer that a handler rejected. */
+  rejected = 0;
+
+  constructor(
+    readonly peer: string,
+    private readonly gossip: Gossip,
+  ) {
+    for (const c of GOSSIP_CHANNELS) this.#queues.set(c, new BoundedQueue(gossip.options.channels[c].queue));
+  }
+
+  get streamOpen(): boolean {
+    return this.#stream !== undefined && this.#stream.writeStatus === 'writable';
+  }
+
+  queue(channel: GossipChannel): BoundedQueue {
+    return this.#queues.get(channel)!;
+  }
+
+  /** Queue `payload` (shared, never mutated) for this peer; returns how many messages the queue dropped. */
+  enqueue(channel: GossipChannel, payload: Uint8Array): number {
+    if (this.#closed) return 1;
+    const dropped = this.queue(channel).push(payload);
+    this.#schedule();
+    return dropped;
+  }
+
+  open(): void {
+    if (this.#closed || this.#stream !== undefined || this.#opening || this.#reopenTimer !== undefined) return;
+    this.#opening = true;
+    this.gossip.openStream(this.peer, this.gossip.protocol).then(
+      (stream) => {
+        this.#opening = false;
+        if (this.#closed) {
+          closeQuietly(stream);
+          return;
+        }
+        this.#stream = stream;
+        this.#reopenAttempt = 0;
+        stream.addEventListener('close', () => this.#onStreamClosed(stream), { once: true });
+        this.#schedule();
+      },
+      (err: unknown) => {
+        this.#opening = false;
+        this.gossip.logger.debug({ peer: this.peer, err: errorMessage(err) }, 'gossip: cannot open stream');
+        this.#reopenLater();
+      },
+    );
+  }
+
+  close(): void {
+    this.#closed = true;
+    if (this.#reopenTimer !== undefined) clearTimeout(this.#reopenTimer);
+    this.#reopenTimer = undefined;
+    for (const q of this.#queues.values()) q.clear();
+    if (this.#stream !== undefined) closeQuietly(this.#stream);
+    this.#stream = undefined;
+  }
+
+  #onStreamClosed(stream: Stream): void {
+    if (this.#stream !== stream) return;
+    this.#stream = undefined;
+    this.#waitingDrain = false;
+    if (!this.#closed) {
+      this.gossip.logger.debug({ peer: this.peer }, 'gossip: outbound stream closed, reopening');
+      this.#reopenLater();
+    }
+  }
+
+  #reopenLater(): void {
+    if (this.#closed || this.#reopenTimer !== undefined) return;
+    const { min, max } = this.gossip.options.reopenDelayMs;
+    const delay = backoffDelay(this.#reopenAttempt++, min, max);
+    this.#reopenTimer = setTimeout(() => {
+      this.#reopenTimer = undefined;
+      this.open();
+    }, delay);
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#waitingDrain || this.#closed) return;
+    this.#scheduled = true;
+    // setImmediate, not a microtask: everything broadcast or forwarded in this turn of the event loop joins the batch.
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#flush();
+    });
+  }
+
+  #flush(): void {
+    if (this.#closed || this.#waitingDrain) return;
+    const stream = this.#stream;
+    if (stream === undefined) {
+      this.open();
+      return;
+    }
+    const batch = this.#takeBatch();
+    if (batch === undefined) return;
+    const outcome = trySend(stream, batch.bytes);
+    if (outcome === 'closed') {
+      // The batch is gone with the stream; the close handler reopens it.
+      this.gossip.countLost(batch.counts);
+      abortQuietly(stream, new Error('gossip stream not writable'));
+      this.#onStreamClosed(stream);
+      return;
+    }
+    if (outcome === 'full') {
+      this.#waitingDrain = true;
+      void waitForDrain(stream).then((ok) => {
+        if (this.#stream !== stream) return;
+        this.#waitingDrain = false;
+        if (ok) this.#schedule();
+      });
+      return;
+    }
+    if (this.#hasQueued()) this.#schedule();
+  }
+
+  #hasQueued(): boolean {
+    for (const q of this.#queues.values()) if (q.length > 0) return true;
+    return false;
+  }
+
+  /** Take messages in channel priority order until the batch reaches maxBatchBytes (at least one message). */
+  #takeBatch(): { bytes: Uint8Array; counts: Map<GossipChannel, number> } | undefined {
+    const limit = this.gossip.options.maxBatchBytes;
+    const taken: Array<{ code: number; payload: Uint8Array }> = [];
+    const counts = new Map<GossipChannel, number>();
+    let total = 0;
+    outer: for (const c of GOSSIP_CHANNELS) {
+      const q = this.queue(c);
+      const code = CHANNEL_CODE[c];
+      for (;;) {
+        const next = q.peek();
+        if (next === undefined) break;
+        const size = FRAME_HEADER_BYTES + 1 + next.length;
+        if (taken.length > 0 && total + size > limit) break outer;
+        q.shift();
+        taken.push({ code, payload: next });
+        counts.set(c, (counts.get(c) ?? 0) + 1);
+        total += size;
+      }
+    }
+    if (taken.length === 0) return undefined;
+    const bytes = new Uint8Array(total);
+    const view = new DataView(bytes.buffer);
+    let off = 0;
+    for (const { code, payload } of taken) {
+      view.setUint32(off, 1 + payload.length, false);
+      bytes[off + FRAME_HEADER_BYTES] = code;
+      bytes.set(payload, off + FRAME_HEADER_BYTES + 1);
+      off += FRAME_HEADER_BYTES + 1 + payload.length;
+    }
+    return { bytes, counts };
+  }
+}
+
+/** One inbound gossip stream: decoded frames wait here while too many validations are in flight. */
+class InboundReader {
+  readonly backlog = new Fifo<{ channel: GossipChannel; payload: Uint8Array }>();
+  pending = 0; // handler calls in flight, 0 ..= maxPendingValidations
+  paused = false;
+  pumping = false;
+  closed = false;
+
+  constructor(
+    readonly stream: Stream,
+    readonly peer: string,
+  ) {}
+}
+
+/** The gossip engine of one host (see the module comment). */
+export class Gossip {
+  /** Resolved settings. */
+  readonly options: ResolvedOptions;
+  readonly #seen: LruCache<string, true>;
+  readonly #handlers = new Map<GossipChannel, GossipHandler>();
+  readonly #senders = new Map<string, PeerSender>();
+  readonly #readers = new Set<InboundReader>();
+  readonly #stats: Record<GossipChannel, ChannelStats> = { consensus: emptyChannelStats(), transactions: emptyChannelStats() };
+  readonly #decoderLimit: number;
+  #malformedStreams = 0;
+  #unknownFrames = 0;
+  #stopped = false;
+
+  /** A gossip engine speaking `protocol`, opening streams with `openStream`. */
+  constructor(
+    /** The stream protocol id, e.g. `/dcn/gossip/1`. */
+    readonly protocol: string,
+    options: GossipOptions,
+    /** Opens an outbound stream on an existing connection. */
+    readonly openStream: OpenStream,
+    /** Where diagnostics go. */
+    readonly logger: P2pLogger,
+  ) {
+    this.options = resolveGossipOptions(options);
+    this.#seen = new LruCache(this.options.seenCacheSize);
+    // One byte of channel code on top of the largest message of any channel.
+    this.#decoderLimit = 1 + Math.max(...GOSSIP_CHANNELS.map((c) => this.options.channels[c].maxMessageBytes));
+  }
+
+  /** Set the handler of `channel` (one per channel; a later call replaces it). Messages without a handler are ignored. */
+  on(channel: GossipChannel, handler: GossipHandler): void {
+    this.#handlers.set(channel, handler);
+  }
+
+  /** Send `bytes` to every connected peer on `channel` and remember its id, so echoes are dropped. */
+  broadcast(channel: GossipChannel, bytes: Uint8Array): BroadcastResult {
+    if (!GOSSIP_CHANNELS.includes(channel)) throw new GossipError(`unknown gossip channel ${String(channel)}`);
+    const max = this.options.channels[channel].maxMessageBytes;
+    if (bytes.length > max) throw new GossipError(`${channel} message of ${bytes.length} bytes exceeds ${max} bytes`);
+    // Our own copy: the caller may reuse its buffer, and the queues share this one copy among all peers.
+    const payload = bytes.slice();
+    const id = blake2_256(payload);
+    this.#seen.set(seenKey(CHANNEL_CODE[channel], id), true);
+    this.#stats[channel].broadcast++;
+    const peers = this.#fanOut(channel, payload, undefined);
+    return { id: `0x${toHexRaw(id)}`, peers };
+  }
+
+  /** A peer connected: create its sender and open the outbound stream. */
+  addPeer(peer: string): void {
+    if (this.#stopped || this.#senders.has(peer)) return;
+    const sender = new PeerSender(peer, this);
+    this.#senders.set(peer, sender);
+    sender.open();
+  }
+
+  /** A peer disconnected (all connections): drop its queues and stream. */
+  removePeer(peer: string): void {
+    const sender = this.#senders.get(peer);
+    if (sender === undefined) return;
+    this.#senders.delete(peer);
+    sender.close();
+  }
+
+  /** Serve an inbound gossip stream from `peer` (the stream handler of the protocol). */
+  handleInbound(stream: Stream, peer: string): void {
+    if (this.#stopped) {
+      abortQuietly(stream, new Error('gossip stopped'));
+      return;
+    }
+    const reader = new InboundReader(stream, peer);
+    this.#readers.add(reader);
+    const decoder = new FrameDecoder(this.#decoderLimit);
+    // While paused, Yamux may still deliver what it already granted: let the read buffer hold a full window.
+    stream.maxReadBufferLength = Math.max(stream.maxReadBufferLength, 2 * YAMUX_MAX_WINDOW_BYTES);
+    stream.addEventListener('message', (evt) => {
+      // A throw inside an EventTarget listener becomes an uncaught exception in Node: catch everything here.
+      try {
+        for (const frame of decoder.push(messageBytes(evt.data))) this.#enqueueInbound(reader, frame);
+        this.#pump(reader);
+      } catch (err) {
+        this.#malformedStreams++;
+        this.logger.warn({ peer, err: errorMessage(err) }, 'gossip: malformed stream, closing it');
+        this.#closeReader(reader);
+        abortQuietly(stream, err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+    stream.addEventListener('close', () => this.#closeReader(reader), { once: true });
+  }
+
+  /** Copies dropped because the stream under them closed (called by senders). */
+  countLost(counts: Map<GossipChannel, number>): void {
+    for (const [c, n] of counts) this.#stats[c].dropped += n;
+  }
+
+  /** Connected peers with a gossip sender. */
+  peers(): string[] {
+    return [...this.#senders.keys()];
+  }
+
+  /** Counters and queue states. */
+  stats(): GossipStats {
+    const pending = new Map<string, number>();
+    for (const r of this.#readers) pending.set(r.peer, (pending.get(r.peer) ?? 0) + r.pending);
+    const peers: PeerGossipStats[] = [];
+    for (const s of this.#senders.values()) {
+      const channels = {} as Record<GossipChannel, PeerChannelStats>;
+      for (const c of GOSSIP_CHANNELS) {
+        const q = s.queue(c);
+        channels[c] = { queued: q.length, queuedBytes: q.bytes, highWater: q.highWater, dropped: q.dropped };
+      }
+      peers.push({ peer: s.peer, streamOpen: s.streamOpen, pendingValidations: pending.get(s.peer) ?? 0, rejected: s.rejected, channels });
+    }
+    const channels = {} as Record<GossipChannel, ChannelStats>;
+    for (const c of GOSSIP_CHANNELS) channels[c] = { ...this.#stats[c] };
+    return { channels, peers, seen: this.#seen.size, malformedStreams: this.#malformedStreams, unknownFrames: this.#unknownFrames };
+  }
+
+  /** Close every stream and drop every queue. */
+  stop(): void {
+    this.#stopped = true;
+    for (const s of this.#senders.values()) s.close();
+    this.#senders.clear();
+    for (const r of [...this.#readers]) {
+      this.#closeReader(r);
+      abortQuietly(r.stream, new Error('gossip stopped'));
+    }
+  }
+
+  #fanOut(channel: GossipChannel, payload: Uint8Array, except: string | undefined): number {
+    let n = 0;
+    const st = this.#stats[channel];
+    for (const [peer, sender] of this.#senders) {
+      if (peer === except) continue;
+      st.dropped += sender.enqueue(channel, payload);
+      st.queued++;
+      n++;
+    }
+    return n;
+  }
+
+  #enqueueInbound(reader: InboundReader, frame: Uint8Array): void {
+    const channel = frame.length > 0 ? CHANNEL_BY_CODE.get(frame[0]) : undefined;
+    if (channel === undefined) {
+      this.#unknownFrames++;
+      return;
+    }
+    const st = this.#stats[channel];
+    st.received++;
+    if (frame.length - 1 > this.options.channels[channel].maxMessageBytes) {
+      st.oversized++;
+      return;
+    }
+    // The one copy of the payload: the frame is a view into the transport's chunk.
+    reader.backlog.push({ channel, payload: frame.slice(1) });
+  }
+
+  /** Run handlers for the backlog while fewer than maxPendingValidations are in flight; pause or resume the stream. */
+  #pump(reader: InboundReader): void {
+    if (reader.pumping || reader.closed) return;
+    reader.pumping = true;
+    try {
+      const limit = this.options.maxPendingValidations;
+      while (reader.pending < limit && reader.backlog.length > 0) {
+        const { channel, payload } = reader.backlog.shift()!;
+        this.#process(reader, channel, payload);
+      }
+      const busy = reader.backlog.length > 0 || reader.pending >= limit;
+      if (busy && !reader.paused) {
+        reader.paused = true;
+        tryPause(reader.stream);
+      } else if (!busy && reader.paused && reader.pending <= limit / 2) {
+        reader.paused = false;
+        tryResume(reader.stream);
+      }
+    } finally {
+      reader.pumping = false;
+    }
+  }
+
+  #process(reader: InboundReader, channel: GossipChannel, payload: Uint8Array): void {
+    const st = this.#stats[channel];
+    const key = seenKey(CHANNEL_CODE[channel], blake2_256(payload));
+    if (this.#seen.has(key)) {
+      st.duplicates++;
+      return;
+    }
+    this.#seen.set(key, true);
+    const handler = this.#handlers.get(channel);
+    if (handler === undefined) {
+      st.ignored++;
+      return;
+    }
+    reader.pending++;
+    let out: GossipVerdict | Promise<GossipVerdict>;
+    try {
+      out = handler(payload, reader.peer);
+    } catch (err) {
+      this.#handlerError(channel, reader.peer, err);
+      this.#settle(reader, channel, payload, 'ignore');
+      return;
+    }
+    if (isPromiseLike(out)) {
+      out.then(
+        (v) => this.#settle(reader, channel, payload, v),
+        (err: unknown) => {
+          this.#handlerError(channel, reader.peer, err);
+          this.#settle(reader, channel, payload, 'ignore');
+        },
+      );
+    } else this.#settle(reader, channel, payload, out);
+  }
+
+  #handlerError(channel: GossipChannel, peer: string, err: unknown): void {
+    this.#stats[channel].handlerErrors++;
+    this.logger.warn({ channel, peer, err: errorMessage(err) }, 'gossip: handler failed; message ignored');
+  }
+
+  #settle(reader: InboundReader, channel: GossipChannel, payload: Uint8Array, verdict: unknown): void {
+    reader.pending--;
+    const st = this.#stats[channel];
+    if (verdict === 'accept') {
+      st.accepted++;
+      if (!this.#stopped) this.#fanOut(channel, payload, reader.peer);
+    } else if (verdict === 'reject') {
+      st.rejected++;
+      const sender = this.#senders.get(reader.peer);
+      if (sender !== undefined) sender.rejected++;
+    } else {
+      if (verdict !== 'ignore') {
+        st.handlerErrors++;
+        this.logger.warn({ channel, verdict: String(verdict) }, 'gossip: handler returned an invalid verdict; message ignored');
+      }
+      st.ignored++;
+    }
+    this.#pump(reader);
+  }
+
+  #closeReader(reader: InboundReader): void {
+    if (reader.closed) return;
+    reader.closed = true;
+    reader.backlog.clear();
+    this.#readers.delete(reader);
+  }
+}
+
+/** Yamux's receive window bound configured by the host (`host.ts`), used to size inbound read buffers. */
+export const YAMUX_MAX_WINDOW_BYTES = 4 * 1024 * 1024;
+
+function isPromiseLike<T>(v: T | Promise<T>): v is Promise<T> {
+  return typeof (v as { then?: unknown } | null)?.then === 'function';
+}
+
+function tryPause(stream: Stream): void {
+  try {
+    stream.pause();
+  } catch {
+    // Closing already: nothing to pause.
+  }
+}
+
+function tryResume(stream: Stream): void {
+  try {
+    stream.resume();
+  } catch {
+    // Closing already: nothing to resume.
+  }
+}
