@@ -14,15 +14,13 @@ class Entry {
   ) {}
 }
 
-/** 2^24, to place bytes 0..2 above bytes 3..5 in a 48-bit number. */
-const TWO_POW_24 = 16_777_216;
-
 /**
- * A 48-bit number from the first 6 bytes of a hash: a cheap, exact Map key (no string building). Two hashes
- * sharing those bytes collide on the key; the cache then keeps only the latest and the other is a miss.
+ * A 30-bit number from the first bytes of a hash: a small integer, so a Map lookup allocates nothing. Two cached
+ * hashes sharing those bits (about one pair in 2^30 / entries) collide on the key: the cache then keeps only the
+ * latest, and the other is a miss, never a wrong hit (entries are compared in full).
  */
-function keyOf(bytes: Uint8Array, o: number): number {
-  return ((bytes[o] << 16) | (bytes[o + 1] << 8) | bytes[o + 2]) * TWO_POW_24 + ((bytes[o + 3] << 16) | (bytes[o + 4] << 8) | bytes[o + 5]);
+function keyOf(b: Uint8Array, o: number): number {
+  return (b[o] << 22) | (b[o + 1] << 14) | (b[o + 2] << 6) | (b[o + 3] >> 2);
 }
 
 /** True when the 32 bytes at `bytes[o]` are `hash`. */

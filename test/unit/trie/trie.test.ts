@@ -388,7 +388,7 @@ describe('NodeCache', () => {
     expect(() => new NodeCache(0)).toThrow(RangeError);
   });
 
-  it('a hash sharing the first 6 bytes of a cached one is a miss, not a wrong hit', () => {
+  it('a hash sharing the key bits of a cached one is a miss, not a wrong hit', () => {
     const c = new NodeCache(4);
     const h1 = new Uint8Array(32).fill(1);
     const h2 = h1.slice();
