@@ -256,6 +256,9 @@ function prepare(runtime: Runtime, verifier: SignatureVerifier, input: ReplayInp
   return p;
 }
 
+/** Batches started by this process (< 2^53): part of every verification id. */
+let nextBatchId = 0;
+
 /**
  * Start verifying the signatures of a block's extrinsics (block `number`) in one batch on the worker pool; `checker`
  * answers the runtime from the verdicts once `done` settles. Jobs are built against `base` with the given
@@ -272,6 +275,7 @@ export function verifyBlockSignatures(
 ): { signed: number; checker: BatchVerdicts; done: Promise<void> } {
   const state = new Overlay(base);
   for (const [n, h] of knownHashes) if (n >= 0) SystemStorage.BlockHash.set(state, n, h);
+  const batchId = nextBatchId++;
   const items: VerifyItem[] = [];
   const jobs: SignatureJob[] = [];
   extrinsics.forEach((bytes, i) => {
@@ -280,8 +284,8 @@ export function verifyBlockSignatures(
       if (!xt.signature) return;
       const job = runtime.signatureJob(state, xt, number);
       jobs.push(job);
-      // Ids unique per block and position: a verdict is never reused across blocks, whatever the cache holds.
-      items.push({ ...job, id: `${number}/${i}/${job.id}` });
+      // Ids unique per call, block and position: no verdict cached by the verifier is ever reused.
+      items.push({ ...job, id: `replay${batchId}/${number}/${i}/${job.id}` });
     } catch {
       // No signature job: execution reports the extrinsic.
     }

@@ -77,7 +77,13 @@ function withHeader(b: ReplayInput, change: (h: Header) => void): ReplayInput {
 
 describe('replayChain', () => {
   it('replays the stored chain and finds the node state equal', async () => {
+    await replay(stored, true);
+    // A second replay with the same verifier verifies every signature again: no cached verdict is reused.
+    const before = verifier.stats;
     const r = await replay(stored, true);
+    const after = verifier.stats;
+    expect(after.cacheHits).toBe(before.cacheHits);
+    expect(after.verifiedInWorkers + after.verifiedInline - before.verifiedInWorkers - before.verifiedInline).toBe(90);
     if (!r.ok) throw new Error(r.divergence.message);
     const head = chain.head;
     expect(r.summary.blocks).toBe(head.number);
