@@ -50,8 +50,8 @@ export interface ChannelOptions {
 
 /** Gossip settings; every field has a default. */
 export interface GossipOptions {
-  /** Per-channel overrides of {@link DEFAULT_CHANNEL_OPTIONS}. */
-  channels?: Partial<Record<GossipChannel, Partial<ChannelOptions>>>;
+  /** Per-channel overrides of {@link DEFAULT_CHANNEL_OPTIONS} (field by field, queue limits included). */
+  channels?: Partial<Record<GossipChannel, { maxMessageBytes?: number; queue?: Partial<QueueLimits> }>>;
   /** Ids remembered for deduplication (LRU), 1 ..= 2^24. Default 65,536. */
   seenCacheSize?: number;
   /** Target bytes per `send()`; a single larger frame still goes alone. 1 KiB ..= 16 MiB, default 256 KiB. */
@@ -88,6 +88,8 @@ export interface ChannelStats {
   broadcast: number;
   /** Copies queued to peers (broadcast and forwarded). */
   queued: number;
+  /** Copies written to peers' streams (in a network without drops, Σ sent over all nodes = Σ received). */
+  sent: number;
   /** Copies dropped by full queues, or lost with a stream that closed under them. */
   dropped: number;
 }
@@ -188,7 +190,7 @@ function checkInt(name: string, v: number, min: number, max: number): void {
 }
 
 function emptyChannelStats(): ChannelStats {
-  return { received: 0, duplicates: 0, accepted: 0, rejected: 0, ignored: 0, handlerErrors: 0, oversized: 0, broadcast: 0, queued: 0, dropped: 0 };
+  return { received: 0, duplicates: 0, accepted: 0, rejected: 0, ignored: 0, handlerErrors: 0, oversized: 0, broadcast: 0, queued: 0, sent: 0, dropped: 0 };
 }
 
 /** The dedup key of a message: channel code and hex id. */
@@ -311,6 +313,7 @@ class PeerSender {
       this.#onStreamClosed(stream);
       return;
     }
+    this.gossip.countSent(batch.counts);
     if (outcome === 'full') {
       this.#waitingDrain = true;
       void waitForDrain(stream).then((ok) => {
@@ -465,6 +468,11 @@ export class Gossip {
       }
     });
     stream.addEventListener('close', () => this.#closeReader(reader), { once: true });
+  }
+
+  /** Copies written to a stream (called by senders). */
+  countSent(counts: Map<GossipChannel, number>): void {
+    for (const [c, n] of counts) this.#stats[c].sent += n;
   }
 
   /** Copies dropped because the stream under them closed (called by senders). */

@@ -12,13 +12,15 @@
  *
  * Limits: request payload ≤ `maxRequestBytes`, response payload ≤ `maxResponseBytes` (a larger frame closes the
  * stream), ≤ `maxInFlightPerPeer` outstanding requests per peer on the requesting side (more fail at once with
- * `overloaded`), ≤ `maxConcurrentHandlers` handler calls per stream on the responding side (more get an
- * `overloaded` response). A responder waits for the stream to drain before writing the next response, so a
- * requester that stops reading holds at most those handler slots and one response of memory.
+ * `overloaded`), ≤ `maxConcurrentHandlers` handler calls per stream on the responding side: more requests wait in
+ * order while the stream is paused (Yamux flow control pushes back on the requester). A responder waits for the
+ * stream to drain before writing the next response, so a requester that stops reading holds at most those handler
+ * slots and one response of memory.
  */
 import type { Stream } from '@libp2p/interface';
 import { utf8 } from '../primitives/bytes.js';
 import { FrameDecoder, encodeFrame } from './framing.js';
+import { Fifo } from './queue.js';
 import { abortQuietly, closeQuietly, errorMessage, messageBytes, trySend, waitForDrain } from './stream-util.js';
 import type { OpenStream, P2pLogger, RequestHandler } from './types.js';
 
@@ -30,7 +32,7 @@ export interface ReqRespOptions {
   maxResponseBytes?: number;
   /** Outstanding requests to one peer, 1 ..= 65,536; default 64. */
   maxInFlightPerPeer?: number;
-  /** Handler calls in flight per inbound stream, 1 ..= 4,096; default 16. */
+  /** Handler calls in flight per inbound stream (more wait in order), 1 ..= 4,096; default 16. */
   maxConcurrentHandlers?: number;
   /** Timeout of a request when the caller gives none, in ms (1 ..= 1 h); default 10,000. */
   defaultTimeoutMs?: number;
@@ -81,7 +83,7 @@ export interface ReqRespStats {
   /** Requests served by this node's handlers, and those whose handler threw. */
   served: number;
   handlerErrors: number;
-  /** Requests refused for lack of a free handler slot. */
+  /** Requests refused because too many were queued on one stream. */
   overloaded: number;
   /** Streams closed for a malformed or oversized frame. */
   malformedStreams: number;
@@ -105,6 +107,9 @@ const RESPONSE_HEADER_BYTES = 6; // kind + id + status
 const MAX_NAME_BYTES = 255;
 const MAX_REASON_BYTES = 1024;
 const MAX_ID = 0xffff_ffff;
+// Requests parsed and waiting for a handler slot on one stream, 1 ..= 4,096; beyond it they are refused as
+// overloaded (only reachable by a requester ignoring its own in-flight limit, as the stream pauses meanwhile).
+const MAX_BACKLOG = 1024;
 
 class MalformedFrameError extends Error {
   override name = 'MalformedFrameError';
@@ -136,6 +141,16 @@ export function resolveReqRespOptions(o: ReqRespOptions = {}): ResolvedOptions {
   check('maxConcurrentHandlers', r.maxConcurrentHandlers, 4096);
   check('defaultTimeoutMs', r.defaultTimeoutMs, 3_600_000);
   return r;
+}
+
+/** The serving side of one inbound request stream. */
+interface InboundServer {
+  stream: Stream;
+  peer: string;
+  inFlight: number; // handler calls running, 0 ..= maxConcurrentHandlers
+  backlog: Fifo<{ id: number; name: string; payload: Uint8Array }>; // 0 ..= MAX_BACKLOG
+  paused: boolean;
+  closed: boolean;
 }
 
 interface Pending {
@@ -349,47 +364,86 @@ export class ReqResp {
     }
     this.#inbound.add(stream);
     const decoder = new FrameDecoder(REQUEST_HEADER_BYTES + MAX_NAME_BYTES + this.options.maxRequestBytes);
-    const state = { inFlight: 0 }; // handler calls in flight on this stream, 0 ..= maxConcurrentHandlers
+    const server: InboundServer = { stream, peer, inFlight: 0, backlog: new Fifo(), paused: false, closed: false };
     stream.addEventListener('message', (evt) => {
       try {
-        for (const frame of decoder.push(messageBytes(evt.data))) this.#serve(stream, peer, frame, state);
+        for (const frame of decoder.push(messageBytes(evt.data))) this.#serve(server, frame);
+        this.#pump(server);
       } catch (err) {
         this.#stats.malformedStreams++;
         this.logger.warn({ peer, err: errorMessage(err) }, 'reqresp: malformed request stream, closing it');
+        server.closed = true;
+        server.backlog.clear();
         abortQuietly(stream, err instanceof Error ? err : new Error(String(err)));
       }
     });
-    stream.addEventListener('close', () => this.#inbound.delete(stream), { once: true });
+    stream.addEventListener(
+      'close',
+      () => {
+        server.closed = true;
+        server.backlog.clear();
+        this.#inbound.delete(stream);
+      },
+      { once: true },
+    );
   }
 
-  #serve(stream: Stream, peer: string, frame: Uint8Array, state: { inFlight: number }): void {
+  /** Parse one request; answer the cheap failures at once, queue the rest for a handler slot. */
+  #serve(server: InboundServer, frame: Uint8Array): void {
     if (frame.length < REQUEST_HEADER_BYTES || frame[0] !== KIND_REQUEST) throw new MalformedFrameError('not a request frame');
     const id = new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(1, false);
     const nameLen = frame[5];
     if (nameLen === 0 || frame.length < REQUEST_HEADER_BYTES + nameLen) throw new MalformedFrameError('bad request name length');
     const name = new TextDecoder('utf-8', { fatal: true }).decode(frame.subarray(REQUEST_HEADER_BYTES, REQUEST_HEADER_BYTES + nameLen));
-    const payload = frame.slice(REQUEST_HEADER_BYTES + nameLen);
-    if (payload.length > this.options.maxRequestBytes) {
-      void this.#respond(stream, id, STATUS_TOO_LARGE, utf8('request too large'));
+    if (frame.length - REQUEST_HEADER_BYTES - nameLen > this.options.maxRequestBytes) {
+      void this.#respond(server.stream, id, STATUS_TOO_LARGE, utf8('request too large'));
       return;
     }
-    const handler = this.#handlers.get(name);
-    if (handler === undefined) {
-      void this.#respond(stream, id, STATUS_UNKNOWN_PROTOCOL, utf8(`no handler for ${name}`));
+    if (!this.#handlers.has(name)) {
+      void this.#respond(server.stream, id, STATUS_UNKNOWN_PROTOCOL, utf8(`no handler for ${name}`));
       return;
     }
-    if (state.inFlight >= this.options.maxConcurrentHandlers) {
+    if (server.backlog.length >= MAX_BACKLOG) {
       this.#stats.overloaded++;
-      void this.#respond(stream, id, STATUS_OVERLOADED, utf8('too many requests in flight'));
+      void this.#respond(server.stream, id, STATUS_OVERLOADED, utf8('too many requests queued'));
       return;
     }
-    state.inFlight++;
-    this.#stats.served++;
-    void this.#runHandler(handler, payload, peer, name)
-      .then(([status, body]) => this.#respond(stream, id, status, body))
-      .finally(() => {
-        state.inFlight--;
-      });
+    // The one copy of the payload: the frame is a view into the transport's chunk.
+    server.backlog.push({ id, name, payload: frame.slice(REQUEST_HEADER_BYTES + nameLen) });
+  }
+
+  /**
+   * Start queued requests while handler slots are free. While requests wait, the stream is paused, so Yamux stops
+   * granting window and further requests stay with the requester (bounded by its in-flight limit).
+   */
+  #pump(server: InboundServer): void {
+    if (server.closed) return;
+    while (server.inFlight < this.options.maxConcurrentHandlers && server.backlog.length > 0) {
+      const { id, name, payload } = server.backlog.shift()!;
+      const handler = this.#handlers.get(name);
+      if (handler === undefined) {
+        void this.#respond(server.stream, id, STATUS_UNKNOWN_PROTOCOL, utf8(`no handler for ${name}`));
+        continue;
+      }
+      server.inFlight++;
+      this.#stats.served++;
+      void this.#runHandler(handler, payload, server.peer, name)
+        .then(([status, body]) => this.#respond(server.stream, id, status, body))
+        .finally(() => {
+          server.inFlight--;
+          this.#pump(server);
+        });
+    }
+    const waiting = server.backlog.length > 0;
+    if (waiting !== server.paused) {
+      server.paused = waiting;
+      try {
+        if (waiting) server.stream.pause();
+        else server.stream.resume();
+      } catch {
+        // The stream is closing: nothing to pause or resume.
+      }
+    }
   }
 
   /** Run a handler and turn its outcome into (status, body); never rejects. */
