@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { decodeAddress } from '../../crypto/keys.js';
 import { toHex } from '../../primitives/bytes.js';
+import { decodeExtrinsic } from '../../primitives/extrinsic.js';
 import { bytes as bytesCodec, result, unit } from '../../primitives/scale/index.js';
 import { DispatchError } from '../../primitives/types.js';
 import { TransactionValidityErrorCodec } from '../../runtime/apis.js';
@@ -10,6 +11,9 @@ import { RpcError, invalidParams } from '../errors.js';
 import { defineMethod, type RpcServer } from '../server.js';
 import { hexBytes, optionalBlockHash, tupleParams } from '../params.js';
 import { resolveAt, type RpcNode } from './context.js';
+
+/** frame-system-rpc's code for an extrinsic `system_dryRun` cannot decode (`Error::DecodeError`). */
+const DRY_RUN_DECODE_ERROR = 2;
 
 /** `ApplyExtrinsicResult` = Result<Result<(), DispatchError>, TransactionValidityError>. */
 const ApplyExtrinsicResult = result(result(unit, DispatchError), TransactionValidityErrorCodec);
@@ -63,6 +67,13 @@ export function registerSystemMethods(server: RpcServer, node: RpcNode): void {
       params: tupleParams(hexBytes, optionalBlockHash),
       handler: ([xt, at]) => {
         const hash = resolveAt(node, at);
+        // Substrate decodes the extrinsic (call included) before applying it; bytes that do not decode are an
+        // RPC error there, not an `Invalid(Call)` apply result.
+        try {
+          chain.runtime.decodeCall(decodeExtrinsic(xt).call);
+        } catch (e) {
+          throw new RpcError(DRY_RUN_DECODE_ERROR, 'Unable to dry run extrinsic.', (e as Error).message);
+        }
         const header = chain.header(hash)!;
         const state = chain.stateAt(hash)!;
         // Apply on top of `at` as the first extrinsic of a hypothetical next block.
