@@ -351,7 +351,7 @@ describe('@polkadot/api 16.5 against a dev node process', () => {
     for (const h of got) expect((await api.rpc.chain.getBlockHash(h.number.toNumber())).toHex()).toBe(h.hash.toHex());
   });
 
-  it('system.dryRun: success, a dispatch error, and an invalid transaction, without changing the chain', async () => {
+  it('system.dryRun: success, a dispatch error, an invalid transaction and undecodable bytes, without changing the chain', async () => {
     const sender = await funded(100n * ed);
     const ok = api.tx.balances.transferKeepAlive(bob.address, ed);
     await ok.signAsync(sender, { nonce: 0 });
@@ -368,6 +368,10 @@ describe('@polkadot/api 16.5 against a dev node process', () => {
     await stale.signAsync(alice, { nonce: 0 });
     const r3 = await api.rpc.system.dryRun(stale.toHex());
     expect(r3.isErr && r3.asErr.isInvalid && r3.asErr.asInvalid.isStale).toBe(true);
+
+    // Bytes that are no extrinsic: an RPC error, as Substrate's frame-system-rpc answers (code 2), not an apply result.
+    const cut = ok.toU8a().subarray(0, 60);
+    await expect(api.rpc.system.dryRun(u8aToHex(cut))).rejects.toThrow(/^2: Unable to dry run extrinsic/);
 
     // Nothing was applied: the sender's nonce and balance are as funded.
     const acct = await api.query.system.account(sender.address);
