@@ -8,7 +8,8 @@
  *   through a warm NodeCache), as a node that drops its in-memory nodes after every commit would.
  */
 import { loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
+import { blake2AsU8a } from '@polkadot/util-crypto';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { NodeCache, Trie, type NodeStore } from '../src/trie/index.js';
 
@@ -114,6 +115,28 @@ function median(xs: number[]): number {
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
+// Garbage-collection pauses, summed per phase.
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcMs += e.duration;
+}).observe({ entryTypes: ['gc'] });
+
+/**
+ * Ceiling measured in the same run (the machine is shared and noisy): blake2b-256 calls per second on inputs the
+ * size of a leaf (~70 B) and of a full branch (~530 B), the work every updated node needs once.
+ */
+function hashCeiling(): string {
+  const out: string[] = [];
+  for (const size of [70, 530]) {
+    const data = new Uint8Array(size).fill(1);
+    const t = performance.now();
+    let n = 0;
+    while (performance.now() - t < 300) for (let i = 0; i < 1000; i++, n++) blake2AsU8a(data, 256);
+    out.push(`${size} B: ${fmt(n / ((performance.now() - t) / 1000))}/s`);
+  }
+  return `blake2b-256 ceiling now: ${out.join(', ')}`;
+}
+
 await cryptoWaitReady();
 const N = Number(process.argv[2] ?? 1_000_000);
 const next = prng(0x5eed);
@@ -127,6 +150,7 @@ for (let i = 0; i < N; i++) {
 
 const store = new ArenaStore(4_000_000);
 const cache = new NodeCache(500_000);
+console.log(hashCeiling());
 let t0 = performance.now();
 const { trie: builtTrie, root: builtRoot, newNodes: builtNodes } = Trie.empty(store, cache).update(entries, 1);
 const buildMs = performance.now() - t0;
@@ -151,23 +175,31 @@ function block(size: number): Array<[Uint8Array, Uint8Array]> {
   return changes;
 }
 
-function run(label: string, size: number, rounds: number, reopen: boolean): void {
+async function run(label: string, size: number, rounds: number, reopen: boolean): Promise<void> {
   let trie = builtTrie;
   const rates: number[] = [];
   const cpuRates: number[] = [];
   let totalMs = 0;
+  let nodes = 0;
+  let gcInRun = 0;
   for (let r = 0; r < rounds + 2; r++) {
     const changes = block(size);
+    // Let the GC observer deliver the entries of the previous block (it reports asynchronously).
+    await new Promise((resolve) => setImmediate(resolve));
     const t = performance.now();
     const c0 = process.cpuUsage();
+    const gc0 = gcMs;
     const start = reopen ? Trie.at(trie.root, store, cache) : trie;
     const res = start.update(changes, 1);
     const cpu = process.cpuUsage(c0);
     const ms = performance.now() - t;
+    await new Promise((resolve) => setImmediate(resolve));
     store.putAll(res.newNodes);
     trie = res.trie;
     // The first two rounds warm up the JIT.
     if (r >= 2) {
+      nodes += res.newNodes.length;
+      gcInRun += gcMs - gc0;
       rates.push(size / (ms / 1000));
       cpuRates.push(size / ((cpu.user + cpu.system) / 1e6));
       totalMs += ms;
@@ -175,13 +207,16 @@ function run(label: string, size: number, rounds: number, reopen: boolean): void
   }
   console.log(`${label}: ${fmt(size)} updates + root: median ${fmt(median(rates))} updates/s, ` +
     `overall ${fmt((size * rounds) / (totalMs / 1000))}/s (min ${fmt(Math.min(...rates))}, max ${fmt(Math.max(...rates))}; ` +
-    `CPU-time median ${fmt(median(cpuRates))}/s; ${rounds} blocks)`);
+    `CPU-time median ${fmt(median(cpuRates))}/s; ${rounds} blocks; ${(nodes / rounds / size).toFixed(1)} hashed nodes/update; ` +
+    `GC pauses ${((100 * gcInRun) / totalMs).toFixed(0)} % of the time)`);
 }
 
-run('in-memory', 1_000, 30, false);
-run('in-memory', 10_000, 10, false);
-run('re-opened', 1_000, 30, true);
-run('re-opened', 10_000, 10, true);
+console.log(hashCeiling());
+await run('in-memory', 1_000, 100, false);
+await run('in-memory', 10_000, 20, false);
+console.log(hashCeiling());
+await run('re-opened', 1_000, 100, true);
+await run('re-opened', 10_000, 20, true);
 
 // Reads for scale.
 const trie = Trie.at(builtRoot, store, cache);
