@@ -170,8 +170,8 @@ program
   .action(async (opts) => {
     await initCrypto();
     const spec = loadOrDie(opts.chain);
-    const changes = genesisChangesOf(spec, createChainRuntime());
-    const g = genesisHeader(changes, Number(opts.stateVersion) as 0 | 1);
+    const version = Number(opts.stateVersion) as 0 | 1;
+    const g = genesisHeader(genesisChangesOf(spec, createChainRuntime(), version), version);
     console.log(JSON.stringify({ header: toHex(HeaderCodec.encode(g.header)), hash: toHex(g.hash), stateRoot: toHex(g.header.stateRoot) }, null, 2));
   });
 

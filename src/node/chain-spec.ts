@@ -11,6 +11,7 @@ import type { GenesisConfig } from '../runtime/runtime.js';
 import type { StateChange } from '../runtime/state.js';
 import { decodeAddress } from '../crypto/keys.js';
 import { compareBytes } from '../primitives/bytes.js';
+import { childStorageKey, trieRoot, type StateVersion } from '../trie/index.js';
 
 const hex = z.string().refine(isHex, 'must be 0x-prefixed hex');
 const amount = z.union([z.string().regex(/^\d+$/, 'must be a decimal integer string'), z.number().int().nonnegative()]);
@@ -124,13 +125,23 @@ export function genesisConfigOf(spec: ChainSpec): GenesisConfig {
   };
 }
 
-/** Raw genesis key-values of a spec with `raw.top`, sorted. Child tries are not supported by this chain's runtime. */
-export function rawGenesisOf(spec: ChainSpec): StateChange[] {
+/**
+ * Raw genesis key-values of a spec with `raw.top`, sorted. Default child tries (`raw.childrenDefault`, keyed by
+ * child key without the `:child_storage:default:` prefix) are folded into the top trie as their roots, computed
+ * with the trie layout `version`, exactly as Substrate stores them.
+ */
+export function rawGenesisOf(spec: ChainSpec, version: StateVersion = 1): StateChange[] {
   if (!('raw' in spec.genesis)) throw new ChainSpecError(`chain spec ${spec.id} has no raw genesis`);
-  const out: Array<[Uint8Array, Uint8Array]> = [];
-  for (const [k, v] of Object.entries(spec.genesis.raw.top)) {
-    if (!isHex(k) || !isHex(v)) throw new ChainSpecError(`chain spec ${spec.id}: raw.top entry ${k.slice(0, 20)}… is not hex`);
-    out.push([fromHex(k), fromHex(v)]);
+  const pairs = (obj: Record<string, string>, where: string): Array<[Uint8Array, Uint8Array]> =>
+    Object.entries(obj).map(([k, v]) => {
+      if (!isHex(k) || !isHex(v)) throw new ChainSpecError(`chain spec ${spec.id}: ${where} entry ${k.slice(0, 20)}… is not hex`);
+      return [fromHex(k), fromHex(v)];
+    });
+  const out = pairs(spec.genesis.raw.top, 'raw.top');
+  for (const [childKey, entries] of Object.entries(spec.genesis.raw.childrenDefault ?? {})) {
+    if (!isHex(childKey)) throw new ChainSpecError(`chain spec ${spec.id}: raw.childrenDefault key ${childKey.slice(0, 20)}… is not hex`);
+    const list = pairs(entries, `raw.childrenDefault[${childKey}]`);
+    if (list.length > 0) out.push([childStorageKey(fromHex(childKey)), trieRoot(list, version)]);
   }
   return out.sort((a, b) => compareBytes(a[0], b[0]));
 }

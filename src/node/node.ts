@@ -9,7 +9,8 @@ import { initCrypto, keyPairFromUri } from '../crypto/keys.js';
 import { SignatureVerifier } from '../crypto/verifier-pool.js';
 import { equalBytes, toHex } from '../primitives/bytes.js';
 import { createChainRuntime } from '../runtime/chain-runtime.js';
-import type { Runtime } from '../runtime/runtime.js';
+import { STATE_VERSION, type Runtime } from '../runtime/runtime.js';
+import type { StateVersion } from '../trie/index.js';
 import { validators } from '../pallets/validator-set/index.js';
 import { registerAllMethods, type RpcNode } from '../rpc/methods/index.js';
 import { RpcServer } from '../rpc/server.js';
@@ -46,8 +47,8 @@ export interface NodeConfig {
 }
 
 /** Genesis state of a spec for a runtime. */
-export function genesisChangesOf(spec: ChainSpec, runtime: Runtime) {
-  return 'raw' in spec.genesis ? rawGenesisOf(spec) : runtime.genesisChanges(genesisConfigOf(spec));
+export function genesisChangesOf(spec: ChainSpec, runtime: Runtime, version: StateVersion = STATE_VERSION) {
+  return 'raw' in spec.genesis ? rawGenesisOf(spec, version) : runtime.genesisChanges(genesisConfigOf(spec));
 }
 
 /** Directory of a chain's database under a base path. */
