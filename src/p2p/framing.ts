@@ -27,6 +27,14 @@ export class FrameTooLargeError extends Error {
   }
 }
 
+/**
+ * A fresh copy of `bytes[start, end)`. Never `bytes.slice()`: libp2p hands over Node `Buffer`s, often small views
+ * into a shared, pooled slab, and `Buffer#slice` returns a view (not a copy) that the next read overwrites.
+ */
+export function copyBytes(bytes: Uint8Array, start = 0, end = bytes.length): Uint8Array {
+  return Uint8Array.prototype.slice.call(bytes, start, end);
+}
+
 /** Total encoded size of `bodies` as frames. */
 export function encodedFramesLength(bodies: readonly Uint8Array[]): number {
   let n = 0;
@@ -91,7 +99,7 @@ export class FrameDecoder {
     if (chunk.length === 0) return [];
     if (this.#need > 0 && this.#pendingBytes + chunk.length < this.#need) {
       // Still inside a large frame: keep the chunk and copy once when the frame completes (never O(n²) re-copies).
-      this.#pending.push(chunk.slice());
+      this.#pending.push(copyBytes(chunk));
       this.#pendingBytes += chunk.length;
       return [];
     }
@@ -116,8 +124,8 @@ export class FrameDecoder {
       off += FRAME_HEADER_BYTES + len;
     }
     if (off < buf.length) {
-      // Keep a copy of the tail only: the transport may reuse its chunk, and a view would pin the whole chunk.
-      const tail = buf.slice(off);
+      // Keep a copy of the tail only: the transport reuses pooled chunks, and a view would pin the whole chunk.
+      const tail = copyBytes(buf, off);
       this.#pending.push(tail);
       this.#pendingBytes = tail.length;
       if (tail.length >= FRAME_HEADER_BYTES) this.#need = FRAME_HEADER_BYTES + new DataView(tail.buffer).getUint32(0, false);

@@ -27,7 +27,7 @@ import type { Stream } from '@libp2p/interface';
 import { LruCache } from '../crypto/lru.js';
 import { toHexRaw } from '../primitives/bytes.js';
 import { blake2_256 } from '../primitives/hashing.js';
-import { FRAME_HEADER_BYTES, FrameDecoder } from './framing.js';
+import { FRAME_HEADER_BYTES, FrameDecoder, copyBytes } from './framing.js';
 import { BoundedQueue, Fifo, type QueueLimits } from './queue.js';
 import { abortQuietly, backoffDelay, closeQuietly, errorMessage, messageBytes, trySend, waitForDrain } from './stream-util.js';
 import {
@@ -420,7 +420,7 @@ export class Gossip {
     const max = this.options.channels[channel].maxMessageBytes;
     if (bytes.length > max) throw new GossipError(`${channel} message of ${bytes.length} bytes exceeds ${max} bytes`);
     // Our own copy: the caller may reuse its buffer, and the queues share this one copy among all peers.
-    const payload = bytes.slice();
+    const payload = copyBytes(bytes);
     const id = blake2_256(payload);
     this.#seen.set(seenKey(CHANNEL_CODE[channel], id), true);
     this.#stats[channel].broadcast++;
@@ -539,7 +539,7 @@ export class Gossip {
       return;
     }
     // The one copy of the payload: the frame is a view into the transport's chunk.
-    reader.backlog.push({ channel, payload: frame.slice(1) });
+    reader.backlog.push({ channel, payload: copyBytes(frame, 1) });
   }
 
   /** Run handlers for the backlog while fewer than maxPendingValidations are in flight; pause or resume the stream. */

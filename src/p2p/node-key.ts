@@ -16,6 +16,7 @@ import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
 import type { Ed25519PrivateKey } from '@libp2p/interface';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { fromHex, toHexRaw, utf8 } from '../primitives/bytes.js';
+import { copyBytes } from './framing.js';
 import { blake2_256 } from '../primitives/hashing.js';
 
 /** Length of an ed25519 secret seed in bytes. */
@@ -51,7 +52,7 @@ export async function nodeKeyFromSeed(seed: Uint8Array): Promise<NodeKey> {
 
 /** The 32-byte secret seed of an ed25519 key (libp2p keeps seed ‖ public key in `raw`). */
 export function nodeKeySeed(privateKey: Ed25519PrivateKey): Uint8Array {
-  return privateKey.raw.slice(0, NODE_KEY_SEED_BYTES);
+  return copyBytes(privateKey.raw, 0, NODE_KEY_SEED_BYTES);
 }
 
 /** A fresh random node key (not written anywhere). */
@@ -70,7 +71,7 @@ export async function devNodeKey(name: string): Promise<NodeKey> {
 
 /** Parse the contents of a node key file (hex seed with optional `0x` and surrounding whitespace, or 32 raw bytes). */
 export function decodeNodeKeyFile(contents: Uint8Array): Uint8Array {
-  if (contents.length === NODE_KEY_SEED_BYTES) return contents.slice();
+  if (contents.length === NODE_KEY_SEED_BYTES) return copyBytes(contents);
   const text = new TextDecoder('utf-8', { fatal: false }).decode(contents).trim();
   const hex = text.startsWith('0x') || text.startsWith('0X') ? text.slice(2) : text;
   if (hex.length !== 2 * NODE_KEY_SEED_BYTES || !/^[0-9a-fA-F]+$/.test(hex)) {

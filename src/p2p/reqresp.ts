@@ -19,7 +19,7 @@
  */
 import type { Stream } from '@libp2p/interface';
 import { utf8 } from '../primitives/bytes.js';
-import { FrameDecoder, encodeFrame } from './framing.js';
+import { FrameDecoder, copyBytes, encodeFrame } from './framing.js';
 import { Fifo } from './queue.js';
 import { abortQuietly, closeQuietly, errorMessage, messageBytes, trySend, waitForDrain } from './stream-util.js';
 import type { OpenStream, P2pLogger, RequestHandler } from './types.js';
@@ -348,7 +348,7 @@ export class ReqResp {
     }
     client.pending.delete(id);
     clearTimeout(p.timer);
-    const payload = frame.slice(RESPONSE_HEADER_BYTES);
+    const payload = copyBytes(frame, RESPONSE_HEADER_BYTES);
     if (status === STATUS_OK) p.resolve(payload);
     else {
       const code = STATUS_CODES[status] ?? 'protocol-error';
@@ -409,7 +409,7 @@ export class ReqResp {
       return;
     }
     // The one copy of the payload: the frame is a view into the transport's chunk.
-    server.backlog.push({ id, name, payload: frame.slice(REQUEST_HEADER_BYTES + nameLen) });
+    server.backlog.push({ id, name, payload: copyBytes(frame, REQUEST_HEADER_BYTES + nameLen) });
   }
 
   /**

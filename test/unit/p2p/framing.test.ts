@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { equalBytes } from '../../../src/primitives/bytes.js';
-import { FRAME_HEADER_BYTES, FrameDecoder, FrameTooLargeError, encodeFrame, encodeFrames } from '../../../src/p2p/framing.js';
+import { FRAME_HEADER_BYTES, FrameDecoder, FrameTooLargeError, copyBytes, encodeFrame, encodeFrames } from '../../../src/p2p/framing.js';
 
 /** Split `bytes` at the given cut points (sorted, deduplicated, within range). */
 function split(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
@@ -47,6 +47,35 @@ describe('framing', () => {
     expect(frames).toHaveLength(1);
     // equalBytes, not toEqual: a deep diff of a megabyte array is slow.
     expect(equalBytes(frames[0], body)).toBe(true);
+  });
+
+  it('copies what it keeps from pooled Node Buffers that the transport overwrites (Buffer#slice is a view)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ minLength: 1, maxLength: 300 }), { minLength: 1, maxLength: 20 }),
+        fc.array(fc.nat(), { maxLength: 30 }),
+        (bodies, cuts) => {
+          // One pooled slab, like Node's Buffer pool: every chunk is a view at an offset, overwritten by the next read.
+          const slab = Buffer.alloc(8192);
+          const decoder = new FrameDecoder(300);
+          const got: number[][] = [];
+          for (const chunk of split(encodeFrames(bodies), cuts)) {
+            slab.fill(0xee);
+            chunk.forEach((b, i) => (slab[100 + i] = b));
+            for (const f of decoder.push(slab.subarray(100, 100 + chunk.length))) got.push([...f]);
+          }
+          expect(got).toEqual(bodies.map((b) => [...b]));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('copyBytes copies even from a Buffer', () => {
+    const b = Buffer.from([1, 2, 3, 4]);
+    const c = copyBytes(b, 1, 3);
+    b[1] = 9;
+    expect([...c]).toEqual([2, 3]);
   });
 
   it('rejects a frame above the limit as soon as its header arrives', () => {

@@ -85,6 +85,26 @@ describe('gossip', () => {
     expect(duplicates).toBe(6 * total);
   });
 
+  it('delivers a burst larger than the Yamux window intact (frames split across pooled transport chunks)', async () => {
+    const keys = await keysFor(['Alice', 'Bob']);
+    const hosts = await startMesh(keys);
+    running.push(...hosts);
+    await waitFor(() => hosts.every((h) => h.stats().gossip.peers.every((p) => p.streamOpen)), 'gossip streams');
+    const got: number[] = [];
+    hosts[1].on('transactions', (b) => {
+      got.push(new DataView(b.buffer, b.byteOffset).getUint32(0));
+      return 'ignore';
+    });
+    // 5,000 × 205 bytes on the wire ≈ 1 MB: four 256 KiB batches, each cut by the 256 KiB initial window.
+    for (let k = 0; k < 5000; k++) {
+      const m = new Uint8Array(200).fill(k & 0xff);
+      new DataView(m.buffer).setUint32(0, k);
+      hosts[0].broadcast('transactions', m);
+    }
+    await waitFor(() => got.length === 5000, 'all 5,000 messages');
+    expect(got).toEqual(Array.from({ length: 5000 }, (_, k) => k));
+  });
+
   it('forwards accepted messages and stops rejected ones (line A – B – C)', async () => {
     const [a, b, c] = await keysFor(['Alice', 'Bob', 'Charlie']);
     const hostB = await startHost(b, { allowedPeerIds: [a.peerId, b.peerId, c.peerId] });
