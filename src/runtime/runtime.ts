@@ -27,6 +27,7 @@ import {
 import { bindRuntimeEvent } from '../pallets/system/types.js';
 import { createTransactionPayment, type FeeConfig, type FeeDetails } from '../pallets/transaction-payment/index.js';
 import { validatorSetPallet, type ValidatorSetGenesis } from '../pallets/validator-set/index.js';
+import { composePallets } from './composition.js';
 import { AccountId32 } from '../primitives/types.js';
 import { struct } from '../primitives/scale/index.js';
 import { orderedTrieRoot, type StateVersion, type Trie } from '../trie/index.js';
@@ -70,6 +71,24 @@ export interface RuntimeSpec {
 export interface GenesisConfig {
   balances: BalancesGenesis;
   validatorSet: ValidatorSetGenesis;
+  /** Genesis sections of further pallets, by the key their {@link PalletModule} declares. */
+  [section: string]: unknown;
+}
+
+/** What the core pallets offer the pallets composed after them (their small interfaces). */
+export interface CoreServices {
+  spec: RuntimeSpec;
+  currency: ReturnType<typeof createBalances>['currency'];
+  treasury: Uint8Array;
+}
+
+/**
+ * A pallet as composed into the runtime: the pallet, and how it reads its genesis section (`genesisKey` names the
+ * section of `GenesisConfig`; the pallet's `genesis` receives it). Further pallets are listed in `composition.ts`.
+ */
+export interface PalletModule {
+  pallet: Pallet;
+  genesisKey?: string;
 }
 
 /** A signature the runtime needs checked. `id` identifies the extrinsic (hex of its hash) for verdict caching. */
@@ -155,11 +174,23 @@ export class Runtime {
     this.currency = balances.currency;
     this.fees = createTransactionPayment(spec.fees, balances.currency, TREASURY_ACCOUNT);
     const system = systemPallet({ ss58Prefix: spec.ss58Prefix, version: this.version });
-    this.pallets = [system, timestampPallet, balances.pallet, this.fees.pallet, validatorSetPallet].sort((a, b) => a.index - b.index);
-    this.genesisHandlers.push(
-      (st, g) => balances.pallet.genesis!(st, g.balances),
-      (st, g) => validatorSetPallet.genesis!(st, g.validatorSet),
-    );
+    const modules: PalletModule[] = [
+      { pallet: system },
+      { pallet: timestampPallet },
+      { pallet: balances.pallet, genesisKey: 'balances' },
+      { pallet: this.fees.pallet },
+      { pallet: validatorSetPallet, genesisKey: 'validatorSet' },
+      ...composePallets({ spec, currency: balances.currency, treasury: TREASURY_ACCOUNT }),
+    ];
+    this.pallets = modules.map((m) => m.pallet).sort((a, b) => a.index - b.index);
+    // Genesis runs in pallet index order, each pallet with its own section (absent sections are the pallet's business).
+    for (const m of [...modules].sort((a, b) => a.pallet.index - b.pallet.index)) {
+      const key = m.genesisKey;
+      if (key === undefined || !m.pallet.genesis) continue;
+      this.genesisHandlers.push((st, g) => {
+        if (g[key] !== undefined) m.pallet.genesis!(st, g[key]);
+      });
+    }
     const seen = new Set<number>();
     for (const p of this.pallets) {
       if (seen.has(p.index)) throw new Error(`duplicate pallet index ${p.index}`);
