@@ -419,7 +419,7 @@ export class ConsensusEngine {
     const key = set.publicKey(p.validatorIndex);
     if (key === undefined || set.proposer(p.height, p.round) !== p.validatorIndex) return;
     if (p.polRound !== undefined && p.polRound >= p.round) return;
-    const stored = p.round <= this.r + this.limits.futureRounds ? this.roundState(p.round) : undefined;
+    const stored = this.isKeptRound(p.round) ? this.roundState(p.round) : undefined;
     // A re-gossiped copy: same signature over the same header. Skips hashing the block and verifying again.
     if (stored?.proposals.some((s) => s.proposal.polRound === p.polRound && equalBytes(s.signed.signature, signed.signature))) return;
     const hash = this.hashBlock(p.block);
@@ -450,7 +450,7 @@ export class ConsensusEngine {
     const publicKey = set.publicKey(v.validatorIndex);
     if (publicKey === undefined) return;
     const key = hashKey(v.blockHash);
-    const rs = v.round <= this.r + this.limits.futureRounds ? this.roundState(v.round) : undefined;
+    const rs = this.isKeptRound(v.round) ? this.roundState(v.round) : undefined;
     const votes = rs === undefined ? undefined : v.type === 'prevote' ? rs.prevotes : rs.precommits;
     // A re-gossiped copy of a vote already counted: nothing to verify.
     if (votes?.has(v.validatorIndex, key)) return;
@@ -769,6 +769,12 @@ export class ConsensusEngine {
       this.peerRound[index] = round;
       if (round > this.r) this.skipPending = true;
     }
+  }
+
+  /** True when messages of `round` are stored: within the window around the current round, or a round still kept. */
+  private isKeptRound(round: number): boolean {
+    if (round > this.r + this.limits.futureRounds) return false;
+    return round >= this.r - this.limits.pastRounds || this.rounds.has(round);
   }
 
   private roundState(round: number): RoundState {

@@ -474,7 +474,8 @@ class Simulation {
       for (const part of p.partitions) {
         if (this.now >= part.from && this.now < part.until && part.groupOf[from.id] !== part.groupOf[to.id]) return;
       }
-      if (p.twinSplit && (from.role === 'twin' || to.role === 'twin') && from.role !== to.role && from.side !== to.side) return;
+      // A twin's copies (and everything on the other side) stay apart: each copy builds its own view.
+      if (p.twinSplit && (from.role === 'twin' || to.role === 'twin') && from.side !== to.side) return;
       if (this.rng.percent(p.lossPercent) || this.rng.percent(p.linkLossPercent[from.id]?.[to.id] ?? 0)) return;
       if (ev.kind === 'deliver' && ev.message.message.tag === 'Vote' && ev.message.message.value.type === 'precommit' && this.rng.percent(p.precommitLossPercent)) return;
     }

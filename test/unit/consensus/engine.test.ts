@@ -6,10 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { verifyCertificate } from '../../../src/consensus/certificate.js';
+import { ConsensusEngine } from '../../../src/consensus/engine.js';
 import { verifyEvidence } from '../../../src/consensus/evidence.js';
 import { proposalHeader, proposalSigningPayload, voteSigningPayload } from '../../../src/consensus/messages.js';
 import { verifyEd25519 } from '../../../src/crypto/verify.js';
-import { block, Driver, GENESIS, hashBlock, hex, ofKind, signProposal, signRequests, signVote, validatorKey, votesAsked } from './harness.js';
+import { block, Driver, engineConfig, GENESIS, hashBlock, hex, ofKind, signProposal, signRequests, signVote, validatorKey, votesAsked } from './harness.js';
 
 const A = block('A');
 const B = block('B');
@@ -413,6 +414,46 @@ describe('engine: evidence', () => {
     d.votes('prevote', [3], 0, A);
     d.votes('prevote', [1, 2], 0, A);
     expect(d.engine.snapshot()).toMatchObject({ validRound: 0, validBlockHash: hA });
+  });
+});
+
+describe('engine: memory bounds', () => {
+  it('messages beyond the future-round window are not stored, but still count toward a round skip', () => {
+    const d = new Driver(0);
+    d.start();
+    // Round 20 is beyond round 0 + 10: these three nil prevotes move the engine there without being kept.
+    d.votes('prevote', [1, 2, 3], 20, undefined);
+    expect(d.engine.round).toBe(20);
+    // Had they been kept, this validator's nil prevote would make +2/3 nil and a nil precommit.
+    expect(votesAsked(d.timeout('propose', 20))).toEqual(['prevote r20 nil']);
+    // Re-gossiped inside the window now, they count.
+    expect(votesAsked(d.votes('prevote', [1, 2], 20, undefined))).toEqual(['precommit r20 nil']);
+  });
+
+  it('the next-height buffer keeps at most `futureHeightMessages` messages', () => {
+    const d = new Driver(0);
+    d.engine = new ConsensusEngine({ ...engineConfig(0), limits: { futureHeightMessages: 2 } });
+    d.start();
+    d.propose(0, A);
+    const C = block('C');
+    d.deliver(signProposal(2, 2, 0, C), ...[1, 2, 3].map((i) => signVote(i, 'precommit', 2, 0, hashBlock(C))));
+    d.votes('prevote', [1, 2], 0, A);
+    d.votes('precommit', [1, 2], 0, A);
+    const started = d.start(2);
+    // Kept: the proposal and one precommit; the other two were dropped, so no commit even once C checks valid.
+    const [check] = ofKind(started, 'checkProposal');
+    expect(ofKind(d.step({ kind: 'proposalChecked', height: 2, round: 0, blockHash: check.blockHash, valid: true }), 'commit')).toEqual([]);
+  });
+
+  it('messages of rounds pruned long ago are ignored', () => {
+    const d = new Driver(0);
+    d.engine = new ConsensusEngine({ ...engineConfig(0), limits: { pastRounds: 2 } });
+    d.start();
+    d.votes('prevote', [1, 2], 6, undefined);
+    expect(d.engine.round).toBe(6);
+    // Round 1 is below 6 − 2 and was never kept: +2/3 precommits for A there do not commit (nothing is stored).
+    d.propose(1, A);
+    expect(ofKind(d.votes('precommit', [1, 2, 3], 1, A), 'commit')).toEqual([]);
   });
 });
 
