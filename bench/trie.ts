@@ -129,6 +129,7 @@ function hashCeiling(): string {
   const out: string[] = [];
   for (const size of [70, 530]) {
     const data = new Uint8Array(size).fill(1);
+    for (let i = 0; i < 20_000; i++) blake2AsU8a(data, 256); // warm-up
     const t = performance.now();
     let n = 0;
     while (performance.now() - t < 300) for (let i = 0; i < 1000; i++, n++) blake2AsU8a(data, 256);
@@ -152,8 +153,10 @@ const store = new ArenaStore(4_000_000);
 const cache = new NodeCache(500_000);
 console.log(hashCeiling());
 let t0 = performance.now();
+const buildCpu0 = process.cpuUsage();
 const { trie: builtTrie, root: builtRoot, newNodes: builtNodes } = Trie.empty(store, cache).update(entries, 1);
 const buildMs = performance.now() - t0;
+const buildCpu = process.cpuUsage(buildCpu0);
 t0 = performance.now();
 store.putAll(builtNodes);
 const putMs = performance.now() - t0;
@@ -161,7 +164,7 @@ const builtCount = builtNodes.length;
 builtNodes.length = 0;
 entries.length = 0;
 console.log(`heap after build: ${fmt(process.memoryUsage().heapUsed / 2 ** 20)} MiB; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-console.log(`build ${fmt(N)} keys + root: ${(buildMs / 1000).toFixed(2)} s = ${fmt(N / (buildMs / 1000))} keys/s ` +
+console.log(`build ${fmt(N)} keys + root: ${(buildMs / 1000).toFixed(2)} s = ${fmt(N / (buildMs / 1000))} keys/s, CPU-time ${fmt(N / ((buildCpu.user + buildCpu.system) / 1e6))} keys/s ` +
   `(${fmt(builtCount)} new nodes; copying them into the store: ${(putMs / 1000).toFixed(2)} s)`);
 
 /** One block: `size` changes, 3/4 overwrite existing keys, 1/4 insert new ones (values 32 or 40 bytes: some hashed in V1). */
@@ -219,10 +222,16 @@ await run('re-opened', 1_000, 100, true);
 await run('re-opened', 10_000, 20, true);
 
 // Reads for scale.
-const trie = Trie.at(builtRoot, store, cache);
-t0 = performance.now();
-const reads = 200_000;
-let found = 0;
-for (let i = 0; i < reads; i++) if (trie.get(keys[(next() >>> 0) % keys.length]) !== undefined) found++;
-const readMs = performance.now() - t0;
-console.log(`get (re-opened, warm cache): ${fmt(reads / (readMs / 1000))} reads/s (${found === reads ? 'all found' : 'MISSING KEYS'})`);
+function reads(label: string, trie: Trie): void {
+  const count = 200_000;
+  const t = performance.now();
+  const c0 = process.cpuUsage();
+  let found = 0;
+  for (let i = 0; i < count; i++) if (trie.get(keys[(next() >>> 0) % keys.length]) !== undefined) found++;
+  const cpu = process.cpuUsage(c0);
+  const ms = performance.now() - t;
+  console.log(`get (${label}): ${fmt(count / (ms / 1000))} reads/s, CPU-time ${fmt(count / ((cpu.user + cpu.system) / 1e6))}/s ` +
+    `(${found === count ? 'all found' : 'MISSING KEYS'})`);
+}
+reads('in-memory trie', builtTrie);
+reads('re-opened, cache of 500,000 decoded nodes', Trie.at(builtRoot, store, cache));
