@@ -107,7 +107,12 @@ function commonNibbles(a: Uint8Array, b: Uint8Array, d: number): number {
   return i;
 }
 
-/** One batch update: the sorted, de-duplicated changes and the scratch state of the descent. */
+/**
+ * One batch update: the sorted, de-duplicated changes and the scratch state of the descent.
+ *
+ * Bounds used throughout: change indices `lo ≤ i < hi ≤ keys.length` (< 2^32); depths and partial-key lengths in
+ * nibbles `0 ≤ d, e, m, L ≤ 2 · (longest key in bytes)`; child slots `0 ≤ s < 16`.
+ */
 class Updater {
   /** Per change (same index as `keys`): how many nibbles of the current node's partial key it matches. */
   private readonly ml: Int32Array;
@@ -490,7 +495,7 @@ export class Trie {
       for (let j = 0; j < node.pkLen; j++) path[at + j] = node.nibble(j);
     };
     // 1. Descend to the highest node whose path starts with `prefix`.
-    const P = prefix.length * 2;
+    const P = prefix.length * 2; // prefix length in nibbles
     let node = this.resolve(this.rootRef, undefined);
     let plen = 0; // nibbles of path before the node's partial key
     for (;;) {
@@ -528,8 +533,9 @@ export class Trie {
       return [key, withValues ? this.valueOf(n) : undefined];
     };
     // 3. Depth-first with an explicit stack (no recursive generators: O(1) per yielded entry).
+    // The stack holds at most one frame per node on a root-to-leaf path.
     const nodes: Node[] = [];
-    const plens: number[] = []; // path length after each stacked node's partial key
+    const plens: number[] = []; // path length after each stacked node's partial key, 0..path.length
     const slots: number[] = []; // next child slot to visit, 0..16
     const modes: number[] = [];
     const push = (n: Node, len: number, md: number): void => {
