@@ -6,39 +6,13 @@
  * about a transaction comes from {@link ValidationOutcome} (Substrate's `TransactionValidity`).
  */
 
+// The runtime defines Substrate's validity vocabulary (`ValidTransaction`, `InvalidTransaction` and
+// `UnknownTransaction` variant names); the pool speaks the same one.
+import type { InvalidReason, UnknownReason, ValidTransaction } from '../runtime/validity.js';
+export type { InvalidReason, UnknownReason, ValidTransaction };
+
 /** Where a transaction came from (Substrate's `TransactionSource`). */
 export type TxSource = 'external' | 'local' | 'inBlock';
-
-/** Substrate's `ValidTransaction`: how the runtime says a transaction may enter the pool. */
-export interface ValidTransaction {
-  /** Higher goes into blocks first; among equal priorities the older transaction goes first. */
-  priority: bigint;
-  /** Tags that must be provided (by the chain or by ready pool transactions) before this one can be included. */
-  requires: Uint8Array[];
-  /** Tags this transaction provides; at most one pool transaction provides a given tag. */
-  provides: Uint8Array[];
-  /** Number of blocks (from the best block at submission) the transaction stays valid; 0 ..= 2^64-1. */
-  longevity: bigint;
-  /** Whether the transaction may be gossiped to peers. */
-  propagate: boolean;
-}
-
-/** `sp_runtime::InvalidTransaction` variant names. */
-export type InvalidReason =
-  | 'Call'
-  | 'Payment'
-  | 'Future'
-  | 'Stale'
-  | 'BadProof'
-  | 'AncientBirthBlock'
-  | 'ExhaustsResources'
-  | 'Custom'
-  | 'BadMandatory'
-  | 'MandatoryValidation'
-  | 'BadSigner';
-
-/** `sp_runtime::UnknownTransaction` variant names. */
-export type UnknownReason = 'CannotLookup' | 'NoUnsignedValidator' | 'Custom';
 
 /**
  * Result of validating a transaction against the current best state.
