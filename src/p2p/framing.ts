@@ -32,7 +32,11 @@ export class FrameTooLargeError extends Error {
  * into a shared, pooled slab, and `Buffer#slice` returns a view (not a copy) that the next read overwrites.
  */
 export function copyBytes(bytes: Uint8Array, start = 0, end = bytes.length): Uint8Array {
-  return Uint8Array.prototype.slice.call(bytes, start, end);
+  // A plain view + `set` is a memcpy; `slice`/`subarray` on a Buffer construct through Buffer's species (slow, and
+  // `Buffer#slice` does not even copy).
+  const out = new Uint8Array(end - start);
+  out.set(new Uint8Array(bytes.buffer, bytes.byteOffset + start, end - start));
+  return out;
 }
 
 /** Total encoded size of `bodies` as frames. */
