@@ -12,6 +12,10 @@ import type { StateChange } from '../runtime/state.js';
 import { decodeAddress } from '../crypto/keys.js';
 import { compareBytes } from '../primitives/bytes.js';
 import { childStorageKey, trieRoot, type StateVersion } from '../trie/index.js';
+import { MAX_FEEDERS } from '../pallets/oracle/math.js';
+import type { OracleGenesis } from '../pallets/oracle/index.js';
+import type { UdstGenesis } from '../pallets/udst/index.js';
+import type { CertificatesGenesis } from '../pallets/certificates/index.js';
 
 const hex = z.string().refine(isHex, 'must be 0x-prefixed hex');
 const amount = z.union([z.string().regex(/^\d+$/, 'must be a decimal integer string'), z.number().int().nonnegative()]);
@@ -25,6 +29,19 @@ const RuntimeGenesisConfig = z.object({
       .min(1)
       .max(100),
   }),
+  // Credit pallets (optional: a spec without them starts with no UDST, no feeders and no certificates).
+  udst: z.object({ balances: z.array(z.tuple([address, amount])).max(100_000).default([]) }).optional(),
+  oracle: z
+    .object({
+      feeders: z.array(address).max(MAX_FEEDERS),
+      params: z
+        .object({ priceLifetimeMs: amount, minFeeders: z.number().int().min(0).max(MAX_FEEDERS), priceMin: amount, priceMax: amount })
+        .partial()
+        .optional(),
+      values: z.array(z.tuple([address, amount])).max(MAX_FEEDERS).default([]),
+    })
+    .optional(),
+  certificates: z.object({ certificates: z.array(z.object({ owner: address, xfg: amount })).max(10_000).default([]) }).optional(),
 });
 
 /** Schema of one chain spec. */
@@ -122,7 +139,34 @@ export function genesisConfigOf(spec: ChainSpec): GenesisConfig {
         return { account: account(v.account, `validators[${i}].account`), sessionKey, peerId: new TextEncoder().encode(v.peerId) };
       }),
     },
+    ...creditGenesisOf(cfg, account),
   };
+}
+
+/** The genesis sections of the Udst, Oracle and Certificates pallets present in `cfg` (amounts as bigints). */
+function creditGenesisOf(
+  cfg: z.infer<typeof RuntimeGenesisConfig>,
+  account: (a: string, field: string) => Uint8Array,
+): { udst?: UdstGenesis; oracle?: OracleGenesis; certificates?: CertificatesGenesis } {
+  const out: { udst?: UdstGenesis; oracle?: OracleGenesis; certificates?: CertificatesGenesis } = {};
+  if (cfg.udst) out.udst = { balances: cfg.udst.balances.map(([a, v], i) => [account(a, `udst.balances[${i}]`), BigInt(v)]) };
+  if (cfg.oracle) {
+    const p = cfg.oracle.params ?? {};
+    out.oracle = {
+      feeders: cfg.oracle.feeders.map((a, i) => account(a, `oracle.feeders[${i}]`)),
+      params: {
+        ...(p.priceLifetimeMs === undefined ? {} : { priceLifetimeMs: BigInt(p.priceLifetimeMs) }),
+        ...(p.minFeeders === undefined ? {} : { minFeeders: p.minFeeders }),
+        ...(p.priceMin === undefined ? {} : { priceMin: BigInt(p.priceMin) }),
+        ...(p.priceMax === undefined ? {} : { priceMax: BigInt(p.priceMax) }),
+      },
+      values: cfg.oracle.values.map(([a, v], i) => [account(a, `oracle.values[${i}]`), BigInt(v)]),
+    };
+  }
+  if (cfg.certificates) {
+    out.certificates = { certificates: cfg.certificates.certificates.map((c, i) => ({ owner: account(c.owner, `certificates[${i}].owner`), xfg: BigInt(c.xfg) })) };
+  }
+  return out;
 }
 
 /**

@@ -3,10 +3,28 @@
  * FRAME's `construct_runtime!` list for this chain's own pallets. Each entry gets the core services it needs and
  * names its genesis section. Indices are fixed in each pallet (10 and up for the credit pallets).
  */
+import type { TokenDecimals } from '../pallets/oracle/math.js';
+import { createUdst } from '../pallets/udst/index.js';
+import { UDST_DECIMALS } from '../pallets/udst/types.js';
+import { createOracle } from '../pallets/oracle/index.js';
+import { createCertificates } from '../pallets/certificates/index.js';
 import type { CoreServices, PalletModule } from './runtime.js';
+
+/**
+ * Decimals of the two tokens: XFG 12 (`XFG = 10^12` in chain-runtime.ts), UDST 6. `chain-spec.json`
+ * `properties.tokenDecimals` states the same pair (checked by a test).
+ */
+export const TOKEN_DECIMALS: TokenDecimals = { xfg: 12, udst: UDST_DECIMALS };
 
 /** Build the non-core pallets, in any order (the runtime sorts by index). */
 export function composePallets(core: CoreServices): PalletModule[] {
-  void core;
-  return [];
+  // Credit: the UDST ledger, the price oracle and the certificate registry (interfaces in pallets/credit).
+  const udst = createUdst();
+  const oracle = createOracle();
+  const certificates = createCertificates({ currency: core.currency, oracle: oracle.oracle, decimals: TOKEN_DECIMALS, minLock: core.spec.existentialDeposit });
+  return [
+    { pallet: udst.pallet, genesisKey: 'udst' },
+    { pallet: oracle.pallet, genesisKey: 'oracle' },
+    { pallet: certificates.pallet, genesisKey: 'certificates' },
+  ];
 }

@@ -75,16 +75,34 @@ export function medianPrice(
   }
   const fresh = values.filter((v) => isFresh(v.at, now, lifetimeMs)).map((v) => v.price);
   // fresh.length ≤ values.length, itself bounded by the feeder set.
-  if (fresh.length === 0 || fresh.length < minFeeders) return undefined;
-  fresh.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  // Index ⌊(n − 1) / 2⌋: the middle for odd n, the lower middle for even n. Integer arithmetic on a small count.
-  const mid = (fresh.length - 1) >> 1;
-  return fresh[mid];
+  if (fresh.length < minFeeders) return undefined;
+  return medianOf(fresh);
+}
+
+/**
+ * The median of `prices` (any order, not modified): the middle value for an odd count, the lower middle for an even
+ * count (index `⌊(n − 1) / 2⌋` of the sorted list), `undefined` for none. Always one of the inputs: no averaging, no
+ * rounding. Used on chain ({@link medianPrice}) and by the off-chain feeder over its sources.
+ */
+export function medianOf(prices: readonly bigint[]): bigint | undefined {
+  if (prices.length === 0) return undefined;
+  const sorted = [...prices].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // Integer arithmetic on a small count (≤ the feeder set or the feeder's source list).
+  return sorted[(sorted.length - 1) >> 1];
 }
 
 /** True when `price` lies within the accepted range `[priceMin, priceMax]` (both ends included). */
 export function isWithinBounds(price: bigint, priceMin: bigint, priceMax: bigint): boolean {
   return price >= priceMin && price <= priceMax;
+}
+
+/**
+ * True when `price` lies strictly inside `(priceMin, priceMax)`: the rule `oracle.feed` applies. A price equal to a
+ * configured bound is refused (issue 5: "a price at a configured bound is refused"), which reads ECONOMICS.md's
+ * `[price_min, price_max]` as the range of refused extremes rather than of accepted values; see the README.
+ */
+export function isWithinOpenBounds(price: bigint, priceMin: bigint, priceMax: bigint): boolean {
+  return price > priceMin && price < priceMax;
 }
 
 /**
@@ -124,4 +142,87 @@ export function udstToXfg(
   const num = udst * PRICE_ONE * pow10(decimals.xfg, 'xfg');
   const den = price * pow10(decimals.udst, 'udst');
   return divRound(num, den, rounding);
+}
+
+/** The largest feeder set (a bounded vector in storage; also bounds `minFeeders`). */
+export const MAX_FEEDERS = 32;
+
+/** Default `price_min`: 0.001 UDST per XFG (exclusive: a feed must be above it). */
+export const DEFAULT_PRICE_MIN = PRICE_ONE / 1_000n;
+
+/** Default `price_max`: 1,000 UDST per XFG (exclusive: a feed must be below it). */
+export const DEFAULT_PRICE_MAX = PRICE_ONE * 1_000n;
+
+/** The governance-adjustable parameters of the oracle. */
+export interface OracleParamsValue {
+  /** How long a fed value counts (ms). */
+  priceLifetimeMs: bigint;
+  /** Fresh values needed for a price. Bound: `PARAM_BOUNDS.minFeeders` (1 ..= MAX_FEEDERS). */
+  minFeeders: number;
+  /** Exclusive lower bound of a fed price (FixedU128 inner). */
+  priceMin: bigint;
+  /** Exclusive upper bound of a fed price (FixedU128 inner). */
+  priceMax: bigint;
+}
+
+/** Genesis defaults of the parameters (ECONOMICS.md §2). */
+export const DEFAULT_ORACLE_PARAMS: OracleParamsValue = {
+  priceLifetimeMs: DEFAULT_PRICE_LIFETIME_MS,
+  minFeeders: DEFAULT_MIN_FEEDERS,
+  priceMin: DEFAULT_PRICE_MIN,
+  priceMax: DEFAULT_PRICE_MAX,
+};
+
+/**
+ * Absolute `[min, max]` of every parameter (inclusive). Governance and genesis stay inside them.
+ * - `priceLifetimeMs` 1 min ..= 1 h: shorter starves the price between feeds, longer trusts an old price.
+ * - `minFeeders` 1 ..= MAX_FEEDERS.
+ * - `priceMin` / `priceMax` 10⁻¹² ..= 10¹² UDST per XFG, and `priceMin < priceMax`.
+ */
+export const PARAM_BOUNDS = {
+  priceLifetimeMs: { min: 60_000n, max: 3_600_000n },
+  minFeeders: { min: 1, max: MAX_FEEDERS },
+  price: { min: 1_000_000n, max: PRICE_ONE * 1_000_000_000_000n },
+} as const;
+
+/**
+ * The largest change governance may make in one step: the lifetime and each price bound at most doubles or halves
+ * (lifetime) or moves by a factor of 10 (price bounds); `minFeeders` moves by at most 1.
+ */
+export const PARAM_MAX_STEP = { lifetimeFactor: 2n, priceFactor: 10n, minFeeders: 1 } as const;
+
+/** Why a parameter set is refused: which parameter, and whether it is out of bounds or too large a step. */
+export type ParamsRefusal = { reason: 'OutOfBounds' | 'StepTooLarge'; param: keyof OracleParamsValue };
+
+/** The first parameter of `p` outside {@link PARAM_BOUNDS} (or `priceMin ≥ priceMax`), or `undefined` when all fit. */
+export function checkParamBounds(p: OracleParamsValue): ParamsRefusal | undefined {
+  const out = (param: keyof OracleParamsValue): ParamsRefusal => ({ reason: 'OutOfBounds', param });
+  const b = PARAM_BOUNDS;
+  if (p.priceLifetimeMs < b.priceLifetimeMs.min || p.priceLifetimeMs > b.priceLifetimeMs.max) return out('priceLifetimeMs');
+  if (!Number.isSafeInteger(p.minFeeders) || p.minFeeders < b.minFeeders.min || p.minFeeders > b.minFeeders.max) return out('minFeeders');
+  if (p.priceMin < b.price.min || p.priceMin > b.price.max) return out('priceMin');
+  if (p.priceMax < b.price.min || p.priceMax > b.price.max) return out('priceMax');
+  // Bounds are exclusive: at least one price must lie strictly between them.
+  if (p.priceMax - p.priceMin < 2n) return out('priceMax');
+  return undefined;
+}
+
+/** Whether `next` is within `factor` of `prev` both ways: `prev / factor ≤ next ≤ prev · factor` (exact, no division). */
+function withinFactor(prev: bigint, next: bigint, factor: bigint): boolean {
+  return next <= prev * factor && next * factor >= prev;
+}
+
+/**
+ * Check a governance change from `prev` to `next`: every parameter within bounds ({@link checkParamBounds}) and each
+ * change within {@link PARAM_MAX_STEP}. `undefined` when accepted.
+ */
+export function checkParamsChange(prev: OracleParamsValue, next: OracleParamsValue): ParamsRefusal | undefined {
+  const bounds = checkParamBounds(next);
+  if (bounds) return bounds;
+  const step = (param: keyof OracleParamsValue): ParamsRefusal => ({ reason: 'StepTooLarge', param });
+  if (!withinFactor(prev.priceLifetimeMs, next.priceLifetimeMs, PARAM_MAX_STEP.lifetimeFactor)) return step('priceLifetimeMs');
+  if (Math.abs(next.minFeeders - prev.minFeeders) > PARAM_MAX_STEP.minFeeders) return step('minFeeders');
+  if (!withinFactor(prev.priceMin, next.priceMin, PARAM_MAX_STEP.priceFactor)) return step('priceMin');
+  if (!withinFactor(prev.priceMax, next.priceMax, PARAM_MAX_STEP.priceFactor)) return step('priceMax');
+  return undefined;
 }

@@ -107,6 +107,9 @@ describe('runtime assembly', () => {
       ['Balances', 2],
       ['TransactionPayment', 3],
       ['ValidatorSet', 4],
+      ['Udst', 10],
+      ['Oracle', 11],
+      ['Certificates', 12],
     ]);
     expect([...runtime.encodeCall('Balances', 'transferKeepAlive', { dest: { tag: 'Id', value: new Uint8Array(32) }, value: 1n }).subarray(0, 2)]).toEqual([2, 3]);
     expect([...runtime.encodeCall('System', 'remarkWithEvent', { remark: new Uint8Array() })]).toEqual([0, 7, 0]);
@@ -122,6 +125,13 @@ describe('runtime assembly', () => {
       'Balances.transferKeepAlive': { dest: { tag: 'Id', value: new Uint8Array(32) }, value: 1n },
       'Balances.transferAll': { dest: { tag: 'Id', value: new Uint8Array(32) }, keepAlive: true },
       'Balances.forceSetBalance': { who: { tag: 'Id', value: new Uint8Array(32) }, newFree: 1n },
+      'Udst.transfer': { dest: { tag: 'Id', value: new Uint8Array(32) }, amount: 1n },
+      'Oracle.feed': { price: 5n * 10n ** 17n },
+      'Oracle.setFeeders': { feeders: [new Uint8Array(32)] },
+      'Oracle.setParams': { params: { priceLifetimeMs: 600_000n, minFeeders: 2, priceMin: 1n, priceMax: 10n ** 21n } },
+      'Certificates.lock': { xfg: 1n },
+      'Certificates.unlock': { id: 3n },
+      'Certificates.transfer': { id: 3n, dest: { tag: 'Id', value: new Uint8Array(32) } },
     };
     const declared = runtime.pallets.flatMap((p) => Object.keys(p.calls ?? {}).map((c) => `${p.name}.${c}`));
     expect(declared.sort()).toEqual(Object.keys(samples).sort());
