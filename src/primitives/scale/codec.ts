@@ -50,6 +50,12 @@ export interface TypeInfo {
   docs: string[];
 }
 
+/** Writers kept for reuse by {@link Codec.encode} (at most this many: the depth of nested encodes seen at once). */
+const MAX_POOLED_WRITERS = 8;
+/** A writer that grew beyond this many bytes (a block's events, metadata) is not kept: 64 KiB. */
+const MAX_POOLED_CAPACITY = 64 * 1024;
+const writerPool: ScaleWriter[] = [];
+
 /** A codec for values of type `T`, with its type description. */
 export abstract class Codec<T> {
   /** The type description, computed lazily so recursive types can be declared. */
@@ -59,18 +65,26 @@ export abstract class Codec<T> {
   /** Read one value from `r`. */
   abstract decodeFrom(r: ScaleReader): T;
 
-  /** Encode `v` to fresh bytes. */
+  /** Encode `v` to fresh bytes (the caller owns them). */
   encode(v: T): Uint8Array {
-    const w = new ScaleWriter();
-    this.encodeTo(v, w);
-    return w.finish();
+    // A pooled writer: allocating one (and its buffer) per encode was a large share of the executive's time.
+    // Taken off the pool for the duration, so an encode nested inside `encodeTo` gets a writer of its own.
+    const w = writerPool.pop() ?? new ScaleWriter();
+    try {
+      this.encodeTo(v, w);
+      return w.finish();
+    } finally {
+      w.reset();
+      if (writerPool.length < MAX_POOLED_WRITERS && w.capacity <= MAX_POOLED_CAPACITY) writerPool.push(w);
+    }
   }
 
   /** Decode exactly one value from `bytes`; trailing bytes are an error. */
   decode(bytes: Uint8Array): T {
     const r = new ScaleReader(bytes);
     const v = this.decodeFrom(r);
-    r.assertDone(this.describe());
+    // The type's name only matters for the error message: not computed on success.
+    if (r.offset !== bytes.length) r.assertDone(this.describe());
     return v;
   }
 
@@ -460,6 +474,9 @@ export function enumeration<V extends Record<string, VariantSpec>>(path: string[
     if (!Number.isInteger(index) || index < 0 || index > 255) throw new Error(`variant ${name} index ${index} out of range`);
     return { name: name as keyof V & string, index, spec };
   });
+  // The field list of each named-fields variant, computed once rather than on every encode and decode.
+  const shapes = new Map<string, [string, AnyCodec][]>();
+  for (const v of table) if (v.spec instanceof NamedFields) shapes.set(v.name, Object.entries(v.spec.shape));
   const byIndex = new Map<number, (typeof table)[number]>();
   const byName = new Map<string, (typeof table)[number]>();
   for (const v of table) {
@@ -492,7 +509,7 @@ export function enumeration<V extends Record<string, VariantSpec>>(path: string[
       if (!v) throw new ScaleEncodeError(`${path.join('::')}: unknown variant ${String(val.tag)}`);
       w.u8(v.index);
       if (v.spec === null) return;
-      if (v.spec instanceof NamedFields) encodeShape(Object.entries(v.spec.shape), val.value as Record<string, unknown>, w);
+      if (v.spec instanceof NamedFields) encodeShape(shapes.get(v.name)!, val.value as Record<string, unknown>, w);
       else v.spec.encodeTo(val.value, w);
     },
     (r) => {
@@ -500,7 +517,7 @@ export function enumeration<V extends Record<string, VariantSpec>>(path: string[
       const v = byIndex.get(d);
       if (!v) throw new ScaleDecodeError(`${path.join('::')}: invalid variant index ${d}`, r.offset - 1);
       if (v.spec === null) return { tag: v.name } as EnumValue<V>;
-      if (v.spec instanceof NamedFields) return { tag: v.name, value: decodeShape(Object.entries(v.spec.shape), r) } as EnumValue<V>;
+      if (v.spec instanceof NamedFields) return { tag: v.name, value: decodeShape(shapes.get(v.name)!, r) } as EnumValue<V>;
       return { tag: v.name, value: v.spec.decodeFrom(r) } as EnumValue<V>;
     },
   );

@@ -76,13 +76,14 @@ export class ScaleReader {
     this.need(8);
     const lo = this.u32();
     const hi = this.u32();
-    return (BigInt(hi) << 32n) | BigInt(lo);
+    // Most values fit 32 bits: one conversion instead of two, a shift and an or.
+    return hi === 0 ? BigInt(lo) : (BigInt(hi) << 32n) | BigInt(lo);
   }
 
   u128(): bigint {
     const lo = this.u64();
     const hi = this.u64();
-    return (hi << 64n) | lo;
+    return hi === 0n ? lo : (hi << 64n) | lo;
   }
 
   /** `n` raw bytes (a view, not a copy). */
@@ -147,6 +148,16 @@ export class ScaleWriter {
     this.buf = new Uint8Array(initialCapacity);
   }
 
+  /** Bytes the buffer holds before it must grow (≥ length). */
+  get capacity(): number {
+    return this.buf.length;
+  }
+
+  /** Forget what was written, keeping the buffer (for writers reused across encodes). */
+  reset(): void {
+    this.length = 0;
+  }
+
   private reserve(n: number): void {
     if (this.length + n <= this.buf.length) return;
     let cap = this.buf.length * 2;
@@ -179,11 +190,29 @@ export class ScaleWriter {
   /** Unsigned little-endian of `n` bytes from a bigint in range. */
   uintN(v: bigint, n: number): void {
     this.reserve(n);
+    const b = this.buf;
+    let o = this.length; // write position, this.length ≤ o ≤ this.length + n
+    const end = o + n;
     let x = v;
-    for (let i = 0; i < n; i++) {
-      this.buf[this.length++] = Number(x & 0xffn);
+    // 32 bits per bigint step while words remain (4× fewer bigint operations than byte by byte), then single bytes;
+    // once the value is exhausted the rest is zero (a negative value never reaches 0n and is written in full, in
+    // two's complement, as before).
+    while (end - o >= 4 && x !== 0n) {
+      const word = Number(x & 0xffffffffn);
+      b[o] = word & 0xff;
+      b[o + 1] = (word >>> 8) & 0xff;
+      b[o + 2] = (word >>> 16) & 0xff;
+      b[o + 3] = (word >>> 24) & 0xff;
+      o += 4;
+      x >>= 32n;
+    }
+    while (o < end && x !== 0n) {
+      b[o++] = Number(x & 0xffn);
       x >>= 8n;
     }
+    // The buffer may be reused: write the zeros explicitly.
+    b.fill(0, o, end);
+    this.length = end;
   }
 
   bytes(v: Uint8Array): void {
