@@ -1,0 +1,47 @@
+/**
+ * The lending pallets wired together: Banks (13), Loans (14) and Auctions (15) over the UDST ledger, the price oracle
+ * and the certificate registry. `composition.ts` calls this after building those three.
+ */
+import type { PalletModule } from '../../runtime/runtime.js';
+import type { CertificateRegistry, PriceOracle, UdstLedger } from '../credit/interfaces.js';
+import type { TokenDecimals } from '../oracle/math.js';
+import { createAuctions } from '../auctions/index.js';
+import { createBanks, type BanksModule } from '../banks/index.js';
+import { createLoans, type LoansModule } from './index.js';
+
+/** The services the lending pallets need. */
+export interface LendingServices {
+  udst: UdstLedger;
+  oracle: PriceOracle;
+  certificates: CertificateRegistry;
+  decimals: TokenDecimals;
+  /** Receives the protocol fee share of interest. */
+  treasury: Uint8Array;
+}
+
+/** The lending pallets as runtime modules (genesis sections `banks` and `loans`), and the modules themselves. */
+export function composeLending(s: LendingServices): { modules: PalletModule[]; banks: BanksModule; loans: LoansModule } {
+  const banks = createBanks({ udst: s.udst, decimals: s.decimals, treasury: s.treasury });
+  // Auctions settle through Loans, which is built after them: bound late.
+  const late: { loans?: LoansModule } = {};
+  const auctions = createAuctions({
+    udst: s.udst,
+    oracle: s.oracle,
+    decimals: s.decimals,
+    settlement: () => {
+      if (!late.loans) throw new Error('auctions used before the loans pallet was built');
+      return late.loans.settlement;
+    },
+  });
+  const loans = createLoans({ udst: s.udst, oracle: s.oracle, certificates: s.certificates, banks: banks.api, auctions: auctions.api, decimals: s.decimals });
+  late.loans = loans;
+  return {
+    modules: [
+      { pallet: banks.pallet as PalletModule['pallet'], genesisKey: 'banks' },
+      { pallet: loans.pallet as PalletModule['pallet'], genesisKey: 'loans' },
+      { pallet: auctions.pallet },
+    ],
+    banks,
+    loans,
+  };
+}

@@ -1,0 +1,43 @@
+/** Errors of the Loans pallet, named as conditions. */
+import { defineErrors } from '../../runtime/pallet.js';
+import { CREDIT_PALLET_INDEX } from '../credit/interfaces.js';
+
+/** Errors of Loans. */
+export const LoansErrors = defineErrors(['pallet_loans', 'pallet', 'Error'], CREDIT_PALLET_INDEX.Loans, {
+  UnknownBank: 'No bank has this id.',
+  NotMember: 'The borrower is not a member of the bank.',
+  Blacklisted: 'The bank does not lend to this account.',
+  ZeroAmount: 'The amount is zero.',
+  AmountTooLarge: 'The amount exceeds the loan kind\'s maximum.',
+  AmountBelowMinDebt: 'The amount is below the bank\'s minimum debt.',
+  ZeroTerm: 'The term is zero days.',
+  TermTooLong: 'The term exceeds the loan kind\'s maximum.',
+  NoCertificates: 'No collateral certificate was pledged.',
+  TooManyCertificates: 'More certificates than a loan may pledge.',
+  DuplicateCertificate: 'A certificate is listed twice.',
+  UnknownCertificate: 'No certificate has this id.',
+  NotCertificateOwner: 'The borrower does not own the certificate.',
+  CertificatePledged: 'The certificate is already pledged to a loan.',
+  InsufficientCollateral: 'The pledged value is below the required collateral ratio.',
+  PriceUnavailable: 'There is no oracle price (fail closed).',
+  InsufficientCapacity: 'The bank cannot extend this much credit now.',
+  PurposeTooLong: 'The purpose text is longer than 256 bytes.',
+  UnknownApplication: 'No application has this id.',
+  NotOfficer: 'The caller is not an officer of the bank.',
+  NotBorrower: 'The caller is not the borrower.',
+  InvalidApplicationStatus: 'The application is not in a state that allows this.',
+  DrawWindowClosed: 'The approved application was not drawn within the draw window.',
+  UnknownLoan: 'No loan has this id.',
+  LoanClosed: 'The loan is closed.',
+  Overpayment: 'The payment is more than owed (the message names the owed amount).',
+  LiquidationInProgress: 'The loan\'s collateral is at auction.',
+  CertificateNotPledged: 'The certificate is not pledged to this loan.',
+  LastCertificate: 'The last certificate of a loan with debt cannot be withdrawn.',
+  InvalidExtension: 'The extension is zero days or longer than an officer may grant.',
+  RestructurePending: 'A restructuring request is already waiting for an officer.',
+  NoRestructureRequest: 'No restructuring request is waiting for this loan.',
+  LoanDefaulted: 'The loan is in default.',
+  ParamOutOfBounds: 'A parameter is outside its governance bounds.',
+  ParamStepTooLarge: 'A parameter moves by more than its maximum step.',
+  InconsistentParams: 'The parameters contradict each other (ratio order, liquidation target).',
+});
