@@ -427,12 +427,14 @@ export class ReqResp {
       }
       server.inFlight++;
       this.#stats.served++;
-      void this.#runHandler(handler, payload, server.peer, name)
+      this.#runHandler(handler, payload, server.peer, name)
         .then(([status, body]) => this.#respond(server.stream, id, status, body))
         .finally(() => {
           server.inFlight--;
           this.#pump(server);
-        });
+        })
+        // Neither step rejects by design; this keeps a future bug from becoming an unhandled rejection.
+        .catch((err: unknown) => this.logger.error({ peer: server.peer, name, err: errorMessage(err) }, 'reqresp: serving a request failed'));
     }
     const waiting = server.backlog.length > 0;
     if (waiting !== server.paused) {

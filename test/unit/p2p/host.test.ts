@@ -3,7 +3,8 @@
  * disconnect and after a restart.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { P2pConfigError, P2pHost, type GossipVerdict } from '../../../src/p2p/index.js';
+import pino from 'pino';
+import { P2pConfigError, P2pHost, type GossipVerdict, type P2pLogger } from '../../../src/p2p/index.js';
 import { utf8 } from '../../../src/primitives/bytes.js';
 import { addrOf, keysFor, startHost, startMesh, stopAll, waitFor } from './helpers.js';
 
@@ -19,7 +20,9 @@ describe('P2pHost connections and permissioning', () => {
     const hosts = await startMesh(keys.slice(0, 3), {}, [keys[3].peerId]);
     running.push(...hosts);
     hosts[0].onPeerConnected((p) => connected.push(p));
-    const dave = await startHost(keys[3], { allowedPeerIds: keys.map((k) => k.peerId), bootnodes: hosts.map(addrOf) });
+    // The node's pino logger plugs in as is.
+    const logger: P2pLogger = pino({ level: 'silent' });
+    const dave = await startHost(keys[3], { allowedPeerIds: keys.map((k) => k.peerId), bootnodes: hosts.map(addrOf), logger });
     running.push(dave);
     await waitFor(() => dave.connectedPeers().length === 3, 'Dave to connect to all three');
     expect(dave.peerId).toBe(keys[3].peerId);
