@@ -12,8 +12,28 @@ import { createChainRuntime } from './runtime/chain-runtime.js';
 import { ChainSpecError, loadChainSpec, ss58PrefixOf } from './node/chain-spec.js';
 import { genesisHeader } from './node/chain.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './node/logger.js';
-import { databasePath, genesisChangesOf, Node, NODE_VERSION } from './node/node.js';
+import { databasePath, genesisChangesOf, keystorePath, Node, NODE_VERSION } from './node/node.js';
 import { registerChainTools } from './cli/chain-tools.js';
+import { registerFeeder } from './cli/feeder.js';
+import { KEY_TYPES, Keystore, KeystoreError } from './node/keystore.js';
+import { generateNodeKey, loadNodeKey, NodeKeyError } from './p2p/index.js';
+import { keyPairFromUri } from './crypto/keys.js';
+import { multiaddr } from '@multiformats/multiaddr';
+
+/** The dev identities of the `--alice` style flags (session key //Name, public dev node key, `--name Name`). */
+const DEV_IDENTITIES = ['alice', 'bob', 'charlie', 'dave'] as const;
+
+/** A multiaddr flag value, checked. */
+function multiaddrFlag(name: string) {
+  return (v: string, previous: string[] | undefined): string[] => {
+    try {
+      multiaddr(v);
+    } catch (e) {
+      throw new InvalidArgumentError(`${name}: invalid multiaddr "${v}": ${(e as Error).message}`);
+    }
+    return [...(previous ?? []), v];
+  };
+}
 
 function intFlag(name: string, min: number, max: number) {
   return (v: string): number => {
@@ -53,13 +73,28 @@ program
   .option('--rpc-max-batch-request-len <n>', 'most calls in one batch', intFlag('--rpc-max-batch-request-len', 1, 100_000), 1000)
   .option('--rpc-max-subscriptions-per-connection <n>', 'most subscriptions per connection', intFlag('--rpc-max-subscriptions-per-connection', 1, 1_000_000), 1024)
   .option('--rpc-rate-limit <n>', 'calls per second allowed per client IP (default unlimited)', intFlag('--rpc-rate-limit', 1, 1_000_000))
-  .option('--validator', 'author blocks (this chain must have this node as its single validator)', false)
+  .option('--validator', 'take part in consensus with the keystore\'s ed25519 session key (key type dcns); with --dev, author blocks alone', false)
+  .option('--alice', 'shortcut: --validator --name Alice, //Alice\'s session key put into the keystore, the public dev node key of Alice (test chains only)', false)
+  .option('--bob', 'like --alice, for Bob', false)
+  .option('--charlie', 'like --alice, for Charlie', false)
+  .option('--dave', 'like --alice, for Dave', false)
   .option('--name <name>', 'node name', 'dcn-node')
-  .option('--block-time <ms>', 'milliseconds between blocks on the dev chain', intFlag('--block-time', 10, 3_600_000), 1000)
+  .option('--block-time <ms>', 'milliseconds between blocks (dev author), or least time between two heights under consensus', intFlag('--block-time', 10, 3_600_000), 1000)
+  .option('--listen-addr <multiaddr>', 'p2p address to listen on, repeatable (default /ip4/0.0.0.0/tcp/30333)', multiaddrFlag('--listen-addr'))
+  .option('--bootnodes <multiaddr>', 'peer to connect to, /ip4/…/tcp/…/p2p/<peer id>, repeatable (default: the chain spec\'s bootNodes)', multiaddrFlag('--bootnodes'))
+  .option('--reserved-nodes <multiaddr>', 'peer allowed to connect beside the validators (a full node), dialled and kept connected, repeatable', multiaddrFlag('--reserved-nodes'))
+  .option('--node-key-file <file>', 'the libp2p node key (ed25519 secret, hex); default <base-path>/chains/<id>/network/secret_ed25519, generated on first run')
+  .option('--max-drift <ms>', 'how far ahead of the local clock a proposed block\'s timestamp may be', intFlag('--max-drift', 0, 3_600_000), 10_000)
+  .option('--timeout-propose <ms>', 'consensus: how long to wait for a proposal in round 0 (grows by 500 ms per round)', intFlag('--timeout-propose', 50, 600_000), 3000)
   .addOption(new Option('--log <level>', 'log level').choices([...LOG_LEVELS]).default('info'))
-  .action(async (opts) => {
+  .action(async (opts, command: Command) => {
     const chain: string = opts.chain ?? (opts.dev ? 'dev' : undefined) ?? die('--chain is required unless --dev is given');
     const basePath: string = opts.basePath ?? (opts.dev ? './.data/dev' : die('--base-path is required unless --dev is given'));
+    const identities = DEV_IDENTITIES.filter((n) => opts[n] === true);
+    if (identities.length > 1) die(`--${identities.join(' and --')} cannot be combined`);
+    const identity = identities[0] === undefined ? undefined : identities[0][0].toUpperCase() + identities[0].slice(1);
+    if (identity !== undefined && opts.dev) die(`--${identities[0]} runs a validator of a networked chain (--chain local); it cannot be combined with --dev`);
+    const name: string = identity !== undefined && command.getOptionValueSource('name') === 'default' ? identity : opts.name;
     const forced: boolean = opts.unsafeRpcExternal;
     const external: boolean = opts.rpcExternal || forced;
     const rpcMethods: 'safe' | 'unsafe' = opts.rpcMethods === 'auto' ? (external && !forced ? 'safe' : 'unsafe') : opts.rpcMethods;
@@ -75,7 +110,7 @@ program
         {
           chain,
           basePath,
-          name: opts.name,
+          name,
           rpcHost: external ? '0.0.0.0' : '127.0.0.1',
           rpcPort: opts.rpcPort,
           rpcMethods,
@@ -88,9 +123,20 @@ program
             maxSubscriptionsPerConnection: opts.rpcMaxSubscriptionsPerConnection,
             rateLimitPerIpPerSecond: opts.rpcRateLimit,
           },
-          validator: Boolean(opts.validator || opts.dev),
+          validator: Boolean(opts.validator || opts.dev || identity !== undefined),
           authorUri: opts.dev ? '//Alice' : undefined,
           blockTimeMs: opts.blockTime,
+          dev: Boolean(opts.dev),
+          network: opts.dev
+            ? undefined
+            : {
+                listenAddrs: opts.listenAddr ?? ['/ip4/0.0.0.0/tcp/30333'],
+                bootnodes: opts.bootnodes,
+                reservedNodes: opts.reservedNodes ?? [],
+                nodeKeyFile: opts.nodeKeyFile,
+                devNodeKeyName: identity,
+              },
+          consensus: { maxDriftMs: opts.maxDrift, proposeTimeoutMs: opts.timeoutPropose, devSessionSuri: identity === undefined ? undefined : `//${identity}` },
         },
         logger,
       );
@@ -103,6 +149,7 @@ program
     const host = external ? '0.0.0.0' : '127.0.0.1';
     console.log(`dcn-node ${NODE_VERSION}: chain ${chain}, best block #${node.chain.head.number}`);
     console.log(`JSON-RPC listening on ws://${host}:${node.rpcPort} and http://${host}:${node.rpcPort}`);
+    if (node.host !== undefined) console.log(`p2p: peer id ${node.host.peerId}, listening on ${node.host.listenAddrs.join(' ')}`);
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
@@ -143,6 +190,53 @@ key
       const k = inspectKey(suri, opts.scheme as KeyScheme, opts.network);
       console.log(opts.outputType === 'json' ? JSON.stringify(k, null, 2) : formatInspectedKey(suri, k));
     } catch (e) {
+      die(`invalid secret URI: ${(e as Error).message}`);
+    }
+  });
+
+key
+  .command('generate-node-key')
+  .description('Generate a libp2p node key: the peer id goes to stderr; the secret to --file (0600, never overwritten) or else to stdout')
+  .option('--file <file>', 'write the secret (hex) to this file')
+  .action(async (opts) => {
+    try {
+      const k = await generateNodeKey({ file: opts.file });
+      console.error(k.peerId);
+      if (opts.file === undefined) console.log(k.secretHex);
+    } catch (e) {
+      if (e instanceof NodeKeyError) die(e.message);
+      throw e;
+    }
+  });
+key
+  .command('inspect-node-key')
+  .description('Print the peer id of a node key file')
+  .requiredOption('--file <file>', 'the node key file')
+  .action(async (opts) => {
+    try {
+      console.log((await loadNodeKey(opts.file)).peerId);
+    } catch (e) {
+      if (e instanceof NodeKeyError) die(e.message);
+      throw e;
+    }
+  });
+key
+  .command('insert')
+  .description("Put a secret key into a node's keystore (like author_insertKey), e.g. the ed25519 consensus session key")
+  .requiredOption('--suri <suri>', 'secret URI: mnemonic, //Alice, 0x seed, with optional // derivations')
+  .addOption(new Option('--key-type <type>', 'key type').choices(Object.keys(KEY_TYPES)).default('dcns'))
+  .requiredOption('--base-path <dir>', "the node's base path")
+  .requiredOption('--chain <spec>', 'dev, local or a chain spec file')
+  .action(async (opts) => {
+    await initCrypto();
+    const spec = loadOrDie(opts.chain);
+    const store = new Keystore(keystorePath(opts.basePath, spec));
+    try {
+      const pair = keyPairFromUri(opts.suri, KEY_TYPES[opts.keyType as string]);
+      store.insert(opts.keyType, opts.suri, pair.publicKey);
+      console.log(`inserted ${opts.keyType} key ${toHex(pair.publicKey)} into ${store.dir}`);
+    } catch (e) {
+      if (e instanceof KeystoreError) die(e.message);
       die(`invalid secret URI: ${(e as Error).message}`);
     }
   });
@@ -197,6 +291,7 @@ program
   });
 
 registerChainTools(program, { die, loadOrDie, intFlag });
+registerFeeder(program, { die, intFlag });
 
 function loadOrDie(chain: string) {
   try {

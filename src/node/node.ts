@@ -1,13 +1,18 @@
 /**
  * The one place that constructs and wires every layer: database, runtime, chain, signature verifier, transaction
- * pool, block author and JSON-RPC server.
+ * pool, JSON-RPC server, and either the development block author (`--dev`: one validator authors alone) or the
+ * network (libp2p host, block sync, transaction gossip) with BFT consensus (validators sign; full nodes observe).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { initCrypto, keyPairFromUri } from '../crypto/keys.js';
+import { initCrypto, keyPairFromUri, type KeyPair } from '../crypto/keys.js';
 import { SignatureVerifier } from '../crypto/verifier-pool.js';
+import { devNodeKey, loadOrCreateNodeKey, P2pHost, peerIdOfMultiaddr, type NodeKey } from '../p2p/index.js';
+import { multiaddr } from '@multiformats/multiaddr';
 import { equalBytes, toHex } from '../primitives/bytes.js';
+import { blake2_256 } from '../primitives/hashing.js';
+import type { SealedBlock } from '../runtime/runtime.js';
 import { createChainRuntime } from '../runtime/chain-runtime.js';
 import { STATE_VERSION, type Runtime } from '../runtime/runtime.js';
 import type { StateVersion } from '../trie/index.js';
@@ -16,10 +21,14 @@ import { registerAllMethods, type RpcNode } from '../rpc/methods/index.js';
 import { RpcServer } from '../rpc/server.js';
 import { ChainDatabase } from '../storage/index.js';
 import { DevAuthor } from './author.js';
-import { Chain } from './chain.js';
+import { Chain, type ChainHead } from './chain.js';
 import { genesisConfigOf, loadChainSpec, rawGenesisOf, type ChainSpec } from './chain-spec.js';
+import { ConsensusService } from './consensus-service.js';
+import { allowedPeerIds, ConsensusGossip, TransactionGossip } from './network.js';
+import { BlockSync } from './sync.js';
 import { TransactionService } from './transactions.js';
 import { Keystore } from './keystore.js';
+import { FileWal, walPath } from './wal.js';
 
 /** Node version reported over RPC. */
 export const NODE_VERSION = '0.1.0';
@@ -39,11 +48,55 @@ export interface NodeConfig {
   rpcMaxConnections: number;
   /** Request/response sizes (bytes), batch length, subscriptions per connection, per-IP calls per second. */
   rpcLimits?: { maxRequestBytes?: number; maxResponseBytes?: number; maxBatchSize?: number; maxSubscriptionsPerConnection?: number; rateLimitPerIpPerSecond?: number };
-  /** Author blocks (single-validator chains). */
+  /** Take part in consensus (sign with the keystore's `dcns` session key); with `dev`, author blocks alone. */
   validator: boolean;
   /** Secret URI of the authoring key (dev: //Alice). */
   authorUri?: string;
+  /** Milliseconds between blocks: the dev author's period, or the least time between two heights' starts under consensus. */
   blockTimeMs: number;
+  /**
+   * Development mode: `DevAuthor` authors every block alone (single-validator chains), no networking. Default: true
+   * when `network` is absent.
+   */
+  dev?: boolean;
+  /** Networking (every mode but `dev`). */
+  network?: NetworkConfig;
+  /** Consensus settings (every mode but `dev`). */
+  consensus?: ConsensusConfig;
+}
+
+/** libp2p settings of a networked node. */
+export interface NetworkConfig {
+  /** Multiaddrs to listen on (`/ip4/0.0.0.0/tcp/30333`). */
+  listenAddrs: string[];
+  /** Multiaddrs with `/p2p/<peer id>` to dial and keep connected; default: the chain spec's `bootNodes`. */
+  bootnodes?: string[];
+  /** Multiaddrs with `/p2p/<peer id>` of reserved nodes: allowed to connect, dialled and kept connected. */
+  reservedNodes: string[];
+  /** The node key file; default `<base-path>/chains/<id>/network/secret_ed25519`, generated on first run. */
+  nodeKeyFile?: string;
+  /** Use the public dev node key of this name (`Alice`…, the `--alice` flags) unless `nodeKeyFile` is given. */
+  devNodeKeyName?: string;
+}
+
+/** Consensus settings of a networked node. */
+export interface ConsensusConfig {
+  /** How far a proposed block's timestamp may be ahead of the local clock, in ms. */
+  maxDriftMs: number;
+  /** Base of the propose timeout, in ms (default 3,000). */
+  proposeTimeoutMs?: number;
+  /** A dev session key to put into the keystore first (`--alice` inserts //Alice's ed25519 key). */
+  devSessionSuri?: string;
+}
+
+/** Where a chain's node key lives by default under a base path. */
+export function nodeKeyPath(basePath: string, spec: ChainSpec): string {
+  return join(basePath, 'chains', spec.id, 'network', 'secret_ed25519');
+}
+
+/** Where a chain's keystore lives under a base path. */
+export function keystorePath(basePath: string, spec: ChainSpec): string {
+  return join(basePath, 'chains', spec.id, 'keystore');
 }
 
 /** Genesis state of a spec for a runtime. */
@@ -71,6 +124,15 @@ export async function openChain(spec: ChainSpec, basePath: string, logger: Logge
   }
 }
 
+/** The networked side of a node: p2p host, block sync, gossip and consensus. */
+interface Networking {
+  host: P2pHost;
+  sync: BlockSync;
+  consensus: ConsensusService;
+  txGossip: TransactionGossip;
+  wal: FileWal | undefined;
+}
+
 /** A running node. */
 export class Node {
   private constructor(
@@ -80,8 +142,19 @@ export class Node {
     readonly rpcPort: number,
     private readonly verifier: SignatureVerifier,
     private readonly author: DevAuthor | undefined,
+    private readonly net: Networking | undefined,
     private readonly logger: Logger,
   ) {}
+
+  /** The libp2p host (networked nodes only). */
+  get host(): P2pHost | undefined {
+    return this.net?.host;
+  }
+
+  /** The consensus service (networked nodes only). */
+  get consensus(): ConsensusService | undefined {
+    return this.net?.consensus;
+  }
 
   /** Start a node with `config`. */
   static async start(config: NodeConfig, logger: Logger): Promise<Node> {
@@ -89,28 +162,56 @@ export class Node {
     const chain = await openChain(spec, config.basePath, logger);
     const verifier = new SignatureVerifier();
     const txs = new TransactionService(chain, verifier, logger);
+    const keystore = new Keystore(keystorePath(config.basePath, spec));
+    const dev = config.dev ?? config.network === undefined;
     let author: DevAuthor | undefined;
-    if (config.validator) {
-      const set = validators(chain.headState());
-      const key = keyPairFromUri(config.authorUri ?? '//Alice', 'sr25519');
-      if (set.length !== 1) throw new Error(`--validator authors alone only on a single-validator chain; ${spec.id} has ${set.length} validators`);
-      if (!equalBytes(set[0].account, key.publicKey)) throw new Error(`the authoring key ${toHex(key.publicKey)} is not the chain's validator ${toHex(set[0].account)}`);
-      author = new DevAuthor(chain, txs, { author: key.publicKey, blockTimeMs: config.blockTimeMs }, logger.child({ module: 'author' }));
+    let net: Networking | undefined;
+    try {
+      if (dev && config.validator) {
+        const set = validators(chain.headState());
+        const key = keyPairFromUri(config.authorUri ?? '//Alice', 'sr25519');
+        if (set.length !== 1) throw new Error(`--validator authors alone only on a single-validator chain; ${spec.id} has ${set.length} validators`);
+        if (!equalBytes(set[0].account, key.publicKey)) throw new Error(`the authoring key ${toHex(key.publicKey)} is not the chain's validator ${toHex(set[0].account)}`);
+        author = new DevAuthor(chain, txs, { author: key.publicKey, blockTimeMs: config.blockTimeMs }, logger.child({ module: 'author' }));
+      } else if (!dev) {
+        if (config.network === undefined) throw new Error('a networked node needs network settings');
+        net = await startNetworking(config, config.network, spec, chain, txs, verifier, keystore, logger);
+      }
+    } catch (e) {
+      await verifier.close();
+      await chain.db.close();
+      throw e;
     }
-    const rpcNode: RpcNode = {
+    const validatorPeers = new Set(allowedPeerIds(validators(chain.headState()), [], []));
+    const rpcNode: RpcNode & { consensus?: ConsensusService } = {
       chain,
       txs,
       spec,
       name: config.name,
       version: NODE_VERSION,
       isValidator: config.validator,
-      peerCount: () => 0,
-      isSyncing: () => false,
-      keystore: new Keystore(join(config.basePath, 'chains', spec.id, 'keystore')),
-      localPeerId: () => '',
-      listenAddresses: () => [],
-      peers: () => [],
-      highestBlock: () => chain.head.number,
+      peerCount: () => net?.host.connectedPeers().length ?? 0,
+      isSyncing: () => net?.sync.isSyncing ?? false,
+      keystore,
+      localPeerId: () => net?.host.peerId ?? '',
+      listenAddresses: () => net?.host.listenAddrs ?? [],
+      peers: () => {
+        if (net === undefined) return [];
+        const statuses = new Map(net.sync.peers().map((p) => [p.peer, p]));
+        return net.host.connectedPeers().map((peerId) => {
+          const st = statuses.get(peerId);
+          return { peerId, roles: validatorPeers.has(peerId) ? 'AUTHORITY' : 'FULL', bestHash: st?.bestHash ?? toHex(new Uint8Array(32)), bestNumber: st?.bestNumber ?? 0 };
+        });
+      },
+      highestBlock: () => net?.sync.highestBlock() ?? chain.head.number,
+      consensus: net?.consensus,
+    };
+    // Substrate's rules: unhealthy while syncing or (should have peers and) alone; ready when neither.
+    const shouldHavePeers = net !== undefined && validators(chain.headState()).length > 1;
+    const healthBody = () => {
+      const peers = rpcNode.peerCount();
+      const isSyncing = rpcNode.isSyncing();
+      return { ok: !isSyncing && !(shouldHavePeers && peers === 0), body: { peers, isSyncing, shouldHavePeers } };
     };
     const rpc = new RpcServer({
       host: config.rpcHost,
@@ -120,22 +221,174 @@ export class Node {
       ...(config.rpcCors === undefined ? {} : { cors: config.rpcCors }),
       maxConnections: config.rpcMaxConnections,
       ...config.rpcLimits,
-      health: async () => ({ ok: true, body: { peers: 0, isSyncing: false, shouldHavePeers: spec.chainType !== 'Development' } }),
-      readiness: async () => ({ ok: true, body: { ready: true, best: chain.head.number } }),
+      health: async () => (net === undefined ? { ok: true, body: { peers: 0, isSyncing: false, shouldHavePeers: spec.chainType !== 'Development' } } : healthBody()),
+      readiness: async () => {
+        const h = net === undefined ? { ok: true } : healthBody();
+        return { ok: h.ok, body: { ready: h.ok, best: chain.head.number } };
+      },
     });
     registerAllMethods(rpc, rpcNode);
-    const { port } = await rpc.listen();
+    let port: number;
+    try {
+      ({ port } = await rpc.listen());
+    } catch (e) {
+      await stopNetworking(net);
+      await verifier.close();
+      await chain.db.close();
+      throw e;
+    }
     author?.start();
-    logger.info({ chain: spec.id, best: chain.head.number, genesis: toHex(chain.genesisHash), rpc: `${config.rpcHost}:${port}` }, 'node started');
-    return new Node(chain, txs, rpc, port, verifier, author, logger);
+    if (net !== undefined) {
+      net.sync.start();
+      net.consensus.start();
+    }
+    logger.info(
+      { chain: spec.id, best: chain.head.number, genesis: toHex(chain.genesisHash), rpc: `${config.rpcHost}:${port}`, peerId: net?.host.peerId, validator: net?.consensus.isValidator },
+      'node started',
+    );
+    return new Node(chain, txs, rpc, port, verifier, author, net, logger);
   }
 
-  /** Stop authoring, close RPC, then close the database cleanly. */
+  /** Stop authoring and consensus, close RPC and the network, then close the database cleanly. */
   async stop(): Promise<void> {
     await this.author?.stop();
+    await stopNetworking(this.net);
     await this.rpc.close();
     await this.verifier.close();
     await this.chain.db.close();
     this.logger.info('node stopped');
   }
+}
+
+/** Consensus timeouts under the default propose timeout (CometBFT's). */
+const DEFAULT_PROPOSE_TIMEOUT_MS = 3000;
+
+/** Build and start the p2p host, block sync, gossip and the consensus service (not yet running: see `Node.start`). */
+async function startNetworking(
+  config: NodeConfig,
+  netConfig: NetworkConfig,
+  spec: ChainSpec,
+  chain: Chain,
+  txs: TransactionService,
+  verifier: SignatureVerifier,
+  keystore: Keystore,
+  logger: Logger,
+): Promise<Networking> {
+  const nodeKey = await resolveNodeKey(config, netConfig, spec, logger);
+  const state = chain.headState();
+  const specPeers = 'runtimeGenesis' in spec.genesis ? spec.genesis.runtimeGenesis.config.validatorSet.validators.map((v) => v.peerId) : [];
+  const reservedPeers = netConfig.reservedNodes.map((a) => {
+    const id = peerIdOfMultiaddr(multiaddr(a));
+    if (id === undefined) throw new Error(`reserved node ${a} lacks /p2p/<peer id>`);
+    return id;
+  });
+  const allowed = allowedPeerIds(validators(state), specPeers, reservedPeers);
+  if (!allowed.includes(nodeKey.peerId)) {
+    logger.warn({ peerId: nodeKey.peerId }, 'this node\'s peer id is not in the chain spec: validators will refuse it unless they list it in --reserved-nodes');
+  }
+  const host = await P2pHost.create({
+    privateKey: nodeKey.privateKey,
+    listenAddrs: netConfig.listenAddrs,
+    bootnodes: netConfig.bootnodes ?? spec.bootNodes,
+    reservedNodes: netConfig.reservedNodes,
+    allowedPeerIds: allowed,
+    logger: logger.child({ module: 'p2p' }),
+    protocolPrefix: `/dcn/${spec.id}`,
+    gossip: { channels: { consensus: { maxMessageBytes: 8 * 1024 * 1024, queue: { maxBytes: 32 * 1024 * 1024 } } } },
+  });
+
+  const sessionKey = config.validator ? sessionKeyOf(keystore, chain, config.consensus?.devSessionSuri, logger) : undefined;
+  const wal = sessionKey === undefined ? undefined : await FileWal.open(walPath(config.basePath, spec.id), {
+    onEvent: (e) => logger.info(e, e.kind === 'torn-tail' ? 'consensus WAL: dropped a torn last record' : 'consensus WAL: rotated'),
+  });
+  const gossip = new ConsensusGossip(host);
+  // Late-bound: sync and consensus refer to each other (catch-up one way, the import queue the other).
+  const ref: { consensus?: ConsensusService; sync?: BlockSync } = {};
+  const sync = new BlockSync({
+    host,
+    chain,
+    verifier,
+    logger: logger.child({ module: 'sync' }),
+    exclusive: (fn) => ref.consensus!.exclusive(fn),
+  });
+  ref.sync = sync;
+  sync.register();
+  let consensus: ConsensusService;
+  try {
+    consensus = await ConsensusService.create({
+      chain,
+      txs,
+      verifier,
+      sessionKey,
+      wal,
+      broadcast: (m) => gossip.broadcast(m),
+      catchUp: () => ref.sync?.trigger(),
+      logger: logger.child({ module: 'consensus' }),
+      timeouts: { proposeMs: config.consensus?.proposeTimeoutMs ?? DEFAULT_PROPOSE_TIMEOUT_MS },
+      blockTimeMs: config.blockTimeMs,
+      maxDriftMs: config.consensus?.maxDriftMs ?? 10_000,
+    });
+  } catch (e) {
+    await wal?.close();
+    throw e;
+  }
+  ref.consensus = consensus;
+  gossip.listen((signed) => consensus.receive(signed));
+  const txGossip = new TransactionGossip(host, txs, logger.child({ module: 'txgossip' }));
+  txGossip.start();
+  // Blocks committed by consensus or imported by sync are final: the pool hears of both here.
+  chain.on('block', (head: ChainHead, sealed: SealedBlock) => {
+    const included = sealed.extrinsics.map((x, index) => ({ hash: blake2_256(x), index }));
+    txs.pool.onBlockImported({ blockHash: head.hash, blockNumber: head.number, included }, true);
+    txs.pool.onBlockFinalized(head.hash, included);
+  });
+  try {
+    await host.start();
+  } catch (e) {
+    await consensus.stop();
+    await wal?.close();
+    throw e;
+  }
+  return { host, sync, consensus, txGossip, wal };
+}
+
+/** Stop consensus and sync (letting a commit or import under way finish), gossip, the host and the WAL. */
+async function stopNetworking(net: Networking | undefined): Promise<void> {
+  if (net === undefined) return;
+  const syncStopped = net.sync.stop();
+  await net.consensus.stop();
+  await syncStopped;
+  net.txGossip.stop();
+  await net.host.stop();
+  await net.wal?.close();
+}
+
+/** The node key: the file's (created on first run), or a dev key for the `--alice` style flags. */
+async function resolveNodeKey(config: NodeConfig, net: NetworkConfig, spec: ChainSpec, logger: Logger): Promise<NodeKey> {
+  if (net.nodeKeyFile === undefined && net.devNodeKeyName !== undefined) {
+    if (spec.chainType === 'Live') logger.warn('using a public dev node key on a Live chain');
+    return devNodeKey(net.devNodeKeyName);
+  }
+  const file = net.nodeKeyFile ?? nodeKeyPath(config.basePath, spec);
+  const key = await loadOrCreateNodeKey(file);
+  if (key.created) logger.info({ file, peerId: key.peerId }, 'generated a node key');
+  if (key.insecureMode) logger.warn({ file }, 'the node key file is readable by other users (chmod 600 it)');
+  return key;
+}
+
+/**
+ * The validator's ed25519 session key from the keystore (`dcns`): the one in the current validator set, else the
+ * first stored (the engine observes until a set contains it). `devSuri` is inserted first (dev flags).
+ */
+function sessionKeyOf(keystore: Keystore, chain: Chain, devSuri: string | undefined, logger: Logger): KeyPair {
+  if (devSuri !== undefined) {
+    const pair = keyPairFromUri(devSuri, 'ed25519');
+    if (!keystore.has('dcns', pair.publicKey)) keystore.insert('dcns', devSuri, pair.publicKey);
+  }
+  const pairs = keystore.pairs('dcns');
+  if (pairs.length === 0) throw new Error(`--validator needs an ed25519 session key in the keystore ${keystore.dir}: run \`key insert --key-type dcns --suri <secret> --base-path <dir> --chain <spec>\``);
+  const set = validators(chain.headState());
+  const inSet = pairs.find((p) => set.some((v) => equalBytes(v.sessionKey, p.publicKey)));
+  if (inSet === undefined) logger.warn({ keys: pairs.map((p) => toHex(p.publicKey)) }, 'no session key of the keystore is in the validator set: following the chain without signing');
+  return inSet ?? pairs[0];
 }

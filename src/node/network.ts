@@ -1,0 +1,210 @@
+/**
+ * The node's use of the p2p layer: who may connect, the consensus gossip envelope, and transaction gossip.
+ *
+ * Consensus channel: `envelope = nonce: [u8; 8] ‖ SCALE(SignedMessage)`. The gossip layer drops a message whose
+ * bytes it has seen (blake2-256 id, LRU of 65,536), whatever the handler made of it the first time. The engine
+ * re-sends its round state every `gossipMs` on purpose (to repair losses, and for peers that were behind and
+ * ignored it), so every send gets a fresh nonce and so a fresh gossip id. Forwarding is decided on the inner
+ * message: a consensus message seen for the first time is accepted (forwarded once to the other peers, which is how
+ * a full node connected to one validator hears everyone); a re-send of a known message is delivered to the engine
+ * (which drops duplicates cheaply) but not forwarded, so re-sends cost one hop, not a flood.
+ *
+ * Transactions channel: `SCALE(Vec<Vec<u8>>)`, a batch of encoded extrinsics (at most 4,096). Transactions that
+ * become ready in the pool (submitted over RPC, or promoted) are batched for one event-loop turn (or until the
+ * batch is full) and broadcast; ones that came from the network are not re-broadcast by us (the gossip layer
+ * forwards accepted batches). Verdict of a received batch: `accept` when at least one transaction entered the pool;
+ * otherwise `reject` when one was undecodable or badly signed (an honest peer never forwards those); otherwise
+ * `ignore` (already known, stale nonce, pool full: not the peer's fault).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { SignedMessage, type SignedMessageValue } from '../consensus/messages.js';
+import { LruCache } from '../crypto/lru.js';
+import type { GossipVerdict, P2pHost } from '../p2p/index.js';
+import { toHexRaw } from '../primitives/bytes.js';
+import { blake2_256 } from '../primitives/hashing.js';
+import { bytes as bytesCodec, vec } from '../primitives/scale/index.js';
+import type { ValidatorValue } from '../pallets/validator-set/index.js';
+import { INVALID_MESSAGES } from '../runtime/validity.js';
+import type { PoolTransaction } from '../txpool/types.js';
+import { SubmitError, type TransactionService } from './transactions.js';
+
+/** Bytes of the nonce in front of every consensus gossip message. */
+export const CONSENSUS_NONCE_BYTES = 8;
+/** Most transactions in one gossip batch. */
+export const MAX_TX_BATCH = 4096;
+/** A transaction gossip batch. */
+export const TxBatchCodec = vec(bytesCodec, MAX_TX_BATCH);
+
+/** The peer ids allowed to connect: the validators' (from the chain's state or spec) and the reserved nodes'. */
+export function allowedPeerIds(validatorSet: readonly ValidatorValue[], specPeerIds: readonly string[], reservedPeerIds: readonly string[]): string[] {
+  const out = new Set<string>();
+  const dec = new TextDecoder();
+  for (const v of validatorSet) {
+    const id = dec.decode(v.peerId);
+    if (id !== '') out.add(id);
+  }
+  for (const id of [...specPeerIds, ...reservedPeerIds]) if (id !== '') out.add(id);
+  return [...out];
+}
+
+/** `nonce ‖ SCALE(signed)`. */
+export function encodeConsensusEnvelope(signed: SignedMessageValue, nonce: Uint8Array): Uint8Array {
+  if (nonce.length !== CONSENSUS_NONCE_BYTES) throw new RangeError(`a consensus nonce is ${CONSENSUS_NONCE_BYTES} bytes`);
+  const body = SignedMessage.encode(signed);
+  const out = new Uint8Array(CONSENSUS_NONCE_BYTES + body.length);
+  out.set(nonce, 0);
+  out.set(body, CONSENSUS_NONCE_BYTES);
+  return out;
+}
+
+/** The message in a consensus envelope and its inner id (blake2-256 of the SCALE message); throws when malformed. */
+export function decodeConsensusEnvelope(envelope: Uint8Array): { signed: SignedMessageValue; id: Uint8Array } {
+  if (envelope.length <= CONSENSUS_NONCE_BYTES) throw new Error('consensus envelope too short');
+  const body = envelope.subarray(CONSENSUS_NONCE_BYTES);
+  return { signed: SignedMessage.decode(body), id: blake2_256(body) };
+}
+
+/** Consensus messages over gossip (see the module doc). */
+export class ConsensusGossip {
+  readonly #host: P2pHost;
+  readonly #prefix = new Uint8Array(randomBytes(4));
+  #counter = 0; // wraps at 2^32
+  readonly #seen = new LruCache<string, true>(65_536);
+
+  constructor(host: P2pHost) {
+    this.#host = host;
+  }
+
+  /** Gossip `signed` to every connected peer in a fresh envelope. */
+  broadcast(signed: SignedMessageValue): void {
+    const nonce = new Uint8Array(CONSENSUS_NONCE_BYTES);
+    nonce.set(this.#prefix, 0);
+    new DataView(nonce.buffer).setUint32(4, this.#counter);
+    this.#counter = (this.#counter + 1) >>> 0;
+    const envelope = encodeConsensusEnvelope(signed, nonce);
+    this.#seen.set(toHexRaw(blake2_256(envelope.subarray(CONSENSUS_NONCE_BYTES))), true);
+    this.#host.broadcast('consensus', envelope);
+  }
+
+  /** Deliver every decodable message to `deliver`; forward first sightings only. */
+  listen(deliver: (signed: SignedMessageValue, fromPeer: string) => void): void {
+    this.#host.on('consensus', (envelope, fromPeer): GossipVerdict => {
+      let decoded;
+      try {
+        decoded = decodeConsensusEnvelope(envelope);
+      } catch {
+        return 'reject';
+      }
+      deliver(decoded.signed, fromPeer);
+      const key = toHexRaw(decoded.id);
+      if (this.#seen.has(key)) return 'ignore';
+      this.#seen.set(key, true);
+      return 'accept';
+    });
+  }
+}
+
+/** Options of {@link TransactionGossip}. */
+export interface TransactionGossipOptions {
+  /** Most transactions per batch (1 ≤ n ≤ 4,096). Default 512. */
+  maxBatchTxs?: number;
+  /** Byte budget of a batch (1 ≤ n ≤ 1 MiB − 16, the channel's limit). Default 512 KiB. */
+  maxBatchBytes?: number;
+}
+
+/** Transaction gossip (see the module doc). */
+export class TransactionGossip {
+  readonly #host: P2pHost;
+  readonly #txs: TransactionService;
+  readonly #logger: Logger;
+  readonly #maxTxs: number;
+  readonly #maxBytes: number;
+  #batch: PoolTransaction[] = [];
+  #batchBytes = 0; // ≤ maxBytes + one transaction
+  #flushScheduled = false;
+  /** Hashes (hex) of transactions that arrived from the network: not re-broadcast by us. */
+  readonly #fromNetwork = new LruCache<string, true>(65_536);
+  #unsubscribe: (() => void) | undefined;
+
+  constructor(host: P2pHost, txs: TransactionService, logger: Logger, options: TransactionGossipOptions = {}) {
+    this.#host = host;
+    this.#txs = txs;
+    this.#logger = logger;
+    this.#maxTxs = Math.min(options.maxBatchTxs ?? 512, MAX_TX_BATCH);
+    this.#maxBytes = options.maxBatchBytes ?? 512 * 1024;
+  }
+
+  /** Subscribe to the pool and to the channel. */
+  start(): void {
+    this.#unsubscribe = this.#txs.pool.onReady((tx) => this.#onReady(tx));
+    this.#host.on('transactions', (b, peer) => this.#receive(b, peer));
+  }
+
+  /** Stop batching (what is queued is dropped). */
+  stop(): void {
+    this.#unsubscribe?.();
+    this.#batch = [];
+    this.#batchBytes = 0;
+  }
+
+  #onReady(tx: PoolTransaction): void {
+    if (this.#fromNetwork.has(tx.hashHex)) return;
+    this.#batch.push(tx);
+    this.#batchBytes += tx.bytes.length + 5;
+    if (this.#batch.length >= this.#maxTxs || this.#batchBytes >= this.#maxBytes) this.#flush();
+    else if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(() => {
+        this.#flushScheduled = false;
+        this.#flush();
+      });
+    }
+  }
+
+  #flush(): void {
+    if (this.#batch.length === 0) return;
+    const batch = this.#batch;
+    this.#batch = [];
+    this.#batchBytes = 0;
+    if (this.#host.connectedPeers().length === 0) return;
+    try {
+      const result = this.#host.broadcast('transactions', TxBatchCodec.encode(batch.map((t) => t.bytes)));
+      if (result.peers > 0) this.#txs.pool.notifyBroadcast(batch.map((t) => t.hash), this.#host.connectedPeers());
+    } catch (e) {
+      this.#logger.warn({ err: e, txs: batch.length }, 'network: could not gossip transactions');
+    }
+  }
+
+  async #receive(payload: Uint8Array, fromPeer: string): Promise<GossipVerdict> {
+    let xts: Uint8Array[];
+    try {
+      xts = TxBatchCodec.decode(payload);
+    } catch {
+      return 'reject';
+    }
+    const outcomes = await Promise.all(
+      xts.map(async (x): Promise<'accepted' | 'known' | 'bad' | 'other'> => {
+        const hash = blake2_256(x);
+        const hex = `0x${toHexRaw(hash)}`;
+        if (this.#txs.pool.has(hash)) return 'known';
+        // Before submitting: the pool announces it as ready synchronously inside `submit`.
+        this.#fromNetwork.set(hex, true);
+        try {
+          await this.#txs.submit(x, 'external');
+          return 'accepted';
+        } catch (e) {
+          if (!(e instanceof SubmitError)) return 'other';
+          if (e.code === 1002 || (e.code === 1010 && (e.data ?? '').startsWith(INVALID_MESSAGES.BadProof))) return 'bad';
+          return e.code === 1013 ? 'known' : 'other';
+        }
+      }),
+    );
+    if (outcomes.includes('accepted')) return 'accept';
+    if (outcomes.includes('bad')) {
+      this.#logger.debug({ peer: fromPeer }, 'network: peer sent an undecodable or badly signed transaction');
+      return 'reject';
+    }
+    return 'ignore';
+  }
+}
