@@ -11,8 +11,11 @@
  * re-executes the same blocks over a fresh in-memory state; the first run is a warm-up and is not reported.
  * Figures only, never pass/fail: the machine is shared, so ranges over runs are printed, and CPU time and the
  * number of scavenges (proportional to the bytes allocated) as steadier signals than wall time.
+ * `BENCH_APPLY_FIXTURE=<file>` keeps the signed extrinsics in a file (written on the first run, read after), so the
+ * printed hash of the last block can be compared between versions of the code; `BENCH_APPLY_ONLY=1` skips the
+ * node path (for profiles).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
@@ -20,7 +23,7 @@ import { pino } from 'pino';
 import { initCrypto } from '../src/crypto/keys.js';
 import { SignatureVerifier } from '../src/crypto/verifier-pool.js';
 import { verifySignature } from '../src/crypto/verify.js';
-import { equalBytes } from '../src/primitives/bytes.js';
+import { equalBytes, fromHex, toHex } from '../src/primitives/bytes.js';
 import { blake2_256 } from '../src/primitives/hashing.js';
 import { decodeExtrinsic } from '../src/primitives/extrinsic.js';
 import { eraBirth, mortalEra, type Era } from '../src/primitives/types.js';
@@ -136,12 +139,16 @@ async function main(): Promise<void> {
     }
     return exec.finalize(st.trie, b.header.digest);
   };
+  // sr25519 signatures are randomised: a fixture file keeps the same extrinsics across runs and versions.
+  const fixturePath = process.env.BENCH_APPLY_FIXTURE;
+  const fixture = fixturePath && existsSync(fixturePath) ? (JSON.parse(readFileSync(fixturePath, 'utf8')) as string[][]) : undefined;
+  if (fixture && fixture.length !== TIMED_BLOCKS + 1) throw new Error(`fixture ${fixturePath} holds ${fixture.length} blocks, not ${TIMED_BLOCKS + 1}`);
   for (let n = 1; n <= TIMED_BLOCKS + 1; n++) {
     const head = n - 1;
     const mortal: Era = mortalEra(64, head);
     const birthHash = hashes[eraBirth(mortal, n)];
-    const xts: Uint8Array[] = [runtime.timestampInherent(START_MS + BigInt(n) * 1000n)];
-    const count = n === 1 ? ACCOUNTS : PER_BLOCK;
+    const xts: Uint8Array[] = fixture ? fixture[n - 1].map((x) => fromHex(x)) : [runtime.timestampInherent(START_MS + BigInt(n) * 1000n)];
+    const count = fixture ? 0 : n === 1 ? ACCOUNTS : PER_BLOCK;
     for (let i = 0; i < count; i++) {
       const isMortal = i % 2 === 1;
       const common = { era: isMortal ? mortal : ({ tag: 'Immortal' } as Era), eraBlockHash: isMortal ? birthHash : genesisHash, genesisHash };
@@ -160,7 +167,10 @@ async function main(): Promise<void> {
     state.advance(sealed.changes, sealed.trie);
     hashes.push(sealed.hash);
   }
-  console.log(`set-up: ${blocks.length} blocks signed and executed once (${checker.known.size} signatures verified)`);
+  if (fixturePath && !fixture) writeFileSync(fixturePath, JSON.stringify(blocks.map((b) => b.extrinsics.map((x) => toHex(x)))));
+  // The last block's hash covers every state root and event of the chain: with the same fixture, equal across
+  // versions of the code means the same behaviour.
+  console.log(`set-up: ${blocks.length} blocks signed and executed once (${checker.known.size} signatures verified); last block ${toHex(hashes[hashes.length - 1])}`);
 
   // 1. Apply and finalize, over a fresh state each run.
   const applyS: Sample[] = [];

@@ -5,7 +5,7 @@
  * past block) and writes only into an {@link Overlay}: a stack of transactional layers over the block's changes.
  * Nothing reaches the database until the node commits the block's change set. Pure.
  */
-import { compareBytes, fromHex, startsWith, toHexRaw } from '../primitives/bytes.js';
+import { compareBytes, startsWith } from '../primitives/bytes.js';
 
 /** Read access to a state (sync: the runtime is synchronous and deterministic). */
 export interface StateReader {
@@ -25,6 +25,43 @@ export type StateChange = readonly [key: Uint8Array, value: Uint8Array | null];
 
 type Layer = Map<string, Uint8Array | null>;
 
+/** Bytes per `String.fromCharCode` call when building a key string (bounded by the engine's argument limit). */
+const CHARS_PER_CALL = 4096;
+
+/** One char per byte (Latin-1): a cheap Map key that sorts exactly like the bytes (code units compare as bytes). */
+function latin1(bytes: Uint8Array): string {
+  if (bytes.length <= CHARS_PER_CALL) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  let out = '';
+  for (let i = 0; i < bytes.length; i += CHARS_PER_CALL) {
+    out += String.fromCharCode.apply(null, bytes.subarray(i, i + CHARS_PER_CALL) as unknown as number[]);
+  }
+  return out;
+}
+
+/** The bytes of a {@link latin1} string. */
+function fromLatin1(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/** Key strings of long-lived key arrays registered with {@link internKey}, by identity. */
+const interned = new WeakMap<Uint8Array, string>();
+
+/**
+ * Remember the overlay's string form of `key`, so every later overlay access with this very array skips building
+ * and hashing a new string. For keys that are never mutated afterwards (storage keys cached by their item).
+ */
+export function internKey(key: Uint8Array): void {
+  interned.set(key, latin1(key));
+}
+
+/** The overlay's map key of `key`. */
+function keyString(key: Uint8Array): string {
+  const s = interned.get(key);
+  return s !== undefined ? s : latin1(key);
+}
+
 /** Raised when transactional layers are misused (a bug, never user input). */
 export class OverlayError extends Error {}
 
@@ -38,7 +75,7 @@ export class Overlay implements StateAccess {
   private readonly committed: Layer = new Map();
   /** Open transactional layers, innermost last. */
   private readonly layers: Layer[] = [];
-  /** Sorted overlay keys (hex), rebuilt lazily for `nextKey`. */
+  /** Sorted overlay keys (key strings), rebuilt lazily for `nextKey`. */
   private sortedKeys: string[] | undefined;
 
   constructor(base: StateReader) {
@@ -50,26 +87,26 @@ export class Overlay implements StateAccess {
     return this.layers.length;
   }
 
-  private lookup(hex: string): Uint8Array | null | undefined {
+  private lookup(ks: string): Uint8Array | null | undefined {
     for (let i = this.layers.length - 1; i >= 0; i--) {
-      const v = this.layers[i].get(hex);
+      const v = this.layers[i].get(ks);
       if (v !== undefined) return v;
     }
-    return this.committed.get(hex);
+    return this.committed.get(ks);
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
-    const v = this.lookup(toHexRaw(key));
+    const v = this.lookup(keyString(key));
     if (v === null) return undefined;
     if (v !== undefined) return v;
     return this.base.get(key);
   }
 
   private write(key: Uint8Array, value: Uint8Array | null): void {
-    const hex = toHexRaw(key);
+    const ks = keyString(key);
     const top = this.layers.length > 0 ? this.layers[this.layers.length - 1] : this.committed;
-    if (this.sortedKeys && !top.has(hex) && this.lookup(hex) === undefined) this.sortedKeys = undefined;
-    top.set(hex, value);
+    if (this.sortedKeys && !top.has(ks) && this.lookup(ks) === undefined) this.sortedKeys = undefined;
+    top.set(ks, value);
   }
 
   set(key: Uint8Array, value: Uint8Array): void {
@@ -84,7 +121,7 @@ export class Overlay implements StateAccess {
     if (!this.sortedKeys) {
       const all = new Set<string>(this.committed.keys());
       for (const l of this.layers) for (const k of l.keys()) all.add(k);
-      // Lowercase hex of bytes sorts exactly like the bytes themselves.
+      // Key strings (one char per byte) sort exactly like the bytes themselves.
       this.sortedKeys = [...all].sort();
     }
     return this.sortedKeys;
@@ -92,25 +129,25 @@ export class Overlay implements StateAccess {
 
   nextKey(key: Uint8Array): Uint8Array | undefined {
     const keys = this.overlayKeys();
-    const hex = toHexRaw(key);
+    const ks = keyString(key);
     // First overlay key strictly greater than `key` whose value is live.
     let lo = 0;
     let hi = keys.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (keys[mid] <= hex) lo = mid + 1;
+      if (keys[mid] <= ks) lo = mid + 1;
       else hi = mid;
     }
     let overlayNext: Uint8Array | undefined;
     for (let i = lo; i < keys.length; i++) {
       if (this.lookup(keys[i]) !== null) {
-        overlayNext = fromHex(keys[i]);
+        overlayNext = fromLatin1(keys[i]);
         break;
       }
     }
     // First base key strictly greater than `key` not deleted in the overlay.
     let baseNext = this.base.nextKey(key);
-    while (baseNext !== undefined && this.lookup(toHexRaw(baseNext)) === null) baseNext = this.base.nextKey(baseNext);
+    while (baseNext !== undefined && this.lookup(keyString(baseNext)) === null) baseNext = this.base.nextKey(baseNext);
     if (overlayNext === undefined) return baseNext;
     if (baseNext === undefined) return overlayNext;
     return compareBytes(overlayNext, baseNext) <= 0 ? overlayNext : baseNext;
@@ -174,6 +211,6 @@ export class Overlay implements StateAccess {
     if (this.layers.length > 0) throw new OverlayError('open transactional layers at the end of the block');
     return [...this.committed.entries()]
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-      .map(([k, v]) => [fromHex(k), v] as const);
+      .map(([k, v]) => [fromLatin1(k), v] as const);
   }
 }

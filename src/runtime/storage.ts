@@ -6,7 +6,7 @@
 import { concatBytes } from '../primitives/bytes.js';
 import { hashKey, storagePrefix, type StorageHasher } from '../primitives/hashing.js';
 import type { Codec } from '../primitives/scale/index.js';
-import type { StateAccess, StateReader } from './state.js';
+import { internKey, type StateAccess, type StateReader } from './state.js';
 
 /** Whether an absent value reads as `undefined` (Optional) or as the declared default (Default). */
 export type StorageModifier = 'Optional' | 'Default';
@@ -28,6 +28,47 @@ interface ItemOptions<V> {
   default?: V;
 }
 
+/** Keys kept per map in each generation of its key cache (the cache holds at most twice this many). */
+const KEY_CACHE_GENERATION = 4096;
+
+/**
+ * Storage keys already computed, by their map key (two generations: a key used again moves to the young one, the
+ * old one is dropped whole when the young one fills). Hashing the map key (blake2 of an account for every
+ * `System.Account` access) dominated the executive's time before. Only keys that are plain functions of the
+ * map key's value are cached: numbers and byte arrays.
+ */
+class KeyCache {
+  private young = new Map<number | string, Uint8Array>();
+  private old = new Map<number | string, Uint8Array>();
+
+  get(k: number | string): Uint8Array | undefined {
+    const v = this.young.get(k);
+    if (v !== undefined) return v;
+    const o = this.old.get(k);
+    if (o !== undefined) this.put(k, o);
+    return o;
+  }
+
+  put(k: number | string, v: Uint8Array): void {
+    if (this.young.size >= KEY_CACHE_GENERATION) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.young.set(k, v);
+  }
+}
+
+/** Bytes per `String.fromCharCode` call (bounded by the engine's argument limit). */
+const CHARS_PER_CALL = 4096;
+
+/** The cache key of a map key: the number itself, the bytes as one char each, or undefined (not cached). */
+function cacheKeyOf(k: unknown): number | string | undefined {
+  if (typeof k === 'number') return k;
+  if (!(k instanceof Uint8Array)) return undefined;
+  if (k.length <= CHARS_PER_CALL) return String.fromCharCode.apply(null, k as unknown as number[]);
+  return undefined;
+}
+
 abstract class StorageItem<V, Q> {
   readonly prefix: Uint8Array;
   constructor(
@@ -37,6 +78,7 @@ abstract class StorageItem<V, Q> {
     protected readonly opts: ItemOptions<V>,
   ) {
     this.prefix = storagePrefix(pallet, name);
+    internKey(this.prefix);
   }
   abstract info(): StorageItemInfo;
   protected read(s: StateReader, key: Uint8Array): Q {
@@ -95,9 +137,19 @@ export class StorageMap<K, V, Q = V | undefined> extends StorageItem<V, Q> {
   ) {
     super(pallet, name, value, opts);
   }
-  /** The full storage key of `k`. */
+  private readonly keys = new KeyCache();
+
+  /** The full storage key of `k`. The array may be shared with later calls: never mutate it. */
   keyOf(k: K): Uint8Array {
-    return concatBytes(this.prefix, hashKey(this.hasher, this.keyCodec.encode(k)));
+    const ck = cacheKeyOf(k);
+    if (ck === undefined) return concatBytes(this.prefix, hashKey(this.hasher, this.keyCodec.encode(k)));
+    let key = this.keys.get(ck);
+    if (key === undefined) {
+      key = concatBytes(this.prefix, hashKey(this.hasher, this.keyCodec.encode(k)));
+      internKey(key);
+      this.keys.put(ck, key);
+    }
+    return key;
   }
   get(s: StateReader, k: K): Q {
     return this.read(s, this.keyOf(k));
