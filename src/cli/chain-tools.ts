@@ -249,7 +249,7 @@ Exit 2: bad flags, missing database or unreadable file.\n` + FORMAT_HELP,
         db = node;
         const last = Math.min(node.getHead()!.number, opts.to ?? 0xffff_ffff);
         blocks = (async function* () {
-          for await (const b of node.iterateBlocks(0, last)) yield { number: b.number, hash: b.hash, header: b.header, body: b.body };
+          for await (const b of node.iterateBlocks(0, last)) yield { number: b.number, hash: b.hash, header: b.header, body: b.body, justification: b.justification };
         })();
         bar = progressBar('replay', last, 'blocks');
         position = () => -1;
@@ -267,7 +267,7 @@ Exit 2: bad flags, missing database or unreadable file.\n` + FORMAT_HELP,
           h.die(`${opts.input} holds blocks of the chain with genesis ${toHex(r.genesisHash)}; the chain spec of "${spec.id}" gives genesis ${toHex(g.hash)}`);
         }
         blocks = (async function* () {
-          for await (const b of r.blocks()) yield { number: b.decoded.number, hash: b.hash, header: b.header, body: b.extrinsics };
+          for await (const b of r.blocks()) yield { number: b.decoded.number, hash: b.hash, header: b.header, body: b.extrinsics, justification: b.justification };
         })();
         bar = progressBar('replay', r.size ?? 0, 'bytes');
         position = () => r.bytesRead;
@@ -311,6 +311,7 @@ function printReplay(result: ReplayResult, chainId: string, source: string): voi
     `replay of chain ${chainId} from ${source}: ${result.ok ? 'OK' : 'DIVERGED'}`,
     `  blocks:      ${s.blocks} replayed (${range}) after genesis`,
     `  extrinsics:  ${s.extrinsics} (${s.signed} signed, every signature verified${s.verifiedInline > 0 ? `, ${s.verifiedInline} inline` : ''})`,
+    `  certificates: ${s.certificates} verified against their height's validator set`,
     `  time:        ${s.seconds.toFixed(2)} s, ${rate(s.extrinsics, s.seconds)} extrinsics/s, ${rate(s.blocks, s.seconds)} blocks/s`,
     `  head:        #${s.head.number} ${toHex(s.head.hash)}, state root ${toHex(s.head.stateRoot)}`,
   ];

@@ -9,7 +9,10 @@
  * - every signature is verified: each block's signed extrinsics are pre-verified in one batch on the worker-thread
  *   {@link SignatureVerifier} (the batch of block n+1 runs while block n executes), then execution checks each one
  *   against those verdicts, verifying inline whatever the batch did not cover exactly;
- * - the extrinsics root, the state root and the block hash of every header are recomputed and compared.
+ * - the extrinsics root, the state root and the block hash of every header are recomputed and compared;
+ * - a block's commit certificate (its justification), when the source carries one, must verify against the
+ *   validator set of that height, read from the replayed state of its parent: more than 2/3 of the weight in valid
+ *   ed25519 precommits for exactly this block at this height on this chain.
  * When replaying a node's database, each block's state root node must be in the node's archive, and the node's
  * stored state is compared with the replayed one at the end: the stored trie at the last replayed root and (when that
  * block is the head) the flat head table, key by key. A tampered stored value is caught so.
@@ -30,6 +33,7 @@ import { INVALID_MESSAGES } from '../runtime/validity.js';
 import type { ChainDatabase } from '../storage/index.js';
 import { EMPTY_TRIE_ROOT, MissingNodeError, TrieCodecError, type Trie } from '../trie/index.js';
 import { genesisHeader } from './chain.js';
+import { checkStoredJustification, consensusSetOf, describeCertificateError } from './justification.js';
 
 /** One block handed to the replay, as a node's database or a block file holds it. */
 export interface ReplayInput {
@@ -41,6 +45,8 @@ export interface ReplayInput {
   header: Uint8Array;
   /** The extrinsics, or the SCALE body (`Vec<Vec<u8>>`) still to decode. */
   body: Uint8Array[] | Uint8Array;
+  /** The stored justification (`"dcnb" ‖ SCALE(CommitCertificate)`), when the source has one: it is verified. */
+  justification?: Uint8Array;
 }
 
 /** What kind of check a block failed. */
@@ -55,6 +61,7 @@ export type DivergenceKind =
   | 'extrinsics-root'
   | 'state-root'
   | 'block-hash'
+  | 'justification'
   | 'stored-state'
   | 'stored-trie';
 
@@ -80,6 +87,8 @@ export interface ReplaySummary {
   signed: number;
   /** Signatures the batch pre-verification did not cover exactly, verified inline during execution (< 2^53). */
   verifiedInline: number;
+  /** Commit certificates verified against their height's validator set (< 2^32). */
+  certificates: number;
   /** Seconds spent replaying blocks. */
   seconds: number;
   /** Seconds spent comparing the node's stored state (0 without a node). */
@@ -376,6 +385,7 @@ export async function replayChain(opts: ReplayOptions): Promise<ReplayResult> {
     extrinsics: 0,
     signed: 0,
     verifiedInline: 0,
+    certificates: 0,
     seconds: 0,
     compareSeconds: 0,
     head: { number: 0, hash: genesis.hash, stateRoot: genesis.header.stateRoot },
@@ -421,6 +431,19 @@ export async function replayChain(opts: ReplayOptions): Promise<ReplayResult> {
     if (header.number !== inp.number) return diverged(inp.number, inp.hash, 'header', `the header says number ${header.number}`);
     if (!equalBytes(header.parentHash, prev.hash)) {
       return diverged(inp.number, inp.hash, 'parent', `parent hash differs: the header has ${toHex(header.parentHash)}, replayed block #${prev.number} is ${toHex(prev.hash)}`);
+    }
+
+    // The certificate, against the validator set of this height: the one the parent's (replayed) state holds.
+    if (inp.justification !== undefined) {
+      let set;
+      try {
+        set = consensusSetOf(state);
+      } catch (e) {
+        return diverged(inp.number, inp.hash, 'justification', `no validator set to check the commit certificate against: ${(e as Error).message}`);
+      }
+      const verdict = checkStoredJustification(inp.justification, set, genesis.hash, inp.number, hash);
+      if (!verdict.ok) return diverged(inp.number, inp.hash, 'justification', `the commit certificate does not verify: ${describeCertificateError(verdict)}`);
+      summary.certificates++;
     }
 
     // Start the next block's signature batch so the workers verify it while this block executes.

@@ -2,6 +2,7 @@
 import type { RpcServer } from '../server.js';
 import { registerAuthorMethods } from './author.js';
 import { registerChainMethods } from './chain.js';
+import { registerConsensusMethods } from './consensus.js';
 import type { RpcNode } from './context.js';
 import { registerStateMethods } from './state.js';
 import { registerSystemMethods } from './system.js';
@@ -18,4 +19,5 @@ export function registerAllMethods(server: RpcServer, node: RpcNode): void {
   registerAuthorMethods(server, node);
   registerPaymentMethods(server, node);
   registerV1Methods(server, node);
+  registerConsensusMethods(server, node);
 }
