@@ -8,6 +8,7 @@ import { createUdst } from '../pallets/udst/index.js';
 import { UDST_DECIMALS } from '../pallets/udst/types.js';
 import { createOracle } from '../pallets/oracle/index.js';
 import { createCertificates } from '../pallets/certificates/index.js';
+import { composeLending } from '../pallets/loans/compose.js';
 import type { CoreServices, PalletModule } from './runtime.js';
 
 /**
@@ -22,9 +23,12 @@ export function composePallets(core: CoreServices): PalletModule[] {
   const udst = createUdst();
   const oracle = createOracle();
   const certificates = createCertificates({ currency: core.currency, oracle: oracle.oracle, decimals: TOKEN_DECIMALS, minLock: core.spec.existentialDeposit });
+  // Lending: Banks, Loans and Auctions over those three (genesis sections `banks`, `loans`).
+  const lending = composeLending({ udst: udst.ledger, oracle: oracle.oracle, certificates: certificates.registry, decimals: TOKEN_DECIMALS, treasury: core.treasury });
   return [
     { pallet: udst.pallet, genesisKey: 'udst' },
     { pallet: oracle.pallet, genesisKey: 'oracle' },
     { pallet: certificates.pallet, genesisKey: 'certificates' },
+    ...lending.modules,
   ];
 }

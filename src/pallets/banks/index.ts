@@ -144,6 +144,8 @@ export function createBanks(config: BanksConfig): BanksModule {
     if (v) fail(violationError(v), `${v.field} = ${v.value} is outside [${v.bound.min}, ${v.bound.max}]`);
     const id = BanksStorage.NextBankId.get(st);
     ensure(id < 0xffff_ffff, E.TooManyBanks);
+    // The first bank fixes the issuance baseline: everything in circulation before any credit is unbacked by loans.
+    if (!BanksStorage.UnbackedIssuance.exists(st)) BanksStorage.UnbackedIssuance.set(st, udst.totalIssuance(st));
     BanksStorage.NextBankId.set(st, id + 1);
     putBank(st, id, {
       name,
@@ -238,7 +240,7 @@ export function createBanks(config: BanksConfig): BanksModule {
       const covered = principal - r.uncovered;
       // The covered part was minted as principal and now leaves circulation from the reserves.
       if (covered > 0n) udst.burnHeld(ctx, covered);
-      if (r.uncovered > 0n) BanksStorage.UnbackedIssuance.set(ctx.state, BanksStorage.UnbackedIssuance.get(ctx.state) + r.uncovered);
+      if (r.uncovered > 0n) BanksStorage.UnbackedIssuance.set(ctx.state, (BanksStorage.UnbackedIssuance.get(ctx.state) ?? 0n) + r.uncovered);
       putBank(ctx.state, bank, {
         ...b,
         reserves: r.reserves,
@@ -448,7 +450,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         }
       }
       // Everything in circulation at genesis (endowed accounts, genesis reserves) is unbacked by loans.
-      BanksStorage.UnbackedIssuance.set(st, udst.totalIssuance(st));
+      if (g.banks.length > 0) BanksStorage.UnbackedIssuance.set(st, udst.totalIssuance(st));
     },
   });
   const pallet = Object.assign(banksPallet, { queries });

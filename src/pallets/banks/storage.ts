@@ -26,8 +26,9 @@ export const BanksStorage = {
   /**
    * UDST issuance not backed by outstanding loan principal: what genesis minted (bank reserves, endowed accounts) plus
    * bad debt the reserves could not cover. The issuance identity is `issuance = UnbackedIssuance + Σ outstanding`.
+   * Absent until the first bank exists (genesis or root): before that no credit can be drawn.
    */
-  UnbackedIssuance: s.value('UnbackedIssuance', u128, { default: 0n, docs: ['UDST issuance not backed by outstanding principal (genesis mints and uncovered bad debt).'] }),
+  UnbackedIssuance: s.value('UnbackedIssuance', u128, { docs: ['UDST issuance not backed by outstanding principal (genesis mints and uncovered bad debt); set when the first bank is created.'] }),
 };
 
 /** Metadata of every Banks storage item, in declaration order. */

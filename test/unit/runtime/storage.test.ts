@@ -110,6 +110,9 @@ describe('runtime assembly', () => {
       ['Udst', 10],
       ['Oracle', 11],
       ['Certificates', 12],
+      ['Banks', 13],
+      ['Loans', 14],
+      ['Auctions', 15],
     ]);
     expect([...runtime.encodeCall('Balances', 'transferKeepAlive', { dest: { tag: 'Id', value: new Uint8Array(32) }, value: 1n }).subarray(0, 2)]).toEqual([2, 3]);
     expect([...runtime.encodeCall('System', 'remarkWithEvent', { remark: new Uint8Array() })]).toEqual([0, 7, 0]);
@@ -132,6 +135,7 @@ describe('runtime assembly', () => {
       'Certificates.lock': { xfg: 1n },
       'Certificates.unlock': { id: 3n },
       'Certificates.transfer': { id: 3n, dest: { tag: 'Id', value: new Uint8Array(32) } },
+      ...lendingSamples(),
     };
     const declared = runtime.pallets.flatMap((p) => Object.keys(p.calls ?? {}).map((c) => `${p.name}.${c}`));
     expect(declared.sort()).toEqual(Object.keys(samples).sort());
@@ -169,3 +173,41 @@ describe('runtime assembly', () => {
     }
   });
 });
+
+/** One sample argument set per call of Banks, Loans and Auctions. */
+function lendingSamples(): Record<string, Record<string, unknown>> {
+  const who = new Uint8Array(32).fill(7);
+  const bankParams = { riskPremiumBps: 0n, minRateBps: 100n, autoApproveLimit: 5n, autoApproveMinScore: 600n, minDebt: 1n, leverageCapBps: 100_000n, protocolFeeShareBps: 1_000n, originationFeeBps: 50n };
+  const kindParams = { maxAmount: 9n, minCollateralRatioBps: 15_000n, maxTermDays: 365n, baseRateBps: 1_200n };
+  const loanParams = { marginCallRatioBps: 12_000n, liquidationRatioBps: 11_000n, hardFloorRatioBps: 10_500n, liquidationTargetBps: 15_000n, liquidationPenaltyBps: 500n, liquidationGraceMs: 1n, dueSoonMs: 2n, dueGraceMs: 3n, drawWindowMs: 4n, maxChecksPerBlock: 64n, restructureMaxAutoDays: 14n, restructureMinRatioBps: 12_000n, restructureFeeBps: 50n, restructureMaxDays: 90n };
+  return {
+    'Banks.createBank': { name: 'Cascadia Commons', bioregion: 'Cascadia', creditCeiling: 1n, officer: who },
+    'Banks.admitMember': { bank: 1, who },
+    'Banks.removeMember': { bank: 1, who },
+    'Banks.setOfficer': { bank: 1, who, officer: true },
+    'Banks.blacklist': { bank: 1, who },
+    'Banks.unblacklist': { bank: 1, who },
+    'Banks.deposit': { bank: 1, amount: 5n },
+    'Banks.withdraw': { bank: 1, shares: 5n },
+    'Banks.setCreditCeiling': { bank: 1, creditCeiling: 5n },
+    'Banks.setParams': { bank: 1, params: bankParams },
+    'Banks.setKindParams': { bank: 1, kind: { tag: 'Equipment' }, params: kindParams },
+    'Loans.apply': { bank: 1, kind: { tag: 'Production' }, amount: 5n, termDays: 30, certificates: [1n, 2n], purpose: new Uint8Array([1, 2]) },
+    'Loans.startReview': { applicationId: 1n },
+    'Loans.approve': { applicationId: 1n },
+    'Loans.reject': { applicationId: 1n },
+    'Loans.draw': { applicationId: 1n },
+    'Loans.repay': { loanId: 1n, amount: 5n },
+    'Loans.repayAll': { loanId: 1n },
+    'Loans.addCollateral': { loanId: 1n, certificate: 2n },
+    'Loans.withdrawCollateral': { loanId: 1n, certificate: 2n },
+    'Loans.check': { loanId: 1n },
+    'Loans.requestRestructure': { loanId: 1n, extraDays: 14 },
+    'Loans.approveRestructure': { loanId: 1n },
+    'Loans.rejectRestructure': { loanId: 1n },
+    'Loans.cancel': { applicationId: 1n },
+    'Loans.setParams': { params: loanParams },
+    'Auctions.bid': { auctionId: 1n, maxXfg: 5n, maxPrice: 10n ** 18n },
+    'Auctions.setParams': { params: { durationMs: 1n, startBps: 11_000n, floorBps: 6_000n } },
+  };
+}
