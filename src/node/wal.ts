@@ -77,7 +77,9 @@ export interface DecodedWal {
  * Parse a WAL file's bytes. A damaged last record (short, bad checksum, undecodable) is a torn tail; a damaged
  * record with data after it throws {@link WalCorruptError}.
  */
-export function decodeWalRecords(bytes: Uint8Array): DecodedWal {
+export function decodeWalRecords(input: Uint8Array): DecodedWal {
+  // A plain Uint8Array view: decoded fields of a Node Buffer would be Buffers.
+  const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const messages: SignedMessageValue[] = [];
   let offset = 0; // ≤ bytes.length
