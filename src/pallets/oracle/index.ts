@@ -53,7 +53,7 @@ export interface OracleGenesis {
 export interface PriceStatus {
   /** The median of fresh values, or `undefined` when fewer than `required` are fresh. */
   price: bigint | undefined;
-  /** Fresh values among the current feeders' (0 ≤ fresh ≤ MAX_FEEDERS). */
+  /** Fresh values within the current bounds among the current feeders' (0 ≤ fresh ≤ MAX_FEEDERS). */
   fresh: number;
   /** Fresh values needed: `max(minFeeders, 1)` (1 ≤ required ≤ MAX_FEEDERS). */
   required: number;
@@ -73,7 +73,8 @@ export function priceStatus(st: StateReader): PriceStatus {
   const values: FedValue[] = [];
   for (const f of OracleStorage.Feeders.get(st)) {
     const v = OracleStorage.Values.get(st, f);
-    if (v) values.push(v);
+    // A value fed before governance narrowed the bounds no longer counts: the bounds apply when reading too.
+    if (v && isWithinOpenBounds(v.price, params.priceMin, params.priceMax)) values.push(v);
   }
   const fresh = values.filter((v) => isFresh(v.at, t, params.priceLifetimeMs)).length;
   return {

@@ -259,6 +259,17 @@ describe('governance calls (root)', () => {
     expect(OracleStorage.Params.get(c.state)).toEqual(params);
   });
 
+  it('values outside bounds narrowed by governance stop counting at once', async () => {
+    const c = await creditChain(k, { oracle: threeFeeders(k) });
+    c.produce([feedXt(c, k.alice, PRICE_ONE * 150n), feedXt(c, k.bob, PRICE_ONE * 120n), feedXt(c, k.charlie, PRICE_ONE * 110n)]);
+    expect(oracle.peekPrice(c.state)).toBe(PRICE_ONE * 120n);
+    const block = c.begin();
+    dispatchAs(c, block, 'Oracle', 'setParams', ROOT, { params: { ...DEFAULT_ORACLE_PARAMS, priceMax: PRICE_ONE * 130n } });
+    // Alice's 150 is outside: two values remain, the lower middle of 110 and 120.
+    expect(oracle.status(block.exec.state)).toMatchObject({ price: PRICE_ONE * 110n, fresh: 2 });
+    finish(c, block);
+  });
+
   it('setParams refusals change nothing: bounds, steps, min_feeders above the feeder count, signed origin', async () => {
     const c = await creditChain(k, { oracle: threeFeeders(k) });
     const block = c.begin();
