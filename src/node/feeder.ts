@@ -454,7 +454,7 @@ export function rpcClient(url: string, timeoutMs = 30_000): RpcClient {
 /** Why a round fed nothing. */
 export type SkipReason = 'too-few-sources' | 'out-of-bounds' | 'not-a-feeder';
 
-/** The outcome of one round. */
+/** The outcome of one round (`nonce`: the u32 account nonce the feed was signed with). */
 export type RoundResult =
   | { status: 'fed'; price: bigint; readings: SourceReading[]; txHash: string; nonce: number }
   | { status: 'skipped'; reason: SkipReason; price?: bigint; readings: SourceReading[]; detail: string }
