@@ -132,8 +132,11 @@ const prim = (primitive: Primitive): (() => TypeInfo) => () => ({ path: [], para
 function checkInt(v: number, max: number, what: string): void {
   if (!Number.isInteger(v) || v < 0 || v > max) throw new ScaleEncodeError(`${what} out of range: ${v}`);
 }
-function checkBig(v: bigint, bits: number, what: string): void {
-  if (typeof v !== 'bigint' || v < 0n || v >> BigInt(bits) !== 0n) throw new ScaleEncodeError(`${what} out of range: ${v}`);
+/** Largest value of each unsigned width checked by {@link checkBig}. */
+const UINT_MAX: Record<number, bigint> = { 64: (1n << 64n) - 1n, 128: (1n << 128n) - 1n, 256: (1n << 256n) - 1n };
+function checkBig(v: bigint, bits: 64 | 128 | 256, what: string): void {
+  // A comparison with the width's maximum: no bigint is allocated (a shift made one per value).
+  if (typeof v !== 'bigint' || v < 0n || v > UINT_MAX[bits]) throw new ScaleEncodeError(`${what} out of range: ${v}`);
 }
 
 /** bool. */
