@@ -9,7 +9,7 @@
  *   tx hash = blake2_256 of the whole encoding including the length prefix.
  * Pure.
  */
-import { concatBytes } from './bytes.js';
+import { concatBytes, equalBytes } from './bytes.js';
 import { blake2_256 } from './hashing.js';
 import { ScaleDecodeError, ScaleReader, ScaleWriter } from './scale/io.js';
 import { EraCodec, MultiAddress, MultiSignature, type Era, type MultiAddressValue, type MultiSignatureValue } from './types.js';
@@ -57,8 +57,27 @@ export function encodeExtra(extra: SignedExtra): Uint8Array {
   return w.finish();
 }
 
-/** Decode an extrinsic with its length prefix, as submitted over RPC and stored in block bodies. */
+/**
+ * Extrinsics decoded before, by their bytes array (identity), each with a copy of the bytes it was decoded from:
+ * a transaction is decoded at submission, at pool validation and again when a block applies it, and a block's
+ * extrinsics at pre-verification and at execution. Entries live as long as the array does (no bound needed).
+ */
+const decoded = new WeakMap<Uint8Array, { copy: Uint8Array; xt: DecodedExtrinsic }>();
+
+/**
+ * Decode an extrinsic with its length prefix, as submitted over RPC and stored in block bodies. Decoding the same
+ * array again (unchanged) returns the same result object: treat it as read-only.
+ */
 export function decodeExtrinsic(bytes: Uint8Array): DecodedExtrinsic {
+  const hit = decoded.get(bytes);
+  // Only while the array still holds the very bytes decoded then (a caller may have changed it in place).
+  if (hit !== undefined && equalBytes(hit.copy, bytes)) return hit.xt;
+  const xt = decodeExtrinsicUncached(bytes);
+  decoded.set(bytes, { copy: bytes.slice(), xt });
+  return xt;
+}
+
+function decodeExtrinsicUncached(bytes: Uint8Array): DecodedExtrinsic {
   if (bytes.length > MAX_EXTRINSIC_BYTES + 5) throw new ScaleDecodeError(`extrinsic larger than ${MAX_EXTRINSIC_BYTES} bytes`, 0);
   const r = new ScaleReader(bytes);
   const len = r.compactNumber(MAX_EXTRINSIC_BYTES);
@@ -119,13 +138,24 @@ export interface AdditionalSigned {
 
 /** The bytes a signer signs: `call ‖ extra ‖ additional`, hashed with blake2_256 when longer than 256 bytes. */
 export function signingPayload(call: Uint8Array, extraBytes: Uint8Array, add: AdditionalSigned): Uint8Array {
-  const w = new ScaleWriter(call.length + extraBytes.length + 72);
-  w.bytes(call);
-  w.bytes(extraBytes);
-  w.u32(add.specVersion);
-  w.u32(add.transactionVersion);
-  w.bytes(add.genesisHash);
-  w.bytes(add.eraBlockHash);
-  const full = w.finish();
+  // One array of the exact size (no writer, no copy out of it).
+  const full = new Uint8Array(call.length + extraBytes.length + 8 + add.genesisHash.length + add.eraBlockHash.length);
+  full.set(call, 0);
+  let o = call.length; // write offset, ≤ full.length
+  full.set(extraBytes, o);
+  o += extraBytes.length;
+  o = putU32(full, o, add.specVersion);
+  o = putU32(full, o, add.transactionVersion);
+  full.set(add.genesisHash, o);
+  full.set(add.eraBlockHash, o + add.genesisHash.length);
   return full.length > SIGNING_PAYLOAD_HASH_THRESHOLD ? blake2_256(full) : full;
+}
+
+/** Write `v` as a little-endian u32 at `o`; returns the offset after it. */
+function putU32(out: Uint8Array, o: number, v: number): number {
+  out[o] = v & 0xff;
+  out[o + 1] = (v >>> 8) & 0xff;
+  out[o + 2] = (v >>> 16) & 0xff;
+  out[o + 3] = (v >>> 24) & 0xff;
+  return o + 4;
 }
