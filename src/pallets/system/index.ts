@@ -87,15 +87,17 @@ export function getAccount(st: StateReader, who: Uint8Array): AccountInfoValue {
 
 /** Write an account record; removes it once nothing references it (providers and sufficients zero). */
 export function putAccount(ctx: DispatchContext, who: Uint8Array, info: AccountInfoValue): void {
-  const before = SystemStorage.Account.contains(ctx.state, who);
+  // The key once for the existence check and the write (the same key `contains`, `remove` and `set` compute).
+  const key = SystemStorage.Account.keyOf(who);
+  const before = ctx.state.get(key) !== undefined;
   if (info.providers === 0 && info.sufficients === 0) {
     if (before) {
-      SystemStorage.Account.remove(ctx.state, who);
+      ctx.state.delete(key);
       ctx.deposit(event('KilledAccount', { account: who }));
     }
     return;
   }
-  SystemStorage.Account.set(ctx.state, who, info);
+  ctx.state.set(key, AccountInfo.encode(info));
   if (!before) ctx.deposit(event('NewAccount', { account: who }));
 }
 
@@ -106,8 +108,10 @@ export function accountNonce(st: StateReader, who: Uint8Array): number {
 
 /** Increment the nonce of a signer (done before dispatch; never rolled back with the call). */
 export function incrementNonce(st: StateAccess, who: Uint8Array): void {
-  const info = SystemStorage.Account.get(st, who);
-  SystemStorage.Account.set(st, who, { ...info, nonce: (info.nonce + 1) >>> 0 });
+  const key = SystemStorage.Account.keyOf(who);
+  const raw = st.get(key);
+  const info = raw === undefined ? EMPTY_ACCOUNT : AccountInfo.decode(raw);
+  st.set(key, AccountInfo.encode({ ...info, nonce: (info.nonce + 1) >>> 0 }));
 }
 
 /** Hash of block `n` if still remembered (the last BLOCK_HASH_COUNT blocks and genesis). */
