@@ -419,7 +419,7 @@ export class Runtime {
     const sig = xt.signature!;
     const who = sig.address.value as Uint8Array;
     const job = this.signatureJob(state, xt, current);
-    if (who.every((b) => b === 0)) invalid('BadSigner', 'the zero account cannot sign');
+    if (isZero(who)) invalid('BadSigner', 'the zero account cannot sign');
     if (!checker.verify(job)) invalid('BadProof');
     let call: ResolvedCall;
     try {
@@ -448,7 +448,6 @@ export class Runtime {
     if (!this.currency.canWithdraw(state, who, this.fees.total(fee), true)) {
       invalid('Payment', `fee ${this.fees.total(fee)} exceeds the transferable balance`);
     }
-    const tag = (n: number) => concatBytes(who, u32.encode(n));
     const longevity = sig.extra.era.tag === 'Immortal' ? (1n << 64n) - 1n : BigInt(eraDeath(sig.extra.era, current) - current);
     const tip = sig.extra.tip;
     return {
@@ -459,8 +458,8 @@ export class Runtime {
       valid: {
         // Priority is the tip (bounded to u64): who pays more for inclusion goes first.
         priority: tip > (1n << 64n) - 1n ? (1n << 64n) - 1n : tip,
-        requires: sig.extra.nonce > nonce ? [tag(sig.extra.nonce - 1)] : [],
-        provides: [tag(sig.extra.nonce)],
+        requires: sig.extra.nonce > nonce ? [nonceTag(who, sig.extra.nonce - 1)] : [],
+        provides: [nonceTag(who, sig.extra.nonce)],
         longevity,
         propagate: true,
       },
@@ -626,6 +625,17 @@ export class BlockExecution implements DispatchContext {
 
 function dispatchInfo(weight: bigint, cls: DispatchClassName, paysFee: boolean): DispatchInfoValue {
   return { weight: { refTime: weight, proofSize: 0n }, class: { tag: cls }, paysFee: { tag: paysFee ? 'Yes' : 'No' } };
+}
+
+/** The pool tag of a sender's nonce: account ‖ u32 nonce (a module function: no closure per transaction). */
+function nonceTag(who: Uint8Array, nonce: number): Uint8Array {
+  return concatBytes(who, u32.encode(nonce));
+}
+
+/** True when every byte is zero. */
+function isZero(b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
+  return true;
 }
 
 function equal4(a: Uint8Array, b: Uint8Array): boolean {
