@@ -47,7 +47,10 @@ export async function freePorts(n: number): Promise<number[]> {
 
 /** Options of one validator process. */
 export interface ValidatorOptions {
-  name: ValidatorName;
+  /** A validator of the spec (started with its `--alice` style flag), or any label for a full node. */
+  name: string;
+  /** Start as a full node (no dev identity flag: pass `--node-key-file` in `args`). */
+  fullNode?: boolean;
   basePath: string;
   p2pPort: number;
   bootnodes: string[];
@@ -94,7 +97,7 @@ export class ValidatorProcess {
       'run',
       '--chain',
       'local',
-      `--${o.name.toLowerCase()}`,
+      ...(o.fullNode === true ? [] : [`--${o.name.toLowerCase()}`]),
       '--base-path',
       o.basePath,
       '--rpc-port',
@@ -124,8 +127,8 @@ export class ValidatorProcess {
     }
   }
 
-  /** The validator's name. */
-  get name(): ValidatorName {
+  /** The validator's name (or the full node's label). */
+  get name(): string {
     return this.options.name;
   }
 
@@ -222,11 +225,11 @@ export class Testnet {
 
   private constructor(
     readonly ports: Record<ValidatorName, number>,
-    readonly options: { blockTimeMs?: number; proposeTimeoutMs?: number },
+    readonly options: { blockTimeMs?: number; proposeTimeoutMs?: number; args?: string[] },
   ) {}
 
-  /** Pick ports and start all four validators in parallel. */
-  static async start(options: { blockTimeMs?: number; proposeTimeoutMs?: number } = {}): Promise<Testnet> {
+  /** Pick ports and start all four validators in parallel (`args`: more flags for each). */
+  static async start(options: { blockTimeMs?: number; proposeTimeoutMs?: number; args?: string[] } = {}): Promise<Testnet> {
     const p = await freePorts(VALIDATOR_NAMES.length);
     const net = new Testnet({ Alice: p[0], Bob: p[1], Charlie: p[2], Dave: p[3] }, options);
     await Promise.all(VALIDATOR_NAMES.map((n) => net.startNode(n)));

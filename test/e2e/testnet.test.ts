@@ -3,9 +3,10 @@
  * ports, `--alice` style dev identities): BFT consensus over libp2p finalizes blocks with commit certificates that
  * verify against the validator set; a transfer submitted to Bob's RPC is gossiped, included and final on all four;
  * with one validator SIGKILLed the other three keep finalizing, and the restarted validator restores its WAL and
- * catches up by block sync; a validator wiped to an empty base path resyncs from genesis; every node reports the
- * same block hash and state root at every height; no equivocation is ever seen; the auditor's replay of a
- * validator's database verifies every certificate.
+ * catches up by block sync; a validator wiped to an empty base path resyncs from genesis; a full node (its key from
+ * `key generate-node-key`, listed as a reserved node by the validators) follows the chain without signing; every
+ * node reports the same block hash and state root at every height; no equivocation is ever seen; the auditor's
+ * replay of a validator's database verifies every certificate.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -19,7 +20,7 @@ import { SystemStorage } from '../../src/pallets/system/index.js';
 import { CLI_PATH, REPO_ROOT } from '../helpers/node-process.js';
 import { RpcClient } from '../helpers/rpc-client.js';
 import { accountKey, bytes, devAccount, extrinsicHash, freshAccount, hex, signExtrinsic, transferKeepAliveCall, type HeaderJson } from './support.js';
-import { Testnet, until, type ValidatorProcess } from './testnet-cluster.js';
+import { freePorts, removeBasePath, tempBasePath, Testnet, until, ValidatorProcess } from './testnet-cluster.js';
 
 const run = promisify(execFile);
 
@@ -41,14 +42,26 @@ describe('4-validator testnet on loopback', () => {
   let net: Testnet;
   let genesis: Uint8Array;
   const set = localSet();
+  const fullBase = tempBasePath('full');
+  const fullKeyFile = `${fullBase}/node-key`;
+  let fullPeerId: string;
+  let fullPort: number;
+  let full: ValidatorProcess | undefined;
 
   beforeAll(async () => {
-    net = await Testnet.start({ blockTimeMs: 250, proposeTimeoutMs: 1000 });
+    // The full node's identity, made the way an operator makes it; the validators list it as a reserved node.
+    const { stderr } = await run(process.execPath, [CLI_PATH, 'key', 'generate-node-key', '--file', fullKeyFile], { cwd: REPO_ROOT });
+    fullPeerId = stderr.trim();
+    expect(fullPeerId).toMatch(/^12D3KooW/);
+    [fullPort] = await freePorts(1);
+    net = await Testnet.start({ blockTimeMs: 250, proposeTimeoutMs: 1000, args: ['--reserved-nodes', `/ip4/127.0.0.1/tcp/${fullPort}/p2p/${fullPeerId}`] });
     genesis = bytes(await net.node('Alice').call<string>('chain_getBlockHash', [0]));
   }, 90_000);
 
   afterAll(async () => {
+    await full?.kill();
     await net?.destroy();
+    removeBasePath(fullBase);
   });
 
   it('finalizes blocks whose certificates verify against the validator set (as pjs decodes them)', async () => {
@@ -134,9 +147,36 @@ describe('4-validator testnet on loopback', () => {
     await until(async () => (await fresh.best()) >= now + 3, 20_000, 'Dave to follow new blocks');
   }, 90_000);
 
+  it('a full node (reserved node of the validators) follows the chain without signing', async () => {
+    full = await ValidatorProcess.start({
+      name: 'Full',
+      fullNode: true,
+      basePath: fullBase,
+      p2pPort: fullPort,
+      bootnodes: net.bootnodes,
+      args: ['--node-key-file', fullKeyFile],
+    });
+    expect(await full.call<string>('system_localPeerId')).toBe(fullPeerId);
+    expect(await full.call<string[]>('system_nodeRoles')).toEqual(['Full']);
+    const target = await net.node('Alice').best();
+    await until(async () => (await full!.best()) >= target + 2, 30_000, 'the full node to follow');
+    expect(await full.call<{ validatorIndex: number }>('dcn_consensusState')).toMatchObject({ validatorIndex: -1 });
+    expect(await full.call<{ peers: number }>('system_health')).toMatchObject({ peers: 4 });
+    // A stranger (a key no validator lists) is refused by every validator.
+    const stranger = await ValidatorProcess.start({ name: 'Stranger', fullNode: true, basePath: tempBasePath('stranger'), p2pPort: (await freePorts(1))[0], bootnodes: net.bootnodes });
+    try {
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(await stranger.call<{ peers: number }>('system_health')).toMatchObject({ peers: 0 });
+      expect(await stranger.best()).toBe(0);
+    } finally {
+      await stranger.kill();
+      removeBasePath(stranger.options.basePath);
+    }
+  }, 60_000);
+
   it('every node reports the same block hash and state root at every height, and no equivocation', async () => {
-    const nodes = net.running();
-    expect(nodes).toHaveLength(4);
+    const nodes = [...net.running(), full!];
+    expect(nodes).toHaveLength(5);
     const top = Math.min(...(await Promise.all(nodes.map((v) => v.best()))));
     expect(top).toBeGreaterThan(10);
     const numbers = Array.from({ length: top + 1 }, (_, i) => i);
