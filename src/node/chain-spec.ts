@@ -16,6 +16,8 @@ import { MAX_FEEDERS } from '../pallets/oracle/math.js';
 import type { OracleGenesis } from '../pallets/oracle/index.js';
 import type { UdstGenesis } from '../pallets/udst/index.js';
 import type { CertificatesGenesis } from '../pallets/certificates/index.js';
+import type { BankGenesis, BanksGenesis } from '../pallets/banks/index.js';
+import type { LoansGenesis } from '../pallets/loans/index.js';
 
 const hex = z.string().refine(isHex, 'must be 0x-prefixed hex');
 const amount = z.union([z.string().regex(/^\d+$/, 'must be a decimal integer string'), z.number().int().nonnegative()]);
@@ -42,6 +44,27 @@ const RuntimeGenesisConfig = z.object({
     })
     .optional(),
   certificates: z.object({ certificates: z.array(z.object({ owner: address, xfg: amount })).max(10_000).default([]) }).optional(),
+  // Lending (optional): community banks (amounts in UDST base units) and chain-wide loan parameters.
+  banks: z
+    .object({
+      banks: z
+        .array(
+          z.object({
+            name: z.string().min(1).max(64),
+            bioregion: z.string().min(1).max(64),
+            creditCeiling: amount,
+            officers: z.array(address).min(1).max(100),
+            members: z.array(address).max(10_000).default([]),
+            reserves: amount.default('0'),
+            reservesHolder: address,
+            params: z.record(z.string(), amount).optional(),
+            kinds: z.partialRecord(z.enum(['Production', 'Marketing', 'Equipment', 'General']), z.record(z.string(), amount)).optional(),
+          }),
+        )
+        .max(100),
+    })
+    .optional(),
+  loans: z.object({ params: z.record(z.string(), amount).optional() }).optional(),
 });
 
 /** Schema of one chain spec. */
@@ -140,7 +163,47 @@ export function genesisConfigOf(spec: ChainSpec): GenesisConfig {
       }),
     },
     ...creditGenesisOf(cfg, account),
+    ...lendingGenesisOf(cfg, account, spec.id),
   };
+}
+
+const BANK_PARAM_FIELDS = ['riskPremiumBps', 'minRateBps', 'autoApproveLimit', 'autoApproveMinScore', 'minDebt', 'leverageCapBps', 'protocolFeeShareBps', 'originationFeeBps'];
+const KIND_PARAM_FIELDS = ['maxAmount', 'minCollateralRatioBps', 'maxTermDays', 'baseRateBps'];
+const LOAN_PARAM_FIELDS = [
+  'marginCallRatioBps', 'liquidationRatioBps', 'hardFloorRatioBps', 'liquidationTargetBps', 'liquidationPenaltyBps', 'liquidationGraceMs',
+  'dueSoonMs', 'dueGraceMs', 'drawWindowMs', 'maxChecksPerBlock', 'restructureMaxAutoDays', 'restructureMinRatioBps', 'restructureFeeBps', 'restructureMaxDays',
+];
+
+/** Amount fields of a parameter record as bigints; an unknown field name is an error naming it. */
+function bigintFields(rec: Record<string, string | number> | undefined, allowed: string[], where: string): Record<string, bigint> {
+  const out: Record<string, bigint> = {};
+  for (const [k, v] of Object.entries(rec ?? {})) {
+    if (!allowed.includes(k)) throw new ChainSpecError(`${where}: unknown parameter ${k} (known: ${allowed.join(', ')})`);
+    out[k] = BigInt(v);
+  }
+  return out;
+}
+
+/** The genesis sections of Banks and Loans present in `cfg`. */
+function lendingGenesisOf(cfg: z.infer<typeof RuntimeGenesisConfig>, account: (a: string, field: string) => Uint8Array, id: string): { banks?: BanksGenesis; loans?: LoansGenesis } {
+  const out: { banks?: BanksGenesis; loans?: LoansGenesis } = {};
+  if (cfg.banks) {
+    out.banks = {
+      banks: cfg.banks.banks.map((b, i): BankGenesis => ({
+        name: b.name,
+        bioregion: b.bioregion,
+        creditCeiling: BigInt(b.creditCeiling),
+        officers: b.officers.map((a, j) => account(a, `banks[${i}].officers[${j}]`)),
+        members: b.members.map((a, j) => account(a, `banks[${i}].members[${j}]`)),
+        reserves: BigInt(b.reserves),
+        reservesHolder: account(b.reservesHolder, `banks[${i}].reservesHolder`),
+        params: bigintFields(b.params, BANK_PARAM_FIELDS, `chain spec ${id}: banks[${i}].params`),
+        kinds: Object.fromEntries(Object.entries(b.kinds ?? {}).map(([k, v]) => [k, bigintFields(v, KIND_PARAM_FIELDS, `chain spec ${id}: banks[${i}].kinds.${k}`)])),
+      })),
+    };
+  }
+  if (cfg.loans) out.loans = { params: bigintFields(cfg.loans.params, LOAN_PARAM_FIELDS, `chain spec ${id}: loans.params`) };
+  return out;
 }
 
 /** The genesis sections of the Udst, Oracle and Certificates pallets present in `cfg` (amounts as bigints). */

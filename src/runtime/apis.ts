@@ -1,6 +1,6 @@
 /**
  * Runtime APIs, served over `state_call` / `chainHead_v1_call` / `archive_v1_call`: `Core`, `Metadata`,
- * `TaggedTransactionQueue`, `AccountNonceApi`, `TransactionPaymentApi`. Each method decodes its SCALE input and
+ * `TaggedTransactionQueue`, `AccountNonceApi`, `TransactionPaymentApi`, `LoansApi`, `BanksApi`. Each method decodes its SCALE input and
  * returns SCALE output; the V15 metadata lists them from the same declarations. Pure.
  */
 import { blake2_64 } from '../primitives/hashing.js';
@@ -22,6 +22,7 @@ import {
 } from '../primitives/scale/index.js';
 import { AccountId32, DispatchClass, H256, RuntimeVersionCodec, Weight } from '../primitives/types.js';
 import { accountNonce } from '../pallets/system/index.js';
+import { lendingApis } from '../pallets/loans/runtime-api.js';
 import type { RuntimeApiInfo } from './metadata.js';
 import type { Runtime, SignatureChecker } from './runtime.js';
 import type { StateReader } from './state.js';
@@ -254,6 +255,8 @@ export function runtimeApis(): ApiTrait[] {
         },
       ],
     },
+    // LoansApi (quote, status, reputation) and BanksApi (info).
+    ...lendingApis((e) => new RuntimeApiError(e.message)),
   ];
 }
 

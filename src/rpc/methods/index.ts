@@ -8,6 +8,7 @@ import { registerStateMethods } from './state.js';
 import { registerSystemMethods } from './system.js';
 import { registerPaymentMethods } from './payment.js';
 import { registerV1Methods } from './v1/index.js';
+import { registerCreditMethods } from './credit.js';
 
 export type { RpcNode } from './context.js';
 
@@ -20,4 +21,5 @@ export function registerAllMethods(server: RpcServer, node: RpcNode): void {
   registerPaymentMethods(server, node);
   registerV1Methods(server, node);
   registerConsensusMethods(server, node);
+  registerCreditMethods(server, node);
 }

@@ -18,6 +18,9 @@ import { Overlay } from '../../../src/runtime/state.js';
 
 const runtime = createChainRuntime();
 
+/** The dev/local community bank's genesis reserves: 100,000 UDST. */
+const GENESIS_BANK_RESERVES = 100_000_000_000n;
+
 function genesisState(chain: 'dev' | 'local'): Overlay {
   const st = new Overlay(EMPTY_STATE);
   for (const [key, value] of runtime.genesisChanges(genesisConfigOf(loadChainSpec(chain)))) if (value) st.set(key, value);
@@ -34,7 +37,9 @@ describe.each(['dev', 'local'] as const)('chain spec %s', (chain) => {
     expect(OracleStorage.Params.get(st)).toEqual({ priceLifetimeMs: 600_000n, minFeeders: 2, priceMin: PRICE_ONE / 100n, priceMax: PRICE_ONE * 100n });
     for (const f of [a, b, c]) expect(OracleStorage.Values.get(st, f)).toEqual({ price: PRICE_ONE / 2n, at: GENESIS_FED_AT });
     expect(createOracle().oracle.peekPrice(st)).toBe(PRICE_ONE / 2n);
-    expect(UdstStorage.TotalIssuance.get(st)).toBe(0n);
+    // The only UDST at genesis is the community bank's reserves (Banks genesis), held outside accounts.
+    expect(UdstStorage.TotalIssuance.get(st)).toBe(GENESIS_BANK_RESERVES);
+    expect(UdstStorage.Held.get(st)).toBe(GENESIS_BANK_RESERVES);
     expect(CertificatesStorage.NextId.get(st)).toBe(0n);
     for (const p of runtime.pallets) p.hooks.tryState?.(st);
   });
@@ -70,7 +75,7 @@ describe('spec schema of the credit sections', () => {
     const g = genesisConfigOf(parsed.data!);
     const st = new Overlay(EMPTY_STATE);
     for (const [key, value] of runtime.genesisChanges(g)) if (value) st.set(key, value);
-    expect(UdstStorage.TotalIssuance.get(st)).toBe(7_000_000n);
+    expect(UdstStorage.TotalIssuance.get(st)).toBe(7_000_000n + GENESIS_BANK_RESERVES);
     expect(CertificatesStorage.Certificates.get(st, 0n)).toMatchObject({ xfg: 5_000_000_000_000n, lockedAt: 0n, valueAtLock: 2_500_000n });
     for (const p of runtime.pallets) p.hooks.tryState?.(st);
   });
