@@ -1,0 +1,100 @@
+/**
+ * The node's gossip (`src/node/network.ts`) over real libp2p hosts: consensus envelopes carry a fresh nonce per
+ * send, so a re-send reaches a peer that has seen the message (the gossip layer would drop equal bytes), while only
+ * a first sighting is forwarded; transactions that become ready in one node's pool reach a peer's pool in batches,
+ * and a batch with a badly signed transaction is rejected.
+ */
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignedMessage, type SignedMessageValue } from '../../../src/consensus/messages.js';
+import { allowedPeerIds, ConsensusGossip, decodeConsensusEnvelope, encodeConsensusEnvelope, TransactionGossip, TxBatchCodec } from '../../../src/node/network.js';
+import type { P2pHost } from '../../../src/p2p/index.js';
+import { blake2_256 } from '../../../src/primitives/hashing.js';
+import { block, hashBlock, signProposal, signVote } from '../consensus/harness.js';
+import { keysFor, startHost, waitFor } from '../p2p/helpers.js';
+import { devAccount, freshAccount, signExtrinsic, transferKeepAliveCall } from '../../e2e/support.js';
+import { openLocalChain, type TestChain } from './certified-chain.js';
+
+const logger = pino({ level: 'silent' });
+
+describe('consensus envelopes', () => {
+  it('round-trip, and differ by nonce only', () => {
+    const m = signVote(1, 'prevote', 3, 0, hashBlock(block('A')));
+    const e1 = encodeConsensusEnvelope(m, new Uint8Array(8).fill(1));
+    const e2 = encodeConsensusEnvelope(m, new Uint8Array(8).fill(2));
+    expect(decodeConsensusEnvelope(e1).signed).toEqual(m);
+    expect(decodeConsensusEnvelope(e1).id).toEqual(decodeConsensusEnvelope(e2).id);
+    expect(decodeConsensusEnvelope(e1).id).toEqual(blake2_256(SignedMessage.encode(m)));
+    expect(blake2_256(e1)).not.toEqual(blake2_256(e2));
+    expect(() => decodeConsensusEnvelope(new Uint8Array(8))).toThrow();
+    expect(() => decodeConsensusEnvelope(new Uint8Array(12))).toThrow();
+  });
+
+  it('the allowlist is the validators’ peer ids plus the reserved ones, without empties or duplicates', () => {
+    const enc = new TextEncoder();
+    const v = (id: string) => ({ account: new Uint8Array(32), sessionKey: new Uint8Array(32), peerId: enc.encode(id) });
+    expect(allowedPeerIds([v('a'), v(''), v('b')], ['b', 'c', ''], ['d', 'a']).sort()).toEqual(['a', 'b', 'c', 'd']);
+  });
+});
+
+describe('gossip over real hosts: A — B — C in a line', () => {
+  let hosts: P2pHost[] = [];
+  const got: Record<'A' | 'B' | 'C', SignedMessageValue[]> = { A: [], B: [], C: [] };
+  let gossips: ConsensusGossip[] = [];
+  let chains: TestChain[] = [];
+  let txg: TransactionGossip[] = [];
+
+  beforeAll(async () => {
+    const [ka, kb, kc] = await keysFor(['Alice', 'Bob', 'Charlie']);
+    const allowed = [ka.peerId, kb.peerId, kc.peerId];
+    chains = await Promise.all([openLocalChain(), openLocalChain(), openLocalChain()]);
+    const b = await startHost(kb, { allowedPeerIds: allowed });
+    const a = await startHost(ka, { allowedPeerIds: allowed, bootnodes: b.listenAddrs });
+    const c = await startHost(kc, { allowedPeerIds: allowed, bootnodes: b.listenAddrs });
+    hosts = [a, b, c];
+    gossips = hosts.map((h) => new ConsensusGossip(h));
+    gossips.forEach((g, i) => g.listen((m) => got[(['A', 'B', 'C'] as const)[i]].push(m)));
+    txg = hosts.map((h, i) => new TransactionGossip(h, chains[i].txs, logger));
+    for (const g of txg) g.start();
+    await waitFor(() => b.connectedPeers().length === 2 && a.connectedPeers().length === 1 && c.connectedPeers().length === 1, 'the line to connect');
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const g of txg) g.stop();
+    await Promise.all(hosts.map((h) => h.stop()));
+    await Promise.all(chains.map((c) => c.close()));
+  });
+
+  it('delivers every re-send to the neighbour, forwarding only the first sighting', async () => {
+    const m = signProposal(1, 5, 0, block('P'));
+    gossips[0].broadcast(m);
+    await waitFor(() => got.B.length === 1 && got.C.length === 1, 'the first send at B and, forwarded, at C');
+    gossips[0].broadcast(m);
+    gossips[0].broadcast(m);
+    await waitFor(() => got.B.length === 3, 'both re-sends at B');
+    // A later, different message overtakes nothing: once it is at C, any forwarded re-send would be there too.
+    const marker = signVote(2, 'prevote', 5, 0, undefined);
+    gossips[0].broadcast(marker);
+    await waitFor(() => got.C.length === 2, 'the marker at C');
+    expect(got.C).toEqual([m, marker]);
+    expect(got.B).toEqual([m, m, m, marker]);
+    expect(got.A).toEqual([]);
+  });
+
+  it('gossips ready transactions to the peers’ pools in batches; a badly signed one gets the batch rejected', async () => {
+    const alice = await devAccount('Alice');
+    const genesisHash = chains[0].chain.genesisHash;
+    const xts = await Promise.all(
+      [0, 1, 2].map(async (nonce) => signExtrinsic(alice, transferKeepAliveCall((await freshAccount()).publicKey, 10n ** 12n), { genesisHash }, { nonce })),
+    );
+    for (const x of xts) await chains[0].txs.submit(x);
+    const hashes = xts.map((x) => blake2_256(x));
+    await waitFor(() => hashes.every((h) => chains[1].txs.pool.has(h) && chains[2].txs.pool.has(h)), 'the transactions in B’s and C’s pools');
+    const before = hosts[1].stats().gossip.channels.transactions.rejected;
+    const bad = xts[0].slice();
+    bad[bad.length - 40] ^= 1; // inside the call: the signature no longer covers it
+    hosts[0].broadcast('transactions', TxBatchCodec.encode([bad]));
+    await waitFor(() => hosts[1].stats().gossip.channels.transactions.rejected === before + 1, 'B to reject the batch');
+    expect(chains[1].txs.pool.has(blake2_256(bad))).toBe(false);
+  });
+});
