@@ -11,10 +11,11 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { fromHex, toHex } from '../../src/primitives/bytes.js';
 import { blake2_256 } from '../../src/primitives/hashing.js';
 import { EMPTY_TRIE_ROOT, stateRootWithChildren } from '../../src/trie/index.js';
+import { SHARED_DIR } from '../helpers/shared.js';
 
 const CLI = join(import.meta.dirname, '../../dist/cli.js');
-const GENESIS_DIR = join(import.meta.dirname, '../../../shared/reference/trie/genesis');
-const VECTORS = JSON.parse(readFileSync(join(import.meta.dirname, '../../../shared/reference/trie/vectors.json'), 'utf8')) as Array<{
+const GENESIS_DIR = join(SHARED_DIR, 'reference/trie/genesis');
+const VECTORS = JSON.parse(readFileSync(join(SHARED_DIR, 'reference/trie/vectors.json'), 'utf8')) as Array<{
   name: string;
   layout: 'V0' | 'V1';
   genesis?: { expectedBlockHash: string };
