@@ -76,14 +76,23 @@ export class ScaleReader {
     this.need(8);
     const lo = this.u32();
     const hi = this.u32();
-    // Most values fit 32 bits: one conversion instead of two, a shift and an or.
-    return hi === 0 ? BigInt(lo) : (BigInt(hi) << 32n) | BigInt(lo);
+    return join64(lo, hi);
   }
 
   u128(): bigint {
-    const lo = this.u64();
-    const hi = this.u64();
-    return hi === 0n ? lo : (hi << 64n) | lo;
+    if (this.bytes.length - this.offset < 16) {
+      // Short input: read as two u64s, so the error names the same offset and length as always.
+      const lo = this.u64();
+      const hi = this.u64();
+      return hi === 0n ? lo : (hi << 64n) | lo;
+    }
+    const w0 = this.u32();
+    const w1 = this.u32();
+    const w2 = this.u32();
+    const w3 = this.u32();
+    // Balances mostly fit 53 bits: one bigint conversion then, not eight operations.
+    if (w2 === 0 && w3 === 0) return join64(w0, w1);
+    return (join64(w2, w3) << 64n) | join64(w0, w1);
   }
 
   /** `n` raw bytes (a view, not a copy). */
@@ -137,6 +146,18 @@ export class ScaleReader {
       throw new ScaleDecodeError(`${this.bytes.length - this.offset} trailing bytes after ${what}`, this.offset);
     }
   }
+}
+
+/** 2^53 − 1 as a bigint: the values a number holds exactly. */
+const MAX_SAFE = 0x1fffffffffffffn;
+/** 2^32 as a number. */
+const TWO_POW_32 = 0x100000000;
+
+/** The u64 `hi·2^32 + lo` of two u32 words as a bigint. */
+function join64(lo: number, hi: number): bigint {
+  // Below 2^21 the high word keeps the sum under 2^53: exact as a number, one conversion.
+  if (hi < 0x200000) return BigInt(hi * TWO_POW_32 + lo);
+  return (BigInt(hi) << 32n) | BigInt(lo);
 }
 
 /** Growable SCALE writer. */
@@ -193,6 +214,23 @@ export class ScaleWriter {
     const b = this.buf;
     let o = this.length; // write position, this.length ≤ o ≤ this.length + n
     const end = o + n;
+    if (n >= 8 && v >= 0n && v <= MAX_SAFE) {
+      // Below 2^53 (most balances): one conversion, two exact u32 words, zeros above.
+      const num = Number(v);
+      const lo = num % TWO_POW_32;
+      const hi = (num - lo) / TWO_POW_32;
+      b[o] = lo & 0xff;
+      b[o + 1] = (lo >>> 8) & 0xff;
+      b[o + 2] = (lo >>> 16) & 0xff;
+      b[o + 3] = (lo >>> 24) & 0xff;
+      b[o + 4] = hi & 0xff;
+      b[o + 5] = (hi >>> 8) & 0xff;
+      b[o + 6] = (hi >>> 16) & 0xff;
+      b[o + 7] = (hi >>> 24) & 0xff;
+      b.fill(0, o + 8, end);
+      this.length = end;
+      return;
+    }
     let x = v;
     // 32 bits per bigint step while words remain (4× fewer bigint operations than byte by byte), then single bytes;
     // once the value is exhausted the rest is zero (a negative value never reaches 0n and is written in full, in
@@ -238,6 +276,11 @@ export class ScaleWriter {
     if (n > 67) throw new ScaleEncodeError('compact value too large');
     this.u8(((n - 4) << 2) | 3);
     this.uintN(v, n);
+  }
+
+  /** A view of the written bytes, valid until the next write or reset (copy it to keep it). */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.length);
   }
 
   /** A copy of the written bytes. */
