@@ -45,6 +45,11 @@ function fromLatin1(s: string): Uint8Array {
   return out;
 }
 
+/** True when `v` spans its whole buffer (not a view into a larger one). */
+function isWhole(v: Uint8Array): boolean {
+  return v.byteOffset === 0 && v.byteLength === v.buffer.byteLength;
+}
+
 /** Key strings of long-lived key arrays registered with {@link internKey}, by identity. */
 const interned = new WeakMap<Uint8Array, string>();
 
@@ -206,11 +211,15 @@ export class Overlay implements StateAccess {
     }
   }
 
-  /** The block's change set, sorted by key. Only valid with no open layer. */
+  /**
+   * The block's change set, sorted by key. Only valid with no open layer. Values come out as arrays of their own:
+   * a value written as a view into a larger buffer (storage values are carved from shared slabs) is copied, so
+   * what outlives the block does not hold the slab.
+   */
   changes(): StateChange[] {
     if (this.layers.length > 0) throw new OverlayError('open transactional layers at the end of the block');
     return [...this.committed.entries()]
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-      .map(([k, v]) => [fromLatin1(k), v] as const);
+      .map(([k, v]) => [fromLatin1(k), v === null || isWhole(v) ? v : v.slice()] as const);
   }
 }

@@ -6,6 +6,7 @@
 import { concatBytes } from '../primitives/bytes.js';
 import { hashKey, storagePrefix, type StorageHasher } from '../primitives/hashing.js';
 import type { Codec } from '../primitives/scale/index.js';
+import { ScaleWriter } from '../primitives/scale/io.js';
 import { internKey, type StateAccess, type StateReader } from './state.js';
 
 /** Whether an absent value reads as `undefined` (Optional) or as the declared default (Default). */
@@ -69,6 +70,49 @@ function cacheKeyOf(k: unknown): number | string | undefined {
   return undefined;
 }
 
+/** Largest typed array V8 keeps on the JS heap (bytes): a larger one gets its own off-heap store, ~10× dearer. */
+const ON_HEAP_MAX = 64;
+/** Values up to this many bytes are carved out of a slab (larger ones are rare and get their own array). */
+const SLAB_VALUE_MAX = 1024;
+/** Bytes per slab. */
+const SLAB_BYTES = 64 * 1024;
+let slab = new ArrayBuffer(SLAB_BYTES);
+/** Bytes of `slab` handed out, 0 ≤ slabUsed ≤ SLAB_BYTES. */
+let slabUsed = 0;
+/** The writer of {@link encodeStored} and whether an encode is using it (nested encodes fall back). */
+let storedWriter = new ScaleWriter(256);
+let storedWriterBusy = false;
+/** A writer grown beyond this (a block's events) is replaced, not kept: 64 KiB. */
+const STORED_WRITER_MAX_CAPACITY = 64 * 1024;
+
+/**
+ * The encoding of a value about to be written to state. Values of 65 to 1,024 bytes (an `AccountInfo` is 80) are
+ * views into a shared slab instead of arrays of their own: most are overwritten within the block, and the
+ * overlay copies the survivors out (`Overlay.changes`), so a slab lives about as long as the block.
+ */
+function encodeStored<V>(codec: Codec<V>, v: V): Uint8Array {
+  if (storedWriterBusy) return codec.encode(v);
+  storedWriterBusy = true;
+  try {
+    storedWriter.reset();
+    codec.encodeTo(v, storedWriter);
+    const src = storedWriter.view();
+    const n = src.length;
+    if (n <= ON_HEAP_MAX || n > SLAB_VALUE_MAX) return src.slice();
+    if (slabUsed + n > SLAB_BYTES) {
+      slab = new ArrayBuffer(SLAB_BYTES);
+      slabUsed = 0;
+    }
+    const out = new Uint8Array(slab, slabUsed, n);
+    out.set(src);
+    slabUsed += n;
+    return out;
+  } finally {
+    if (storedWriter.capacity > STORED_WRITER_MAX_CAPACITY) storedWriter = new ScaleWriter(256);
+    storedWriterBusy = false;
+  }
+}
+
 abstract class StorageItem<V, Q> {
   readonly prefix: Uint8Array;
   constructor(
@@ -81,6 +125,10 @@ abstract class StorageItem<V, Q> {
     internKey(this.prefix);
   }
   abstract info(): StorageItemInfo;
+  /** The encoding of `v` as this item stores it (possibly a view into a shared slab: never mutate it). */
+  encodeValue(v: V): Uint8Array {
+    return encodeStored(this.value, v);
+  }
   protected read(s: StateReader, key: Uint8Array): Q {
     const raw = s.get(key);
     if (raw === undefined) return this.opts.default as unknown as Q;
@@ -106,7 +154,7 @@ export class StorageValue<V, Q = V | undefined> extends StorageItem<V, Q> {
     return this.read(s, this.prefix);
   }
   set(s: StateAccess, v: V): void {
-    s.set(this.prefix, this.value.encode(v));
+    s.set(this.prefix, encodeStored(this.value, v));
   }
   kill(s: StateAccess): void {
     s.delete(this.prefix);
@@ -155,7 +203,7 @@ export class StorageMap<K, V, Q = V | undefined> extends StorageItem<V, Q> {
     return this.read(s, this.keyOf(k));
   }
   set(s: StateAccess, k: K, v: V): void {
-    s.set(this.keyOf(k), this.value.encode(v));
+    s.set(this.keyOf(k), encodeStored(this.value, v));
   }
   remove(s: StateAccess, k: K): void {
     s.delete(this.keyOf(k));
@@ -168,7 +216,7 @@ export class StorageMap<K, V, Q = V | undefined> extends StorageItem<V, Q> {
     const key = this.keyOf(k);
     const next = fn(this.read(s, key));
     if (next === undefined) s.delete(key);
-    else s.set(key, this.value.encode(next));
+    else s.set(key, encodeStored(this.value, next));
     return next;
   }
   /**
@@ -215,7 +263,7 @@ export class StorageDoubleMap<K1, K2, V, Q = V | undefined> extends StorageItem<
     return this.read(s, this.keyOf(k1, k2));
   }
   set(s: StateAccess, k1: K1, k2: K2, v: V): void {
-    s.set(this.keyOf(k1, k2), this.value.encode(v));
+    s.set(this.keyOf(k1, k2), encodeStored(this.value, v));
   }
   remove(s: StateAccess, k1: K1, k2: K2): void {
     s.delete(this.keyOf(k1, k2));

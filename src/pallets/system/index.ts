@@ -97,7 +97,7 @@ export function putAccount(ctx: DispatchContext, who: Uint8Array, info: AccountI
     }
     return;
   }
-  ctx.state.set(key, AccountInfo.encode(info));
+  ctx.state.set(key, SystemStorage.Account.encodeValue(info));
   if (!before) ctx.deposit(event('NewAccount', { account: who }));
 }
 
@@ -111,7 +111,7 @@ export function incrementNonce(st: StateAccess, who: Uint8Array): void {
   const key = SystemStorage.Account.keyOf(who);
   const raw = st.get(key);
   const info = raw === undefined ? EMPTY_ACCOUNT : AccountInfo.decode(raw);
-  st.set(key, AccountInfo.encode({ ...info, nonce: (info.nonce + 1) >>> 0 }));
+  st.set(key, SystemStorage.Account.encodeValue({ ...info, nonce: (info.nonce + 1) >>> 0 }));
 }
 
 /** Hash of block `n` if still remembered (the last BLOCK_HASH_COUNT blocks and genesis). */
