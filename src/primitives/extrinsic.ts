@@ -73,8 +73,35 @@ export function decodeExtrinsic(bytes: Uint8Array): DecodedExtrinsic {
   // Only while the array still holds the very bytes decoded then (a caller may have changed it in place).
   if (hit !== undefined && equalBytes(hit.copy, bytes)) return hit.xt;
   const xt = decodeExtrinsicUncached(bytes);
-  decoded.set(bytes, { copy: bytes.slice(), xt });
+  decoded.set(bytes, { copy: snapshot(bytes), xt });
   return xt;
+}
+
+/** Largest typed array V8 keeps on the JS heap (bytes): a larger one gets its own off-heap store, ~10× dearer. */
+const ON_HEAP_MAX = 64;
+/** Snapshots up to this many bytes share slabs (a transfer is about 145 bytes). */
+const SNAPSHOT_SLAB_MAX = 1024;
+/** Bytes per snapshot slab. */
+const SNAPSHOT_SLAB_BYTES = 64 * 1024;
+let snapshotSlab = new ArrayBuffer(SNAPSHOT_SLAB_BYTES);
+/** Bytes of `snapshotSlab` handed out, 0 ≤ snapshotUsed ≤ SNAPSHOT_SLAB_BYTES. */
+let snapshotUsed = 0;
+
+/**
+ * A private copy of `bytes` for the decode cache, carved from a shared slab when of transaction size. Extrinsics
+ * decoded together (a block, a burst of submissions) share a slab and are dropped together. Never handed out.
+ */
+function snapshot(bytes: Uint8Array): Uint8Array {
+  const n = bytes.length;
+  if (n <= ON_HEAP_MAX || n > SNAPSHOT_SLAB_MAX) return bytes.slice();
+  if (snapshotUsed + n > SNAPSHOT_SLAB_BYTES) {
+    snapshotSlab = new ArrayBuffer(SNAPSHOT_SLAB_BYTES);
+    snapshotUsed = 0;
+  }
+  const out = new Uint8Array(snapshotSlab, snapshotUsed, n);
+  out.set(bytes);
+  snapshotUsed += n;
+  return out;
 }
 
 function decodeExtrinsicUncached(bytes: Uint8Array): DecodedExtrinsic {
