@@ -12,7 +12,8 @@
  * Transactions channel: `SCALE(Vec<Vec<u8>>)`, a batch of encoded extrinsics (at most 4,096). Transactions that
  * become ready in the pool (submitted over RPC, or promoted) are batched for one event-loop turn (or until the
  * batch is full) and broadcast; ones that came from the network are not re-broadcast by us (the gossip layer
- * forwards accepted batches). Verdict of a received batch: `accept` when at least one transaction entered the pool;
+ * forwards accepted batches). When a peer connects, every ready transaction (at most {@link MAX_RESEND_TXS}) is
+ * sent again, so a node that was away learns what it missed (peers that have them ignore them). Verdict of a received batch: `accept` when at least one transaction entered the pool;
  * otherwise `reject` when one was undecodable or badly signed (an honest peer never forwards those); otherwise
  * `ignore` (already known, stale nonce, pool full: not the peer's fault).
  */
@@ -33,6 +34,8 @@ import { SubmitError, type TransactionService } from './transactions.js';
 export const CONSENSUS_NONCE_BYTES = 8;
 /** Most transactions in one gossip batch. */
 export const MAX_TX_BATCH = 4096;
+/** Most ready transactions re-sent when a peer connects. */
+export const MAX_RESEND_TXS = 16_384;
 /** A transaction gossip batch. */
 export const TxBatchCodec = vec(bytesCodec, MAX_TX_BATCH);
 
@@ -126,6 +129,9 @@ export class TransactionGossip {
   /** Hashes (hex) of transactions that arrived from the network: not re-broadcast by us. */
   readonly #fromNetwork = new LruCache<string, true>(65_536);
   #unsubscribe: (() => void) | undefined;
+  #unsubscribePeers: (() => void) | undefined;
+  #resendScheduled = false;
+  #stopped = false;
 
   constructor(host: P2pHost, txs: TransactionService, logger: Logger, options: TransactionGossipOptions = {}) {
     this.#host = host;
@@ -138,12 +144,15 @@ export class TransactionGossip {
   /** Subscribe to the pool and to the channel. */
   start(): void {
     this.#unsubscribe = this.#txs.pool.onReady((tx) => this.#onReady(tx));
+    this.#unsubscribePeers = this.#host.onPeerConnected(() => this.#scheduleResend());
     this.#host.on('transactions', (b, peer) => this.#receive(b, peer));
   }
 
   /** Stop batching (what is queued is dropped). */
   stop(): void {
+    this.#stopped = true;
     this.#unsubscribe?.();
+    this.#unsubscribePeers?.();
     this.#batch = [];
     this.#batchBytes = 0;
   }
@@ -160,6 +169,25 @@ export class TransactionGossip {
         this.#flush();
       });
     }
+  }
+
+  /** Re-send the ready transactions soon (peers connecting together share one re-send). */
+  #scheduleResend(): void {
+    if (this.#resendScheduled || this.#stopped) return;
+    this.#resendScheduled = true;
+    // Let the gossip stream to the new peer open first.
+    setTimeout(() => {
+      this.#resendScheduled = false;
+      if (this.#stopped) return;
+      let n = 0; // ≤ MAX_RESEND_TXS
+      for (const tx of this.#txs.pool.ready()) {
+        if (n++ >= MAX_RESEND_TXS) break;
+        this.#batch.push(tx);
+        this.#batchBytes += tx.bytes.length + 5;
+        if (this.#batch.length >= this.#maxTxs || this.#batchBytes >= this.#maxBytes) this.#flush();
+      }
+      this.#flush();
+    }, 250);
   }
 
   #flush(): void {

@@ -45,8 +45,9 @@ describe('gossip over real hosts: A — B — C in a line', () => {
   let txg: TransactionGossip[] = [];
 
   beforeAll(async () => {
-    const [ka, kb, kc] = await keysFor(['Alice', 'Bob', 'Charlie']);
-    const allowed = [ka.peerId, kb.peerId, kc.peerId];
+    const [ka, kb, kc, kd] = await keysFor(['Alice', 'Bob', 'Charlie', 'Dave']);
+    // Dave joins later (the transaction test).
+    const allowed = [ka.peerId, kb.peerId, kc.peerId, kd.peerId];
     chains = await Promise.all([openLocalChain(), openLocalChain(), openLocalChain()]);
     const b = await startHost(kb, { allowedPeerIds: allowed });
     const a = await startHost(ka, { allowedPeerIds: allowed, bootnodes: b.listenAddrs });
@@ -90,6 +91,16 @@ describe('gossip over real hosts: A — B — C in a line', () => {
     for (const x of xts) await chains[0].txs.submit(x);
     const hashes = xts.map((x) => blake2_256(x));
     await waitFor(() => hashes.every((h) => chains[1].txs.pool.has(h) && chains[2].txs.pool.has(h)), 'the transactions in B’s and C’s pools');
+    // D connects to B later: B re-sends its ready transactions on the new connection.
+    const [kd] = await keysFor(['Dave']);
+    const late = await openLocalChain();
+    chains.push(late);
+    const d = await startHost(kd, { allowedPeerIds: [kd.peerId, hosts[1].peerId], bootnodes: hosts[1].listenAddrs });
+    hosts.push(d);
+    const dGossip = new TransactionGossip(d, late.txs, logger);
+    dGossip.start();
+    txg.push(dGossip);
+    await waitFor(() => hashes.every((h) => late.txs.pool.has(h)), 'the transactions in D’s pool');
     const before = hosts[1].stats().gossip.channels.transactions.rejected;
     const bad = xts[0].slice();
     bad[bad.length - 40] ^= 1; // inside the call: the signature no longer covers it
