@@ -86,7 +86,7 @@ describe('UDST loans on a dev node through @polkadot/api', () => {
   async function waitLoan(id: Any, pred: (loan: Any) => boolean, what: string): Promise<Any> {
     const deadline = Date.now() + 20_000;
     for (;;) {
-      const loan = (await api.query.loans.loans(id)).unwrap();
+      const loan = ((await api.query.loans.loans(id)) as Any).unwrap();
       if (pred(loan)) return loan;
       if (Date.now() > deadline) throw new Error(`timed out waiting for loan ${id}: ${what} (state ${loan.state.type})`);
       await new Promise((r) => setTimeout(r, 100));
@@ -112,7 +112,7 @@ describe('UDST loans on a dev node through @polkadot/api', () => {
     expect(typeof info.capacity).toBe('string');
     const viaApi = (await api.call.banksApi.info(0, null)) as Any;
     expect(viaApi.unwrap().name.toString()).toBe('Cascadia Commons');
-    expect((await api.query.banks.members(0, dave.address)).unwrap().officer.isFalse).toBe(true);
+    expect(((await api.query.banks.members(0, dave.address)) as Any).unwrap().officer.isFalse).toBe(true);
     expect(await rpc('banks_info', [7])).toBeNull();
   });
 
@@ -127,7 +127,7 @@ describe('UDST loans on a dev node through @polkadot/api', () => {
     expect(d.amount.toBigInt()).toBe(1_000n * U);
     expect(d.fee.toBigInt()).toBe(5n * U);
     expect(d.ratePpb.toBigInt()).toBe(108_000_000n);
-    expect((await api.query.udst.accounts(dave.address)).free.toBigInt()).toBe(995n * U);
+    expect(((await api.query.udst.accounts(dave.address)) as Any).free.toBigInt()).toBe(995n * U);
     // Alice takes 100 UDST out of her bank shares and gives them to Dave, who owes the fee back with interest.
     await ok(api.tx.banks.withdraw(0, 100n * U), alice);
     await ok(api.tx.udst.transfer(dave.address, 100n * U), alice);
@@ -144,7 +144,7 @@ describe('UDST loans on a dev node through @polkadot/api', () => {
     expect(interest).toBe((accrued * 2_500n + 9_999n) / 10_000n);
     expect(pay.principalPaid.toBigInt()).toBe(1_000n * U);
     expect(eventData(repaid, 'loans', 'Repaid').prompt.isTrue).toBe(true);
-    const loan = (await api.query.loans.loans(loanId)).unwrap();
+    const loan = ((await api.query.loans.loans(loanId)) as Any).unwrap();
     expect(loan.state.type).toBe('Repaid');
     expect(loan.certificates.length).toBe(0);
     const rep = (await api.call.loansApi.reputation(dave.address)) as Any;
@@ -168,7 +168,7 @@ describe('UDST loans on a dev node through @polkadot/api', () => {
     const liq = loan.liquidation.unwrap();
     expect(liq.full.isTrue).toBe(true);
     const auctionId = liq.auctionId;
-    const auction = (await api.query.auctions.auctions(auctionId)).unwrap();
+    const auction = ((await api.query.auctions.auctions(auctionId)) as Any).unwrap();
     expect(auction.lotXfg.toBigInt()).toBe(3_000n * XFG);
     const tab = auction.tab.toBigInt();
     const startPrice = auction.startPrice.toBigInt();
@@ -181,11 +181,11 @@ describe('UDST loans on a dev node through @polkadot/api', () => {
     const sold = accepted.xfg.toBigInt();
     expect(sold).toBeLessThan(3_000n * XFG);
     expect(eventData(bid, 'loans', 'LiquidationEnded').unsoldXfg.toBigInt()).toBe(3_000n * XFG - sold);
-    const closed = (await api.query.loans.loans(loanId)).unwrap();
+    const closed = ((await api.query.loans.loans(loanId)) as Any).unwrap();
     expect(closed.state.type).toBe('Liquidated');
     expect(closed.principalRepaid.toBigInt()).toBe(1_000n * U);
     // The surplus collateral stays with Bob, released from the loan.
-    const c = (await api.query.certificates.certificates(cert)).unwrap();
+    const c = ((await api.query.certificates.certificates(cert)) as Any).unwrap();
     expect(c.xfg.toBigInt()).toBe(3_000n * XFG - sold);
     expect(c.pledgedTo.isNone).toBe(true);
     expect(((await api.call.loansApi.reputation(bob.address)) as Any).reputation.liquidated.toNumber()).toBe(1);
