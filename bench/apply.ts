@@ -13,12 +13,13 @@
  * number of scavenges (proportional to the bytes allocated) as steadier signals than wall time.
  * `BENCH_APPLY_FIXTURE=<file>` keeps the signed extrinsics in a file (written on the first run, read after), so the
  * printed hash of the last block can be compared between versions of the code; `BENCH_APPLY_ONLY=1` skips the
- * node path (for profiles).
+ * node path (for profiles); `BENCH_APPLY_HEAP=<file>` keeps the sampled allocation profile of one block's apply.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
+import { Session } from 'node:inspector/promises';
 import { pino } from 'pino';
 import { initCrypto } from '../src/crypto/keys.js';
 import { SignatureVerifier } from '../src/crypto/verifier-pool.js';
@@ -28,13 +29,13 @@ import { blake2_256 } from '../src/primitives/hashing.js';
 import { decodeExtrinsic } from '../src/primitives/extrinsic.js';
 import { eraBirth, mortalEra, type Era } from '../src/primitives/types.js';
 import { createChainRuntime, XFG } from '../src/runtime/chain-runtime.js';
-import { AUTHOR_ENGINE_ID, AuthorDigest, type SealedBlock, type SignatureChecker, type SignatureJob } from '../src/runtime/runtime.js';
+import { AUTHOR_ENGINE_ID, AuthorDigest, type Runtime, type SealedBlock, type SignatureChecker, type SignatureJob } from '../src/runtime/runtime.js';
 import { buildBlock } from '../src/node/author.js';
 import { loadChainSpec } from '../src/node/chain-spec.js';
 import { genesisChangesOf, openChain } from '../src/node/node.js';
 import { MemoryState } from '../src/node/replay.js';
 import { SystemStorage } from '../src/pallets/system/index.js';
-import { Overlay } from '../src/runtime/state.js';
+import { Overlay, type StateChange } from '../src/runtime/state.js';
 import { devSigner, signTransfer, type TransferSigner } from '../src/node/transfer-chain.js';
 import { TransactionService } from '../src/node/transactions.js';
 import type { DigestItemValue, Header } from '../src/primitives/types.js';
@@ -100,6 +101,51 @@ function report(label: string, samples: Sample[], perItem: number): void {
   console.log(`  ${label}`);
   console.log(`    wall µs/tx ${range(us('wall'), 1)}; cpu µs/tx ${range(us('cpu'), 1)}`);
   console.log(`    scavenges+GCs per 1000 tx ${range(samples.map((x) => (x.gcs * 1000) / perItem), 1)}; GC ms per 1000 tx ${range(samples.map((x) => (x.gcMs * 1000) / perItem), 2)}`);
+}
+
+/** Bytes sampled by the heap profiler (allocations, collected or not) under `node`, by function name. */
+function sampledBytes(node: HeapProfilerNode, into: Map<string, number>): number {
+  let total = node.selfSize;
+  if (node.selfSize > 0) {
+    const name = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').pop()}`;
+    into.set(name, (into.get(name) ?? 0) + node.selfSize);
+  }
+  for (const c of node.children) total += sampledBytes(c, into);
+  return total;
+}
+interface HeapProfilerNode {
+  callFrame: { functionName: string; url: string };
+  selfSize: number;
+  children: HeapProfilerNode[];
+}
+
+/**
+ * Bytes allocated per transfer while applying one block (sampled every 1 KiB, objects later collected included):
+ * a steadier signal than time on a shared machine. Printed with the top allocating functions.
+ */
+async function allocations(runtime: Runtime, blocks: Array<{ header: Pick<Header, 'parentHash' | 'number' | 'digest'>; extrinsics: Uint8Array[]; sealed?: SealedBlock }>, genesisChanges: readonly StateChange[], checker: SignatureChecker): Promise<void> {
+  const st = MemoryState.genesis(genesisChanges).state;
+  st.advance(blocks[0].sealed!.changes, blocks[0].sealed!.trie);
+  const b = blocks[1];
+  const extrinsics = b.extrinsics.map((x) => x.slice());
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+    const exec = runtime.beginBlock(st, b.header, checker);
+    exec.initialize();
+    for (const x of extrinsics) exec.applyExtrinsic(x, { enforceLimits: true });
+    const { profile } = (await session.post('HeapProfiler.stopSampling')) as unknown as { profile: { head: HeapProfilerNode } };
+    // BENCH_APPLY_HEAP=<file>: keep the sampled profile (open in Chrome DevTools, Memory tab).
+    if (process.env.BENCH_APPLY_HEAP) writeFileSync(process.env.BENCH_APPLY_HEAP, JSON.stringify(profile));
+    const by = new Map<string, number>();
+    const total = sampledBytes(profile.head, by);
+    const top = [...by.entries()].sort((x, y) => y[1] - x[1]).slice(0, 6);
+    console.log(`  apply allocates about ${(total / PER_BLOCK / 1024).toFixed(1)} KiB per transfer (sampled); most in: ${top.map(([n, v]) => `${n} ${(v / PER_BLOCK).toFixed(0)} B`).join(', ')}`);
+  } finally {
+    session.disconnect();
+  }
 }
 
 async function main(): Promise<void> {
@@ -204,6 +250,7 @@ async function main(): Promise<void> {
   console.log(`\nexecutive, blocks of ${PER_BLOCK} signed transfers (${TIMED_BLOCKS} blocks × ${RUNS} runs after a warm-up; ranges over blocks):`);
   report('apply (initialize + inherent + transfers; decoded here; verdicts cached)', applyS, PER_BLOCK);
   report('finalize (events, state root, extrinsics root)', finS, PER_BLOCK);
+  await allocations(runtime, blocks, genesisChanges, checker);
 
   // 2. Pool intake and buildBlock through the node's own path, over LevelDB (skipped with BENCH_APPLY_ONLY=1, for profiles).
   if (process.env.BENCH_APPLY_ONLY === '1') return;
