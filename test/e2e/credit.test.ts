@@ -8,9 +8,9 @@
  * (75 % discount, reputation, cheaper next quote), a price drop through margin call to liquidation, a bid and the
  * unsold collateral returned, and the due-soon warning of a short loan. Grace period and default need days to pass:
  * they run on the real runtime with controlled block times in test/unit/pallets/loans-risk.test.ts ("due-date
- * ladder").
+ * ladder"). After every test the pallets' invariants run on the node's state at its best block, read over RPC.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import '@polkadot/api-augment';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import type { KeyringPair } from '@polkadot/keyring/types';
@@ -18,7 +18,11 @@ import type { EventRecord } from '@polkadot/types/interfaces';
 import { sendAndWatch, type WatchedTx } from '../helpers/clients.js';
 import { killAllNodes, makeTempBasePath, NodeProcess, removeBasePath } from '../helpers/node-process.js';
 import { withTimeout } from '../helpers/rpc-client.js';
-import { devAccount } from './support.js';
+import { devAccount, runtime } from './support.js';
+import { compareBytes, fromHex, toHexRaw } from '../../src/primitives/bytes.js';
+import type { StateReader } from '../../src/runtime/state.js';
+import { assertBalanceInvariants } from '../helpers/chain.js';
+import { BanksStorage } from '../../src/pallets/banks/index.js';
 
 const XFG = 1_000_000_000_000n;
 const U = 1_000_000n;
@@ -44,6 +48,15 @@ describe('UDST loans on a dev node through @polkadot/api', () => {
     await feed(price(50n));
   });
 
+  // The pallet invariants (ECONOMICS.md §1–5: issuance identity, shares, pledges, principal conservation, …) on the
+  // node's own state at the best block after every test, read over RPC.
+  afterEach(async () => {
+    const st = await stateAt((await api.rpc.chain.getBlockHash()).toHex());
+    expect(BanksStorage.Banks.get(st, 0)?.name, 'the snapshot holds the chain state').toBe('Cascadia Commons');
+    assertBalanceInvariants(st, api.consts.balances.existentialDeposit.toBigInt());
+    for (const p of runtime.pallets) p.hooks.tryState?.(st as never);
+  });
+
   afterAll(async () => {
     try {
       await api?.disconnect();
@@ -53,6 +66,36 @@ describe('UDST loans on a dev node through @polkadot/api', () => {
       removeBasePath(basePath);
     }
   });
+
+  /** The whole state at block `hash`, read with state_getKeysPaged and state_queryStorageAt, as a StateReader. */
+  async function stateAt(hash: string): Promise<StateReader> {
+    const keys: string[] = [];
+    for (;;) {
+      const page = await rpc<string[]>('state_getKeysPaged', ['0x', 1_000, keys[keys.length - 1] ?? null, hash]);
+      keys.push(...page);
+      if (page.length < 1_000) break;
+    }
+    const entries: Array<[Uint8Array, Uint8Array]> = [];
+    for (let i = 0; i < keys.length; i += 1_000) {
+      const [set] = await rpc<Array<{ changes: Array<[string, string | null]> }>>('state_queryStorageAt', [keys.slice(i, i + 1_000), hash]);
+      for (const [k, v] of set.changes) if (v !== null) entries.push([fromHex(k), fromHex(v)]);
+    }
+    entries.sort((a, b) => compareBytes(a[0], b[0]));
+    const index = new Map(entries.map(([k, v]) => [toHexRaw(k), v]));
+    return {
+      get: (k) => index.get(toHexRaw(k)),
+      nextKey: (k) => {
+        let lo = 0;
+        let hi = entries.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (compareBytes(entries[mid][0], k) <= 0) lo = mid + 1;
+          else hi = mid;
+        }
+        return entries[lo]?.[0];
+      },
+    };
+  }
 
   /** Send and require success; returns the watched transaction. */
   async function ok(tx: Any, signer: KeyringPair): Promise<WatchedTx> {
