@@ -357,9 +357,10 @@ export class Runtime {
     if (sig.address.tag !== 'Id' && sig.address.tag !== 'Address32') unknown('CannotLookup', `MultiAddress::${sig.address.tag} is not supported`);
     if (sig.signature.tag === 'Ecdsa') invalid('BadProof', 'ecdsa signatures are not accepted on this chain');
     const birth = eraBirth(sig.extra.era, current);
-    const eraHash = sig.extra.era.tag === 'Immortal' ? blockHash(state, 0) : birth >= current ? undefined : blockHash(state, birth);
-    if (!eraHash) invalid('AncientBirthBlock');
+    // Genesis read once: it is also the era's block hash of an immortal transaction.
     const genesisHash = blockHash(state, 0);
+    const eraHash = sig.extra.era.tag === 'Immortal' ? genesisHash : birth >= current ? undefined : blockHash(state, birth);
+    if (!eraHash) invalid('AncientBirthBlock');
     if (!genesisHash) throw new Error('genesis hash missing from state');
     const message = signingPayload(xt.call, xt.extraBytes!, {
       specVersion: versions?.specVersion ?? this.version.specVersion,
