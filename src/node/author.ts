@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { toHex } from '../primitives/bytes.js';
-import { blake2_256 as blake } from '../primitives/hashing.js';
+import { decodeExtrinsic } from '../primitives/extrinsic.js';
 import type { DigestItemValue, Header } from '../primitives/types.js';
 import { AUTHOR_ENGINE_ID, AuthorDigest, type SealedBlock } from '../runtime/runtime.js';
 import { TimestampStorage } from '../pallets/timestamp/index.js';
@@ -90,7 +90,8 @@ export class DevAuthor {
       const nowMs = BigInt((this.opts.now ?? Date.now)());
       const sealed = buildBlock(this.chain, this.txs, { author: this.opts.author, round: 0, nowMs, maxExtrinsics: this.opts.maxExtrinsics ?? 10_000 });
       await this.chain.commit(sealed);
-      const included = sealed.extrinsics.map((x, index) => ({ hash: blake(x), index }));
+      // The hashes computed when the block applied them (the decode cache holds these very arrays).
+      const included = sealed.extrinsics.map((x, index) => ({ hash: decodeExtrinsic(x).hash, index }));
       this.txs.pool.onBlockImported({ blockHash: sealed.hash, blockNumber: sealed.header.number, included }, true);
       this.txs.pool.onBlockFinalized(sealed.hash, included);
       this.logger.info({ number: sealed.header.number, hash: toHex(sealed.hash), extrinsics: sealed.extrinsics.length - 1 }, 'authored block');
