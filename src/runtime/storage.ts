@@ -252,11 +252,39 @@ export class StorageDoubleMap<K1, K2, V, Q = V | undefined> extends StorageItem<
   ) {
     super(pallet, name, value, opts);
   }
-  /** Key prefix of every entry with first key `k1`. */
+  private readonly prefixes = new KeyCache();
+  private readonly keys = new KeyCache();
+
+  /** Key prefix of every entry with first key `k1`. The array may be shared with later calls: never mutate it. */
   prefixOf(k1: K1): Uint8Array {
+    const ck = cacheKeyOf(k1);
+    if (ck === undefined) return this.computePrefix(k1);
+    let p = this.prefixes.get(ck);
+    if (p === undefined) {
+      p = this.computePrefix(k1);
+      this.prefixes.put(ck, p);
+    }
+    return p;
+  }
+  /** The full storage key of `(k1, k2)`. The array may be shared with later calls: never mutate it. */
+  keyOf(k1: K1, k2: K2): Uint8Array {
+    const ck1 = cacheKeyOf(k1);
+    const ck2 = ck1 === undefined ? undefined : cacheKeyOf(k2);
+    if (ck1 === undefined || ck2 === undefined) return this.computeKey(k1, k2);
+    // Type-tagged parts joined by a char no Latin-1 part holds: distinct key pairs never share a cache key.
+    const ck = `${typeof ck1 === 'number' ? 'n' : 'b'}${ck1}\u0100${typeof ck2 === 'number' ? 'n' : 'b'}${ck2}`;
+    let key = this.keys.get(ck);
+    if (key === undefined) {
+      key = this.computeKey(k1, k2);
+      internKey(key);
+      this.keys.put(ck, key);
+    }
+    return key;
+  }
+  private computePrefix(k1: K1): Uint8Array {
     return concatBytes(this.prefix, hashKey(this.hashers[0], this.keyCodecs[0].encode(k1)));
   }
-  keyOf(k1: K1, k2: K2): Uint8Array {
+  private computeKey(k1: K1, k2: K2): Uint8Array {
     return concatBytes(this.prefixOf(k1), hashKey(this.hashers[1], this.keyCodecs[1].encode(k2)));
   }
   get(s: StateReader, k1: K1, k2: K2): Q {

@@ -1,5 +1,6 @@
 /**
- * The executive's key caches change no key and no answer: `StorageMap.keyOf` returns the hasher's key however
+ * The executive's key caches change no key and no answer: `StorageMap.keyOf` (and the double map's `keyOf` and
+ * `prefixOf`) returns the hasher's key however
  * often and in whatever order keys are asked for (well beyond the cache's capacity), for byte and number keys,
  * and still refuses keys that do not encode; the overlay finds a value whether it is written and read with an
  * interned key array, an equal copy of it, or a key of any length (beyond the string-building chunk too), and
@@ -63,6 +64,29 @@ describe('StorageMap.keyOf with its key cache', () => {
     expect(() => Numbers.keyOf(-1)).toThrow(/out of range/);
     expect(() => Numbers.keyOf(1.5)).toThrow(/out of range/);
     expect(() => Numbers.keyOf(2 ** 32)).toThrow(/out of range/);
+  });
+
+  it('gives double-map keys and prefixes by value, for every mix of key kinds', () => {
+    const ByNum = s.doubleMap('ByNum', ['Twox64Concat', 'Blake2_128Concat'], [u32, AccountId32], u32);
+    const ByBytes = s.doubleMap('ByBytes', ['Blake2_128Concat', 'Twox64Concat'], [bytes, u32], u32);
+    const pn = storagePrefix('KeyCacheTest', 'ByNum');
+    const pb = storagePrefix('KeyCacheTest', 'ByBytes');
+    const who = (i: number) => new Uint8Array(32).fill(i);
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 300; i++) {
+        const a = who(i & 0xff);
+        const n = (i * 7919) >>> 0;
+        const expectN = concatBytes(pn, twox64(u32.encode(n)), u32.encode(n), blake2_128(a), a);
+        expect(ByNum.keyOf(n, a.slice())).toEqual(expectN);
+        expect(ByNum.prefixOf(n)).toEqual(expectN.subarray(0, 32 + 12));
+        // Byte keys whose Latin-1 forms could run together ([1] ‖ n vs [] ‖ …) still get their own keys.
+        const b = new Uint8Array(i % 3).fill(i & 0xff);
+        const enc = bytes.encode(b);
+        expect(ByBytes.keyOf(b, n)).toEqual(concatBytes(pb, blake2_128(enc), enc, twox64(u32.encode(n)), u32.encode(n)));
+      }
+    }
+    expect(() => ByNum.keyOf(1, new Uint8Array(31))).toThrow(/expected 32 bytes/);
+    expect(() => ByNum.keyOf(-1, who(1))).toThrow(/out of range/);
   });
 
   it('reads and writes through the overlay with cached keys as with computed ones', () => {
