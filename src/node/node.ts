@@ -16,7 +16,7 @@ import type { SealedBlock } from '../runtime/runtime.js';
 import { createChainRuntime } from '../runtime/chain-runtime.js';
 import { STATE_VERSION, type Runtime } from '../runtime/runtime.js';
 import type { StateVersion } from '../trie/index.js';
-import { validators } from '../pallets/validator-set/index.js';
+import { validators, ValidatorSetStorage } from '../pallets/validator-set/index.js';
 import { registerAllMethods, type RpcNode } from '../rpc/methods/index.js';
 import { RpcServer } from '../rpc/server.js';
 import { ChainDatabase } from '../storage/index.js';
@@ -204,6 +204,7 @@ export class Node {
         });
       },
       highestBlock: () => net?.sync.highestBlock() ?? chain.head.number,
+      devClock: author,
       consensus: net?.consensus,
     };
     // Substrate's rules: unhealthy while syncing or (should have peers and) alone; ready when neither.
@@ -337,10 +338,20 @@ async function startNetworking(
   const txGossip = new TransactionGossip(host, txs, logger.child({ module: 'txgossip' }));
   txGossip.start();
   // Blocks committed by consensus or imported by sync are final: the pool hears of both here.
+  // A validator-set change (governance) moves the allowlist with it: new validators may connect, removed ones are
+  // disconnected (the reserved nodes stay).
+  let setKey = validatorSetKey(state);
   chain.on('block', (head: ChainHead, sealed: SealedBlock) => {
     const included = sealed.extrinsics.map((x, index) => ({ hash: blake2_256(x), index }));
     txs.pool.onBlockImported({ blockHash: head.hash, blockNumber: head.number, included }, true);
     txs.pool.onBlockFinalized(head.hash, included);
+    const key = validatorSetKey(chain.headState());
+    if (key !== setKey) {
+      setKey = key;
+      const next = allowedPeerIds(validators(chain.headState()), [], reservedPeers);
+      logger.info({ number: head.number, allowed: next.length }, 'the validator set changed: updating the peer allowlist');
+      void host.setAllowedPeers(next).catch((e: unknown) => logger.error({ err: e }, 'could not update the peer allowlist'));
+    }
   });
   try {
     await host.start();
@@ -350,6 +361,11 @@ async function startNetworking(
     throw e;
   }
   return { host, sync, consensus, txGossip, wal };
+}
+
+/** The validator set in `state`, as a comparable string. */
+function validatorSetKey(state: ReturnType<Chain['headState']>): string {
+  return toHex(ValidatorSetStorage.Validators.value.encode(validators(state)));
 }
 
 /** Stop consensus and sync (letting a commit or import under way finish), gossip, the host and the WAL. */
