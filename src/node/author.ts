@@ -59,6 +59,8 @@ export class DevAuthor {
   private running = false;
   private stopped = false;
   private building: Promise<void> = Promise.resolve();
+  /** Development only: milliseconds added to the wall clock for every later block (≥ 0; it only grows). */
+  private offsetMs = 0n;
 
   constructor(
     private readonly chain: Chain,
@@ -82,12 +84,22 @@ export class DevAuthor {
     }, this.opts.blockTimeMs);
   }
 
+  /**
+   * Development only: move this chain's clock forward by `ms` (to try due dates, grace periods and defaults
+   * without waiting days). Later blocks carry wall-clock time plus every advance so far; returns the total offset.
+   */
+  advanceTime(ms: bigint): bigint {
+    if (ms < 0n) throw new RangeError('time only moves forward');
+    this.offsetMs += ms;
+    return this.offsetMs;
+  }
+
   /** Build, commit and announce one block. */
   async produce(): Promise<SealedBlock | undefined> {
     if (this.running || this.stopped) return undefined;
     this.running = true;
     try {
-      const nowMs = BigInt((this.opts.now ?? Date.now)());
+      const nowMs = BigInt((this.opts.now ?? Date.now)()) + this.offsetMs;
       const sealed = buildBlock(this.chain, this.txs, { author: this.opts.author, round: 0, nowMs, maxExtrinsics: this.opts.maxExtrinsics ?? 10_000 });
       await this.chain.commit(sealed);
       // The hashes computed when the block applied them (the decode cache holds these very arrays).

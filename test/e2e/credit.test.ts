@@ -7,8 +7,9 @@
  * Block time here is the wall clock, so this file covers what happens within minutes: a loan repaid within 24 hours
  * (75 % discount, reputation, cheaper next quote), a price drop through margin call to liquidation, a bid and the
  * unsold collateral returned, and the due-soon warning of a short loan. Grace period and default need days to pass:
- * they run on the real runtime with controlled block times in test/unit/pallets/loans-risk.test.ts ("due-date
- * ladder"). After every test the pallets' invariants run on the node's state at its best block, read over RPC.
+ * the last test moves the dev chain's clock with the unsafe `dev_advanceTime` (and the runtime's full due-date
+ * ladder also runs with controlled block times in test/unit/pallets/loans-risk.test.ts). After every test the
+ * pallets' invariants run on the node's state at its best block, read over RPC.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import '@polkadot/api-augment';
@@ -243,5 +244,27 @@ describe('UDST loans on a dev node through @polkadot/api', () => {
     expect(BigInt(status.nextDeadline.at)).toBe(BigInt(status.dueAt));
     expect(BigInt(status.dueAt) - BigInt(status.drawnAt)).toBe(5n * 86_400_000n);
     expect(await rpc('loans_status', ['999'])).toBeNull();
+  });
+
+  it('a loan left unpaid: due soon at draw, the grace period after its due date, then default (days passed with dev_advanceTime)', async () => {
+    const { loanId, drawn } = await borrow(alice, 3_000n * XFG, 500n * U, 5);
+    expect(eventData(drawn, 'loans', 'RepaymentDueSoon').loanId.toString()).toBe(loanId.toString());
+    const before = ((await api.call.loansApi.reputation(alice.address)) as Any).reputation.defaulted.toBigInt();
+
+    // Five days and a minute later (the dev author's clock moves; the feeders report again at the new time).
+    await rpc('dev_advanceTime', [String(5 * 86_400_000 + 60_000)]);
+    await feed(price(50n));
+    await waitLoan(loanId, (l) => l.state.type === 'GracePeriod', 'the grace period');
+    const graceStatus = await rpc<Any>('loans_status', [loanId.toString()]);
+    expect(graceStatus.state).toBe('GracePeriod');
+    expect(BigInt(graceStatus.nextDeadline.at)).toBeGreaterThan(BigInt(graceStatus.dueAt));
+
+    // The three-day grace period runs out: default, the collateral goes to auction, reputation records it.
+    await rpc('dev_advanceTime', [String(3 * 86_400_000 + 60_000)]);
+    await feed(price(50n));
+    const loan = await waitLoan(loanId, (l) => l.state.type !== 'GracePeriod' && l.state.type !== 'Active', 'the default');
+    expect(['Defaulted', 'Liquidated', 'WrittenOff']).toContain(loan.state.type);
+    const after = ((await api.call.loansApi.reputation(alice.address)) as Any).reputation.defaulted.toBigInt();
+    expect(after).toBe(before + 1n);
   });
 });

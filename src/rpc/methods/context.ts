@@ -9,6 +9,7 @@ import type { Header, DigestItemValue } from '../../primitives/types.js';
 import { DigestItemCodec } from '../../primitives/types.js';
 import { RpcError } from '../errors.js';
 import type { Keystore } from '../../node/keystore.js';
+import type { DevClock } from './dev.js';
 import type { ApiContext } from '../../runtime/apis.js';
 
 /** Node services used by RPC handlers. */
@@ -36,6 +37,8 @@ export interface RpcNode {
   peers(): Array<{ peerId: string; roles: string; bestHash: string; bestNumber: number }>;
   /** Highest block seen on the network (the own head when alone). */
   highestBlock(): number;
+  /** The dev author's clock (`--dev` only): serves `dev_advanceTime`. */
+  devClock?: DevClock;
 }
 
 /** The runtime API context at a stored block. */

@@ -9,6 +9,7 @@ import { registerSystemMethods } from './system.js';
 import { registerPaymentMethods } from './payment.js';
 import { registerV1Methods } from './v1/index.js';
 import { registerCreditMethods } from './credit.js';
+import { registerDevMethods } from './dev.js';
 
 export type { RpcNode } from './context.js';
 
@@ -22,4 +23,5 @@ export function registerAllMethods(server: RpcServer, node: RpcNode): void {
   registerV1Methods(server, node);
   registerConsensusMethods(server, node);
   registerCreditMethods(server, node);
+  if (node.devClock) registerDevMethods(server, node.devClock);
 }
