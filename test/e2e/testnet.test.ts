@@ -20,7 +20,7 @@ import { SystemStorage } from '../../src/pallets/system/index.js';
 import { CLI_PATH, REPO_ROOT } from '../helpers/node-process.js';
 import { RpcClient } from '../helpers/rpc-client.js';
 import { accountKey, bytes, devAccount, extrinsicHash, freshAccount, hex, signExtrinsic, transferKeepAliveCall, type HeaderJson } from './support.js';
-import { freePorts, removeBasePath, tempBasePath, Testnet, until, ValidatorProcess } from './testnet-cluster.js';
+import { DEV_PEER_IDS, freePorts, removeBasePath, tempBasePath, Testnet, until, ValidatorProcess } from './testnet-cluster.js';
 
 const run = promisify(execFile);
 
@@ -163,11 +163,27 @@ describe('4-validator testnet on loopback', () => {
     expect(await full.call<{ validatorIndex: number }>('dcn_consensusState')).toMatchObject({ validatorIndex: -1 });
     expect(await full.call<{ peers: number }>('system_health')).toMatchObject({ peers: 4 });
     // A stranger (a key no validator lists) is refused by every validator.
-    const stranger = await ValidatorProcess.start({ name: 'Stranger', fullNode: true, basePath: tempBasePath('stranger'), p2pPort: (await freePorts(1))[0], bootnodes: net.bootnodes });
+    const stranger = await ValidatorProcess.start({
+      name: 'Stranger',
+      fullNode: true,
+      basePath: tempBasePath('stranger'),
+      p2pPort: (await freePorts(1))[0],
+      bootnodes: net.bootnodes,
+    });
     try {
-      await new Promise((r) => setTimeout(r, 2000));
-      expect(await stranger.call<{ peers: number }>('system_health')).toMatchObject({ peers: 0 });
+      // Each validator accepts the TCP connection, proves its identity in the Noise handshake, then closes it: the
+      // stranger sees every validator connect and at once disconnect.
+      const dropped = new Set<string>();
+      const validatorPeers = new Set(Object.values(DEV_PEER_IDS));
+      await until(async () => {
+        for (const line of stranger.output().split('\n')) {
+          const m = /"peer":"(12D3KooW\w+)".*"p2p: peer disconnected"/.exec(line);
+          if (m !== null && validatorPeers.has(m[1])) dropped.add(m[1]);
+        }
+        return dropped.size === 4;
+      }, 30_000, 'every validator to drop the stranger');
       expect(await stranger.best()).toBe(0);
+      for (const v of net.running()) expect(await v.call<{ peers: number }>('system_health')).toMatchObject({ peers: 4 });
     } finally {
       await stranger.kill();
       removeBasePath(stranger.options.basePath);
