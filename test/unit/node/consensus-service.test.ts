@@ -128,7 +128,8 @@ describe('ConsensusService as validator Alice', () => {
     expect(e.sessionKey).toBe(toHex(sessionKey(3).publicKey));
     // The same pair again is not a second report.
     service.receive(vote(genesis, 3, 'precommit', h, r + 2, new Uint8Array(32).fill(9)));
-    await new Promise((r2) => setTimeout(r2, 50));
+    // The queue is serial: a task queued after the message runs after it was processed.
+    await service.exclusive(async () => undefined);
     expect(service.equivocations()).toHaveLength(1);
   });
 });
