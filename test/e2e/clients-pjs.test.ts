@@ -29,9 +29,9 @@ function scale(v: Codec): string | null {
  * Methods pjs may report as "not decorated" (served, but pjs has no definition for them): our custom one, and the
  * new JSON-RPC spec (`chainHead_v1_*`, …), which pjs 16 does not use and reports for a Substrate node just the same.
  */
-// This chain's own methods (`dcn_*`, and the credit queries `loans_*`, `banks_*`) are unknown to pjs, as are the
+// This chain's own methods (`dcn_*`, the credit queries `loans_*`, `banks_*`, the dev chain's `dev_*`) are unknown to pjs, as are the
 // new-spec ones it does not decorate; every other listed method must be one pjs knows.
-const CUSTOM_PREFIXES = ['dcn_', 'loans_', 'banks_'];
+const CUSTOM_PREFIXES = ['dcn_', 'loans_', 'banks_', 'dev_'];
 const isUndecoratedOk = (m: string): boolean => CUSTOM_PREFIXES.some((p) => m.startsWith(p)) || isNewSpecMethod(m);
 /** Pallets whose every signed call must succeed with the generic arguments. */
 const CORE_SECTIONS = new Set(['system', 'balances']);
