@@ -92,7 +92,7 @@ export interface ConsensusServiceOptions {
   catchUp: (height: number) => void;
   logger: Logger;
   timeouts?: Partial<TimeoutConfig>;
-  /** Least time between the starts of two heights, in ms (0 ≤ n ≤ 2^31). */
+  /** Least time between the starts of two heights, in ms (0 ≤ n ≤ 2^31); validators only, observers follow at once. */
   blockTimeMs: number;
   /** How far a proposed timestamp may be ahead of the local clock, in ms (0 ≤ n ≤ 2^31). */
   maxDriftMs: number;
@@ -316,7 +316,8 @@ export class ConsensusService {
     if (this.#startScheduledFor === committed + 1) return;
     this.#startScheduledFor = committed + 1;
     if (this.#startTimer !== undefined) clearTimeout(this.#startTimer);
-    const delay = Math.max(0, this.#lastStartMs + this.#opts.blockTimeMs - this.#now());
+    // An observer follows at once: the pace is the validators' (its own block time would only make it lag).
+    const delay = this.isValidator ? Math.max(0, this.#lastStartMs + this.#opts.blockTimeMs - this.#now()) : 0;
     this.#startTimer = setTimeout(() => {
       this.#startTimer = undefined;
       this.#enqueue(() => this.#advance(), false);
