@@ -27,6 +27,7 @@ import type { RuntimeApiInfo } from './metadata.js';
 import type { Runtime, SignatureChecker } from './runtime.js';
 import type { StateReader } from './state.js';
 import type { ValidationOutcome } from './validity.js';
+import { decodeApiInput, RuntimeApiError } from './api-support.js';
 
 /** `sp_runtime::transaction_validity::InvalidTransaction`. */
 export const InvalidTransactionCodec = enumeration(['sp_runtime', 'transaction_validity', 'InvalidTransaction'], {
@@ -92,19 +93,7 @@ export interface ApiTrait {
   methods: ApiMethod[];
 }
 
-/** Raised when a runtime API call cannot run (unknown method, undecodable input). */
-export class RuntimeApiError extends Error {}
-
-function decodeAll(input: Uint8Array, codecs: AnyCodec[], what: string): unknown[] {
-  const r = new ScaleReader(input);
-  try {
-    const out = codecs.map((c) => c.decodeFrom(r));
-    r.assertDone(what);
-    return out;
-  } catch (e) {
-    throw new RuntimeApiError(`${what}: could not decode the input: ${(e as Error).message}`);
-  }
-}
+export { RuntimeApiError };
 
 /** An extrinsic as a runtime API argument: its own length-prefixed encoding, kept whole. */
 const UncheckedExtrinsicArg: AnyCodec = {
@@ -143,7 +132,7 @@ export function runtimeApis(): ApiTrait[] {
           docs: ['Returns the version of the runtime.'],
           inputs: [],
           output: RuntimeVersionCodec,
-          call: (ctx, input) => (decodeAll(input, [], 'Core_version'), RuntimeVersionCodec.encode(ctx.runtime.version)),
+          call: (ctx, input) => (decodeApiInput(input, [], 'Core_version'), RuntimeVersionCodec.encode(ctx.runtime.version)),
         },
       ],
     },
@@ -157,7 +146,7 @@ export function runtimeApis(): ApiTrait[] {
           docs: ['Returns the metadata of a runtime.'],
           inputs: [],
           output: OpaqueMetadataBytes,
-          call: (ctx, input) => (decodeAll(input, [], 'Metadata_metadata'), bytes.encode(ctx.runtime.metadata(14))),
+          call: (ctx, input) => (decodeApiInput(input, [], 'Metadata_metadata'), bytes.encode(ctx.runtime.metadata(14))),
         },
         {
           name: 'metadata_at_version',
@@ -165,7 +154,7 @@ export function runtimeApis(): ApiTrait[] {
           inputs: [{ name: 'version', type: u32 }],
           output: option(OpaqueMetadataBytes),
           call: (ctx, input) => {
-            const [v] = decodeAll(input, [u32], 'Metadata_metadata_at_version') as [number];
+            const [v] = decodeApiInput(input, [u32], 'Metadata_metadata_at_version') as [number];
             const md = v === 14 || v === 15 ? ctx.runtime.metadata(v) : undefined;
             return option(bytes).encode(md);
           },
@@ -175,7 +164,7 @@ export function runtimeApis(): ApiTrait[] {
           docs: ['Returns the supported metadata versions.'],
           inputs: [],
           output: vec(u32),
-          call: (_ctx, input) => (decodeAll(input, [], 'Metadata_metadata_versions'), vec(u32).encode([14, 15])),
+          call: (_ctx, input) => (decodeApiInput(input, [], 'Metadata_metadata_versions'), vec(u32).encode([14, 15])),
         },
       ],
     },
@@ -194,7 +183,7 @@ export function runtimeApis(): ApiTrait[] {
           ],
           output: TransactionValidityCodec,
           call: (ctx, input) => {
-            const [, tx] = decodeAll(input, [TransactionSourceCodec, UncheckedExtrinsicArg, H256], 'TaggedTransactionQueue_validate_transaction') as [unknown, Uint8Array, Uint8Array];
+            const [, tx] = decodeApiInput(input, [TransactionSourceCodec, UncheckedExtrinsicArg, H256], 'TaggedTransactionQueue_validate_transaction') as [unknown, Uint8Array, Uint8Array];
             const outcome = ctx.runtime.validateTransaction(ctx.state, tx, ctx.block, ctx.checker);
             return TransactionValidityCodec.encode(validityOf(outcome));
           },
@@ -212,7 +201,7 @@ export function runtimeApis(): ApiTrait[] {
           inputs: [{ name: 'account', type: AccountId32 }],
           output: u32,
           call: (ctx, input) => {
-            const [who] = decodeAll(input, [AccountId32], 'AccountNonceApi_account_nonce') as [Uint8Array];
+            const [who] = decodeApiInput(input, [AccountId32], 'AccountNonceApi_account_nonce') as [Uint8Array];
             return u32.encode(accountNonce(ctx.state, who));
           },
         },
@@ -232,7 +221,7 @@ export function runtimeApis(): ApiTrait[] {
           ],
           output: RuntimeDispatchInfoCodec,
           call: (ctx, input) => {
-            const [uxt] = decodeAll(input, [UncheckedExtrinsicArg, u32], 'TransactionPaymentApi_query_info') as [Uint8Array, number];
+            const [uxt] = decodeApiInput(input, [UncheckedExtrinsicArg, u32], 'TransactionPaymentApi_query_info') as [Uint8Array, number];
             const q = queryFee(ctx, uxt);
             return RuntimeDispatchInfoCodec.encode({ weight: { refTime: q.weight, proofSize: 0n }, class: { tag: q.class }, partialFee: q.partialFee });
           },
@@ -246,7 +235,7 @@ export function runtimeApis(): ApiTrait[] {
           ],
           output: FeeDetailsCodec,
           call: (ctx, input) => {
-            const [uxt] = decodeAll(input, [UncheckedExtrinsicArg, u32], 'TransactionPaymentApi_query_fee_details') as [Uint8Array, number];
+            const [uxt] = decodeApiInput(input, [UncheckedExtrinsicArg, u32], 'TransactionPaymentApi_query_fee_details') as [Uint8Array, number];
             const q = queryFee(ctx, uxt);
             const f = q.fee;
             const paysFee = f.baseFee + f.lenFee + f.adjustedWeightFee > 0n;

@@ -73,6 +73,12 @@ describe('transaction status by hash and the keystore (unsafe methods on localho
     await expectRpcError(client.call('dcn_transactionStatus', ['0x1234']), -32602);
   });
 
+  it('a runtime API call with undecodable input is a 4003 client error, for core and pallet APIs alike', async () => {
+    await expectRpcError(client.call('state_call', ['AccountNonceApi_account_nonce', '0x01']), 4003, 'could not decode');
+    await expectRpcError(client.call('state_call', ['LoansApi_status', '0x01']), 4003, 'could not decode');
+    await expectRpcError(client.call('state_call', ['NoSuchApi_method', '0x']), 4003, 'not found');
+  });
+
   it('inserts, checks and rotates keys', async () => {
     const pair = new Keyring({ type: 'ed25519' }).addFromUri('//Validator');
     expect(await client.call('author_hasKey', [hex(pair.publicKey), 'dcns'])).toBe(false);

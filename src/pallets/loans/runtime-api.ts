@@ -4,7 +4,7 @@
  * the block the call runs on. Pure.
  */
 import { option, struct, u32, u64, u128, type AnyCodec } from '../../primitives/scale/index.js';
-import { ScaleReader } from '../../primitives/scale/io.js';
+import { decodeApiInput, RuntimeApiError } from '../../runtime/api-support.js';
 import { AccountId32 } from '../../primitives/types.js';
 import type { Pallet } from '../../runtime/pallet.js';
 import type { ApiContext, ApiTrait } from '../../runtime/apis.js';
@@ -16,19 +16,9 @@ import { LoanQuote, LoanStatus, Reputation } from './types.js';
 /** What `LoansApi_reputation` returns. */
 export const ReputationView = struct(['pallet_loans', 'types', 'ReputationView'], { reputation: Reputation, score: u64 });
 
-/** Raised when a lending API call cannot run (undecodable input, pallet missing). */
-export class LendingApiError extends Error {}
+/** Raised when a lending API call cannot run (undecodable input, pallet missing); a runtime API error like any other. */
+export class LendingApiError extends RuntimeApiError {}
 
-function decodeInputs(input: Uint8Array, codecs: AnyCodec[], what: string): unknown[] {
-  const r = new ScaleReader(input);
-  try {
-    const out = codecs.map((c) => c.decodeFrom(r));
-    r.assertDone(what);
-    return out;
-  } catch (e) {
-    throw new LendingApiError(`${what}: could not decode the input: ${(e as Error).message}`);
-  }
-}
 
 function queriesOf<Q>(ctx: ApiContext, pallet: string): Q {
   const p = ctx.runtime.pallet(pallet) as (Pallet & { queries?: Q }) | undefined;
@@ -72,7 +62,7 @@ export function lendingApis(wrap: (e: Error) => Error): ApiTrait[] {
           output: option(LoanQuote),
           call: (ctx, input) =>
             run(() => {
-              const [borrower, bank, kind, amount, termDays, collateralValue] = decodeInputs(input, QUOTE_INPUTS.map((i) => i.type), 'LoansApi_quote') as [Uint8Array, number, LoanKindValue, bigint, number, bigint];
+              const [borrower, bank, kind, amount, termDays, collateralValue] = decodeApiInput(input, QUOTE_INPUTS.map((i) => i.type), 'LoansApi_quote') as [Uint8Array, number, LoanKindValue, bigint, number, bigint];
               const q = queriesOf<LoansQueries>(ctx, 'Loans').quote(ctx.state, { borrower, bank, kind: kind.tag, amount, termDays: BigInt(termDays), collateralValue });
               return option(LoanQuote).encode(q);
             }),
@@ -84,7 +74,7 @@ export function lendingApis(wrap: (e: Error) => Error): ApiTrait[] {
           output: option(LoanStatus),
           call: (ctx, input) =>
             run(() => {
-              const [loanId, at] = decodeInputs(input, STATUS_INPUTS.map((i) => i.type), 'LoansApi_status') as [bigint, bigint | undefined];
+              const [loanId, at] = decodeApiInput(input, STATUS_INPUTS.map((i) => i.type), 'LoansApi_status') as [bigint, bigint | undefined];
               return option(LoanStatus).encode(queriesOf<LoansQueries>(ctx, 'Loans').status(ctx.state, loanId, at));
             }),
         },
@@ -95,7 +85,7 @@ export function lendingApis(wrap: (e: Error) => Error): ApiTrait[] {
           output: ReputationView,
           call: (ctx, input) =>
             run(() => {
-              const [who] = decodeInputs(input, [AccountId32], 'LoansApi_reputation') as [Uint8Array];
+              const [who] = decodeApiInput(input, [AccountId32], 'LoansApi_reputation') as [Uint8Array];
               return ReputationView.encode(queriesOf<LoansQueries>(ctx, 'Loans').reputation(ctx.state, who));
             }),
         },
@@ -116,7 +106,7 @@ export function lendingApis(wrap: (e: Error) => Error): ApiTrait[] {
           output: option(BankView),
           call: (ctx, input) =>
             run(() => {
-              const [bank, lender] = decodeInputs(input, [u32, option(AccountId32)], 'BanksApi_info') as [number, Uint8Array | undefined];
+              const [bank, lender] = decodeApiInput(input, [u32, option(AccountId32)], 'BanksApi_info') as [number, Uint8Array | undefined];
               return option(BankView).encode(queriesOf<BanksQueries>(ctx, 'Banks').info(ctx.state, bank, lender));
             }),
         },
