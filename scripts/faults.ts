@@ -1,0 +1,367 @@
+/**
+ * Seeded fault injection on a 4-validator `local` testnet of real processes on loopback (CometBFT-style):
+ *
+ *   npm run faults -- --seed N [--rounds K]
+ *
+ * Perturbations, one per round, chosen and timed by the seed:
+ * - `kill-restart`: SIGKILL a validator, restart it on its base path (WAL restore, block sync).
+ * - `pause-resume`: SIGSTOP a validator for a while, then SIGCONT.
+ * - `disconnect`: restart a validator with an empty bootnode list, listening on another port, so its peers keep
+ *   dialing its old (now closed) port and it dials nobody: it is cut off from the network, its peers from it. It is
+ *   then restarted on its own port with the full bootnode list. (The node has no firewall hook; this is the simplest
+ *   honest partition available without root.)
+ * - `one-down`: stop a validator; the other three must keep finalizing; restart it.
+ * - `two-down`: stop two validators; the other two must halt (no block without a 2/3 quorum) and not fork; restart
+ *   one, and the chain must resume; then restart the other.
+ * - `wipe-resync`: stop a validator, delete its base path, start it fresh: it resyncs from genesis.
+ *
+ * While perturbing, senders submit transfers over RPC (`author_submitAndWatchExtrinsic`) to running nodes and record
+ * those reported finalized. After the run: every node reports the same block hash and state root at every height,
+ * and every transaction reported finalized is in the block it was reported in, on every node. Prints the seed and
+ * what failed; exits 1 on any failure.
+ *
+ * Exports the pieces so `test/e2e/faults.test.ts` runs a short seeded version.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import { RpcClient } from '../test/helpers/rpc-client.js';
+import { bytes, devAccount, extrinsicHash, freshAccount, hex, signExtrinsic, transferKeepAliveCall, type HeaderJson } from '../test/e2e/support.js';
+import { Testnet, until, VALIDATOR_NAMES, ValidatorProcess, type ValidatorName } from '../test/e2e/testnet-cluster.js';
+
+/** A perturbation's name. */
+export type Perturbation = 'kill-restart' | 'pause-resume' | 'disconnect' | 'one-down' | 'two-down' | 'wipe-resync';
+
+/** All perturbations, in their default order. */
+export const PERTURBATIONS: readonly Perturbation[] = ['kill-restart', 'pause-resume', 'disconnect', 'one-down', 'two-down', 'wipe-resync'];
+
+/** A seeded PRNG (mulberry32): the same seed gives the same choices. */
+export class Rng {
+  private s: number;
+  constructor(seed: number) {
+    this.s = seed >>> 0;
+  }
+  /** The next u32. */
+  next(): number {
+    this.s = (this.s + 0x6d2b79f5) >>> 0;
+    let t = this.s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  }
+  /** An integer in [lo, hi]. */
+  int(lo: number, hi: number): number {
+    return lo + (this.next() % (hi - lo + 1));
+  }
+  /** One element of `xs` (non-empty). */
+  pick<T>(xs: readonly T[]): T {
+    return xs[this.next() % xs.length];
+  }
+  /** `n` distinct elements of `xs` (n ≤ xs.length). */
+  pickDistinct<T>(xs: readonly T[], n: number): T[] {
+    const pool = [...xs];
+    const out: T[] = [];
+    for (let i = 0; i < n; i++) out.push(pool.splice(this.next() % pool.length, 1)[0]); // 0 ≤ i < n ≤ 4
+    return out;
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The OS pid of a validator process (ValidatorProcess keeps its child private; the faults need its pid for signals). */
+function pidOf(v: ValidatorProcess): number {
+  const pid = (v as unknown as { child: ChildProcess }).child.pid;
+  if (pid === undefined) throw new Error(`${v.name} has no pid`);
+  return pid;
+}
+
+/** A transfer the network reported finalized. */
+export interface FinalizedTx {
+  hash: string;
+  blockHash: string;
+  via: string;
+}
+
+/**
+ * Background load: each sender (a dev account) submits one transfer at a time to a random running, unpaused node and
+ * waits for `finalized` (20 s); failures (a node going down under it) are counted, not fatal.
+ */
+export class Load {
+  readonly finalized: FinalizedTx[] = [];
+  /** Submissions that never reported finalized (0 ≤ n). */
+  failed = 0;
+  private stopped = false;
+  private readonly loops: Promise<void>[] = [];
+
+  constructor(
+    private readonly net: Testnet,
+    private readonly paused: Set<ValidatorName>,
+    private readonly rng: Rng,
+  ) {}
+
+  /** Start `senders` loops (1 ≤ senders ≤ 4). */
+  async start(senders: number): Promise<void> {
+    const genesis = bytes(await this.net.node('Alice').call<string>('chain_getBlockHash', [0]));
+    const names = ['Eve', 'Ferdie', 'Alice', 'Bob'] as const;
+    for (let i = 0; i < senders; i++) {
+      const from = await devAccount(names[i]);
+      const to = await freshAccount();
+      this.loops.push(this.loop(from, to.publicKey, genesis));
+    }
+  }
+
+  private async loop(from: KeyringPair, to: Uint8Array, genesis: Uint8Array): Promise<void> {
+    while (!this.stopped) {
+      const candidates = this.net.running().filter((v) => !this.paused.has(v.name as ValidatorName) && v.rpcPort !== 0);
+      if (candidates.length === 0) {
+        await sleep(200);
+        continue;
+      }
+      const node = this.rng.pick(candidates);
+      let client: RpcClient | undefined;
+      try {
+        const nonce = await node.call<number>('system_accountNextIndex', [from.address]);
+        const xt = signExtrinsic(from, transferKeepAliveCall(to, 1_000_000_000n), { genesisHash: genesis }, { nonce });
+        client = await RpcClient.connect(`ws://127.0.0.1:${node.rpcPort}`, 5_000);
+        const watch = await client.subscribe<unknown>('author_submitAndWatchExtrinsic', [hex(xt)], 'author_unwatchExtrinsic', 5_000);
+        const fin = await watch.nextMatching((s) => typeof s === 'object' && s !== null && 'finalized' in s, 20_000, 'finalized');
+        this.finalized.push({ hash: extrinsicHash(xt), blockHash: (fin as { finalized: string }).finalized, via: node.name });
+      } catch {
+        this.failed++;
+        await sleep(300);
+      } finally {
+        await client?.close().catch(() => undefined);
+      }
+    }
+  }
+
+  /** Stop the loops and wait for them. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.loops);
+  }
+}
+
+/** A testnet under faults: the net, who is paused, and the log of what happened. */
+export class FaultRun {
+  readonly paused = new Set<ValidatorName>();
+  readonly log: string[] = [];
+
+  constructor(
+    readonly net: Testnet,
+    readonly rng: Rng,
+  ) {}
+
+  private note(s: string): void {
+    this.log.push(s);
+    console.log(`[faults] ${s}`);
+  }
+
+  /** The best block of the running, unpaused nodes (max). */
+  async best(): Promise<number> {
+    const live = this.net.running().filter((v) => !this.paused.has(v.name as ValidatorName));
+    return Math.max(...(await Promise.all(live.map((v) => v.best().catch(() => 0)))));
+  }
+
+  /** Wait until the running, unpaused nodes' best grows by `n` (timeout `ms`). */
+  async progress(n: number, ms: number, what: string): Promise<void> {
+    const from = await this.best();
+    await until(async () => (await this.best()) >= from + n, ms, what);
+  }
+
+  /** Run one perturbation. */
+  async perturb(p: Perturbation): Promise<void> {
+    const net = this.net;
+    const [a, b] = this.rng.pickDistinct(VALIDATOR_NAMES, 2);
+    switch (p) {
+      case 'kill-restart': {
+        this.note(`kill -9 ${a}`);
+        await net.node(a).kill();
+        await sleep(this.rng.int(500, 3000));
+        await net.startNode(a);
+        this.note(`restarted ${a}`);
+        break;
+      }
+      case 'pause-resume': {
+        const pid = pidOf(net.node(a));
+        this.note(`SIGSTOP ${a}`);
+        this.paused.add(a);
+        process.kill(pid, 'SIGSTOP');
+        await this.progress(3, 30_000, `three validators to finalize while ${a} is paused`);
+        await sleep(this.rng.int(0, 2000));
+        process.kill(pid, 'SIGCONT');
+        this.paused.delete(a);
+        this.note(`SIGCONT ${a}`);
+        break;
+      }
+      case 'disconnect': {
+        // Restart `a` isolated: no bootnodes, another port (its peers keep dialing the old, closed one).
+        this.note(`disconnect ${a}`);
+        await net.node(a).stop();
+        const isolated = await ValidatorProcess.start({
+          name: a,
+          basePath: net.basePaths.get(a)!,
+          p2pPort: 0,
+          bootnodes: [],
+          ...net.options,
+        });
+        net.nodes.set(a, isolated);
+        await this.progress(3, 30_000, `three validators to finalize while ${a} is cut off`);
+        await isolated.stop();
+        await net.startNode(a);
+        this.note(`reconnected ${a}`);
+        break;
+      }
+      case 'one-down': {
+        this.note(`stop ${a}`);
+        await net.node(a).stop();
+        await this.progress(3, 30_000, `three validators to finalize without ${a}`);
+        await net.startNode(a);
+        this.note(`restarted ${a}`);
+        break;
+      }
+      case 'two-down': {
+        this.note(`kill -9 ${a} and ${b}`);
+        await Promise.all([net.node(a).kill(), net.node(b).kill()]);
+        // A block whose precommits were in flight may still commit: let that settle, then the chain must stand still.
+        await sleep(1500);
+        const halted = await this.haltedHeads();
+        await sleep(this.rng.int(2000, 4000));
+        const still = await this.haltedHeads();
+        if (JSON.stringify(halted) !== JSON.stringify(still)) throw new Error(`two down: the chain moved without a quorum: ${JSON.stringify(halted)} -> ${JSON.stringify(still)}`);
+        if (new Set(halted.map((h) => h.hash)).size !== 1) throw new Error(`two down: the two live validators disagree: ${JSON.stringify(halted)}`);
+        this.note(`halted at #${halted[0].number}`);
+        await net.startNode(a);
+        this.note(`restarted ${a}`);
+        await this.progress(2, 40_000, 'the chain to resume with three validators');
+        await net.startNode(b);
+        this.note(`restarted ${b}`);
+        break;
+      }
+      case 'wipe-resync': {
+        this.note(`wipe ${a}`);
+        await net.node(a).stop();
+        await net.startNode(a, true);
+        this.note(`started ${a} on an empty base path`);
+        break;
+      }
+    }
+  }
+
+  /** Number and hash of each running node's best block. */
+  private async haltedHeads(): Promise<Array<{ name: string; number: number; hash: string }>> {
+    return Promise.all(this.net.running().map(async (v) => {
+      const h = await v.call<HeaderJson>('chain_getHeader');
+      return { name: v.name, number: Number.parseInt(h.number, 16), hash: await v.call<string>('chain_getBlockHash', [Number.parseInt(h.number, 16)]) };
+    }));
+  }
+
+  /** Wait for all four running and caught up to a common height. */
+  async settle(ms = 60_000): Promise<number> {
+    for (const n of VALIDATOR_NAMES) if (!this.net.nodes.get(n)?.running) await this.net.startNode(n);
+    const target = await this.best();
+    await until(async () => (await Promise.all(this.net.running().map((v) => v.best()))).every((x) => x >= target), ms, `all four at #${target}`);
+    return target;
+  }
+}
+
+/**
+ * The checks after a run: the same block hash and state root at every height 0..=top on every node, and every
+ * finalized transaction in its block on every node, that block canonical. Returns the failures (empty when sound).
+ */
+export async function checkConsistency(net: Testnet, finalized: readonly FinalizedTx[]): Promise<string[]> {
+  const failures: string[] = [];
+  const nodes = net.running();
+  const top = Math.min(...(await Promise.all(nodes.map((v) => v.best()))));
+  const numbers = Array.from({ length: top + 1 }, (_, i) => i); // 0 ≤ i ≤ top
+  const hashes = await Promise.all(nodes.map((v) => v.call<string[]>('chain_getBlockHash', [numbers])));
+  for (let h = 0; h <= top; h++) {
+    const seen = new Set(hashes.map((hs) => hs[h]));
+    if (seen.size !== 1) failures.push(`#${h}: block hashes differ: ${nodes.map((v, i) => `${v.name}=${hashes[i][h]}`).join(' ')}`);
+    const roots = await Promise.all(nodes.map((v, i) => v.call<HeaderJson>('chain_getHeader', [hashes[i][h]]).then((x) => x.stateRoot)));
+    if (new Set(roots).size !== 1) failures.push(`#${h}: state roots differ: ${nodes.map((v, i) => `${v.name}=${roots[i]}`).join(' ')}`);
+  }
+  const canonical = new Set(hashes[0]);
+  for (const tx of finalized) {
+    if (!canonical.has(tx.blockHash)) {
+      failures.push(`tx ${tx.hash} reported finalized (via ${tx.via}) in ${tx.blockHash}, not a canonical block ≤ #${top}`);
+      continue;
+    }
+    for (const v of nodes) {
+      const block = await v.call<{ block: { extrinsics: string[] } }>('chain_getBlock', [tx.blockHash]);
+      if (!block.block.extrinsics.some((x) => extrinsicHash(bytes(x)) === tx.hash)) failures.push(`tx ${tx.hash} missing from ${tx.blockHash} on ${v.name}`);
+    }
+  }
+  return failures;
+}
+
+/** Run `rounds` seeded perturbations (each one of PERTURBATIONS) under load; returns the failures. */
+export async function runFaults(seed: number, plan: readonly Perturbation[], log: (s: string) => void = console.log): Promise<{ failures: string[]; finalized: number; failedSubmissions: number; top: number }> {
+  const rng = new Rng(seed);
+  const net = await Testnet.start({ blockTimeMs: 250, proposeTimeoutMs: 1000 });
+  const run = new FaultRun(net, rng);
+  const load = new Load(net, run.paused, new Rng(seed ^ 0x5eed));
+  const failures: string[] = [];
+  try {
+    await until(async () => (await net.node('Alice').best()) >= 2, 60_000, 'the chain to start');
+    await load.start(2);
+    for (const p of plan) {
+      log(`[faults] seed ${seed}: ${p}`);
+      try {
+        await run.perturb(p);
+        await run.settle();
+      } catch (e) {
+        failures.push(`${p}: ${(e as Error).message}`);
+        for (const n of run.paused) process.kill(pidOf(net.node(n)), 'SIGCONT');
+        run.paused.clear();
+        await run.settle().catch((x: unknown) => failures.push(`settle after ${p}: ${(x as Error).message}`));
+      }
+    }
+    await run.progress(2, 30_000, 'blocks after the last perturbation').catch((e: unknown) => failures.push((e as Error).message));
+    await load.stop();
+    const top = await run.settle().catch((e: unknown) => {
+      failures.push((e as Error).message);
+      return 0;
+    });
+    failures.push(...(await checkConsistency(net, load.finalized)));
+    return { failures, finalized: load.finalized.length, failedSubmissions: load.failed, top };
+  } finally {
+    await load.stop();
+    await net.destroy();
+  }
+}
+
+/** The plan for `rounds` rounds: each perturbation once in seeded order, then seeded picks. */
+export function planFor(seed: number, rounds: number): Perturbation[] {
+  const rng = new Rng(seed ^ 0x9a9a);
+  const order = rng.pickDistinct(PERTURBATIONS, PERTURBATIONS.length);
+  return Array.from({ length: rounds }, (_, i) => (i < order.length ? order[i] : rng.pick(PERTURBATIONS))); // 0 ≤ i < rounds
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const arg = (name: string): string | undefined => {
+    const i = argv.indexOf(name);
+    return i === -1 ? undefined : argv[i + 1];
+  };
+  const seed = Number(arg('--seed') ?? Date.now() % 1_000_000);
+  const rounds = Number(arg('--rounds') ?? PERTURBATIONS.length); // 1 ≤ rounds ≤ 1000
+  const plan = planFor(seed, rounds);
+  console.log(`[faults] seed ${seed}, rounds ${rounds}: ${plan.join(', ')}`);
+  const r = await runFaults(seed, plan);
+  console.log(`[faults] seed ${seed}: ${r.finalized} transfers reported finalized (${r.failedSubmissions} submissions lost to faults), chain at #${r.top}`);
+  if (r.failures.length === 0) {
+    console.log(`[faults] seed ${seed}: OK (same hashes and state roots at every height on all four; every finalized transfer on chain)`);
+    process.exit(0);
+  }
+  console.log(`[faults] seed ${seed}: FAILED`);
+  for (const f of r.failures) console.log(`  - ${f}`);
+  process.exit(1);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
