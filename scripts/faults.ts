@@ -150,11 +150,12 @@ export class FaultRun {
   constructor(
     readonly net: Testnet,
     readonly rng: Rng,
+    private readonly out: (s: string) => void = console.log,
   ) {}
 
   private note(s: string): void {
     this.log.push(s);
-    console.log(`[faults] ${s}`);
+    this.out(`[faults] ${s}`);
   }
 
   /** The best block of the running, unpaused nodes (max). */
@@ -299,7 +300,7 @@ export async function checkConsistency(net: Testnet, finalized: readonly Finaliz
 export async function runFaults(seed: number, plan: readonly Perturbation[], log: (s: string) => void = console.log): Promise<{ failures: string[]; finalized: number; failedSubmissions: number; top: number }> {
   const rng = new Rng(seed);
   const net = await Testnet.start({ blockTimeMs: 250, proposeTimeoutMs: 1000 });
-  const run = new FaultRun(net, rng);
+  const run = new FaultRun(net, rng, log);
   const load = new Load(net, run.paused, new Rng(seed ^ 0x5eed));
   const failures: string[] = [];
   try {
