@@ -15,8 +15,9 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { CommitCertificate } from '../src/consensus/certificate.js';
+import { SystemStorage } from '../src/pallets/system/index.js';
 import { RpcClient, type Subscription } from '../test/helpers/rpc-client.js';
-import { bytes, devAccount, hex, keys, signExtrinsic, transferKeepAliveCall } from '../test/e2e/support.js';
+import { accountKey, bytes, devAccount, hex, keys, signExtrinsic, transferKeepAliveCall } from '../test/e2e/support.js';
 import { Testnet, until, VALIDATOR_NAMES } from '../test/e2e/testnet-cluster.js';
 import { describeCeiling, measureCeiling, ofCeiling, perSecond } from './lib/measure.js';
 
@@ -41,6 +42,18 @@ function vmHwmMiB(pid: number): number | undefined {
   }
 }
 
+/** `fn`, retried up to 5 times 200 ms apart (an HTTP RPC call can hit a socket reset under load). */
+async function retry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) { // 0 ≤ attempt < 5
+    try {
+      return await fn();
+    } catch (e) {
+      if (attempt >= 4) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 async function main(): Promise<void> {
   console.log(`bench:network: ${TOTAL} transfers at ${RATE}/s from ${ACCOUNTS} accounts over RPC to 4 validators (loopback)`);
   const ceiling = await measureCeiling(3000);
@@ -52,20 +65,34 @@ async function main(): Promise<void> {
   try {
     const alice = net.node('Alice');
     await until(async () => (await alice.best()) >= 1, 60_000, 'the chain to start');
-    const genesis = bytes(await alice.call<string>('chain_getBlockHash', [0]));
+    const genesis = bytes(await retry(() => alice.call<string>('chain_getBlockHash', [0])));
     const kr = await keys();
     const senders: KeyringPair[] = Array.from({ length: ACCOUNTS }, (_, i) => kr.addFromUri(`//Alice//bench//${i}`)); // 0 ≤ i < ACCOUNTS
 
     // Fund the senders from //Alice.
     const funder = await devAccount('Alice');
-    let nonce = await alice.call<number>('system_accountNextIndex', [funder.address]);
+    let nonce = await retry(() => alice.call<number>('system_accountNextIndex', [funder.address]));
     const tf = performance.now();
     for (const s of senders) {
       const xt = signExtrinsic(funder, transferKeepAliveCall(s.publicKey, 1_000_000_000_000_000n), { genesisHash: genesis }, { nonce: nonce++ });
       await clients[0].call('author_submitExtrinsic', [hex(xt)]);
     }
     const last = senders[senders.length - 1];
-    await until(async () => (await alice.call<number>('system_accountNextIndex', [funder.address])) >= nonce, 300_000, 'the funding to finalize', 500);
+    // Wait for //Alice's on-chain nonce (not system_accountNextIndex, which counts the pool too) to reach the last
+    // funding transfer, or to stop moving for 5 s (the pool may have refused some: those senders stay unfunded).
+    const onChainNonce = async (): Promise<number> => {
+      const raw = await alice.call<string | null>('state_getStorage', [accountKey(funder.publicKey)]);
+      return raw === null ? 0 : Number(SystemStorage.Account.value.decode(bytes(raw)).nonce);
+    };
+    let seen = -1;
+    let still = 0; // polls without progress, 0 ≤ still ≤ 10
+    while (still < 10) {
+      const n = await retry(onChainNonce);
+      if (n >= nonce) break;
+      still = n === seen ? still + 1 : 0;
+      seen = n;
+      await new Promise((r) => setTimeout(r, 500));
+    }
     console.log(`funded ${ACCOUNTS} senders in ${((performance.now() - tf) / 1000).toFixed(1)} s (last ${last.address.slice(0, 8)}…)`);
 
     // The load.
@@ -76,8 +103,9 @@ async function main(): Promise<void> {
     let finalized = 0;
     let failed = 0;
     let skipped = 0;
+    let firstError: string | undefined;
     let cursor = 0; // 0 ≤ cursor < ACCOUNTS
-    const startBlock = await alice.best();
+    const startBlock = await retry(() => alice.best());
     const t0 = performance.now();
     const inflight: Promise<void>[] = [];
     const submitOne = async (i: number): Promise<void> => {
@@ -92,8 +120,9 @@ async function main(): Promise<void> {
         await sub.nextMatching((x) => typeof x === 'object' && x !== null && 'finalized' in x, 120_000, 'finalized');
         latencies.push(performance.now() - ts);
         finalized++;
-      } catch {
+      } catch (e) {
         failed++;
+        firstError ??= (e as Error).message;
         nonces[i] = await net.node('Alice').call<number>('system_accountNextIndex', [s.address]).catch(() => nonces[i]);
       } finally {
         await sub?.unsubscribe().catch(() => false);
@@ -125,15 +154,15 @@ async function main(): Promise<void> {
     const tSubmitEnd = performance.now();
     await Promise.all(inflight);
     const seconds = (performance.now() - t0) / 1000;
-    const endBlock = await alice.best();
+    const endBlock = await retry(() => alice.best());
 
     // Rounds per height from the commit certificates (round r means r + 1 rounds).
     let roundsSum = 0;
     let maxRound = 0;
     let extrinsicsMax = 0;
     for (let n = startBlock + 1; n <= endBlock; n++) {
-      const hash = await alice.call<string>('chain_getBlockHash', [n]);
-      const b = await alice.call<{ block: { extrinsics: string[] }; justifications: Array<[number[], string]> | null }>('chain_getBlock', [hash]);
+      const hash = await retry(() => alice.call<string>('chain_getBlockHash', [n]));
+      const b = await retry(() => alice.call<{ block: { extrinsics: string[] }; justifications: Array<[number[], string]> | null }>('chain_getBlock', [hash]));
       const cert = CommitCertificate.decode(bytes(b.justifications![0][1]));
       roundsSum += cert.round + 1;
       maxRound = Math.max(maxRound, cert.round);
@@ -142,7 +171,7 @@ async function main(): Promise<void> {
     const blocks = endBlock - startBlock;
     latencies.sort((a, b) => a - b);
     const tps = finalized / seconds;
-    console.log(`submitted ${submitted} in ${((tSubmitEnd - t0) / 1000).toFixed(1)} s (${perSecond(submitted, (tSubmitEnd - t0) / 1000)}/s offered; ${skipped} ticks with every sender busy), ${failed} not finalized`);
+    console.log(`submitted ${submitted} in ${((tSubmitEnd - t0) / 1000).toFixed(1)} s (${perSecond(submitted, (tSubmitEnd - t0) / 1000)}/s offered; ${skipped} ticks with every sender busy), ${failed} not finalized${firstError === undefined ? '' : ` (first: ${firstError})`}`);
     console.log(`finalized: ${finalized} transfers in ${seconds.toFixed(1)} s = ${perSecond(finalized, seconds)} tx/s (${ofCeiling(tps, ceiling)})`);
     console.log(`submit-to-finalized latency: p50 ${quantile(latencies, 0.5).toFixed(0)} ms, p95 ${quantile(latencies, 0.95).toFixed(0)} ms, p99 ${quantile(latencies, 0.99).toFixed(0)} ms`);
     console.log(`blocks: ${blocks} in ${seconds.toFixed(1)} s = ${(blocks / seconds).toFixed(2)} blocks/s, up to ${extrinsicsMax} transfers per block; rounds per height: mean ${(roundsSum / Math.max(1, blocks)).toFixed(2)}, max ${maxRound + 1}`);
