@@ -26,9 +26,8 @@ export interface QueueLimits {
 export class BoundedQueue {
   /** The limits this queue enforces. */
   readonly limits: QueueLimits;
-  // Messages live in items[head ..]; the prefix before head is garbage, compacted once it is half the array.
-  #items: Uint8Array[] = [];
-  #head = 0;
+  // The messages, oldest first; this class adds the byte count and the drop policy.
+  readonly #fifo = new Fifo<Uint8Array>();
   #bytes = 0;
   #dropped = 0;
   #highWater = 0;
@@ -42,7 +41,7 @@ export class BoundedQueue {
 
   /** Messages held, 0 ..= maxMessages. */
   get length(): number {
-    return this.#items.length - this.#head;
+    return this.#fifo.length;
   }
 
   /** Bytes held, 0 ..= maxBytes. */
@@ -80,7 +79,7 @@ export class BoundedQueue {
       }
       this.#dropped += dropped;
     }
-    this.#items.push(msg);
+    this.#fifo.push(msg);
     this.#bytes += msg.length;
     if (this.length > this.#highWater) this.#highWater = this.length;
     return dropped;
@@ -88,36 +87,22 @@ export class BoundedQueue {
 
   /** The oldest message without removing it. */
   peek(): Uint8Array | undefined {
-    return this.#head < this.#items.length ? this.#items[this.#head] : undefined;
+    return this.#fifo.peek();
   }
 
   /** Remove and return the oldest message. */
   shift(): Uint8Array | undefined {
-    if (this.#head >= this.#items.length) return undefined;
-    const msg = this.#items[this.#head];
-    // Release the reference so a dequeued message can be collected before compaction.
-    this.#items[this.#head] = EMPTY;
-    this.#head++;
-    this.#bytes -= msg.length;
-    if (this.#head === this.#items.length) {
-      this.#items = [];
-      this.#head = 0;
-    } else if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
-      this.#head = 0;
-    }
+    const msg = this.#fifo.shift();
+    if (msg !== undefined) this.#bytes -= msg.length;
     return msg;
   }
 
   /** Drop every message (not counted as dropped: the caller discards the queue on purpose). */
   clear(): void {
-    this.#items = [];
-    this.#head = 0;
+    this.#fifo.clear();
     this.#bytes = 0;
   }
 }
-
-const EMPTY = new Uint8Array(0);
 
 /** An unbounded FIFO with O(1) amortised `shift`; callers bound it themselves (see the gossip inbound reader). */
 export class Fifo<T> {
@@ -134,10 +119,16 @@ export class Fifo<T> {
     this.#items.push(item);
   }
 
+  /** The oldest item without removing it. */
+  peek(): T | undefined {
+    return this.#head < this.#items.length ? this.#items[this.#head] : undefined;
+  }
+
   /** Remove and return the oldest item. */
   shift(): T | undefined {
     if (this.#head >= this.#items.length) return undefined;
     const item = this.#items[this.#head];
+    // Release the reference so a dequeued item can be collected before compaction.
     this.#items[this.#head] = undefined as T;
     this.#head++;
     if (this.#head === this.#items.length) {
