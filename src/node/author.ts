@@ -10,7 +10,7 @@ import type { DigestItemValue, Header } from '../primitives/types.js';
 import { AUTHOR_ENGINE_ID, AuthorDigest, type SealedBlock } from '../runtime/runtime.js';
 import { TimestampStorage } from '../pallets/timestamp/index.js';
 import type { Chain } from './chain.js';
-import type { TransactionService } from './transactions.js';
+import { REVALIDATE_READY_PER_BLOCK, type TransactionService } from './transactions.js';
 
 /** Limits of one authored block. */
 export interface AuthorOptions {
@@ -104,7 +104,7 @@ export class DevAuthor {
       await this.chain.commit(sealed);
       // The hashes computed when the block applied them (the decode cache holds these very arrays).
       const included = sealed.extrinsics.map((x, index) => ({ hash: decodeExtrinsic(x).hash, index }));
-      this.txs.pool.onBlockImported({ blockHash: sealed.hash, blockNumber: sealed.header.number, included }, true);
+      this.txs.pool.onBlockImported({ blockHash: sealed.hash, blockNumber: sealed.header.number, included }, REVALIDATE_READY_PER_BLOCK);
       this.txs.pool.onBlockFinalized(sealed.hash, included);
       this.logger.info({ number: sealed.header.number, hash: toHex(sealed.hash), extrinsics: sealed.extrinsics.length - 1 }, 'authored block');
       return sealed;

@@ -26,7 +26,7 @@ import { genesisConfigOf, loadChainSpec, rawGenesisOf, type ChainSpec } from './
 import { ConsensusService } from './consensus-service.js';
 import { allowedPeerIds, ConsensusGossip, TransactionGossip } from './network.js';
 import { BlockSync } from './sync.js';
-import { TransactionService } from './transactions.js';
+import { REVALIDATE_READY_PER_BLOCK, TransactionService } from './transactions.js';
 import { Keystore } from './keystore.js';
 import { FileWal, walPath } from './wal.js';
 
@@ -343,7 +343,7 @@ async function startNetworking(
   let setKey = validatorSetKey(state);
   chain.on('block', (head: ChainHead, sealed: SealedBlock) => {
     const included = sealed.extrinsics.map((x, index) => ({ hash: blake2_256(x), index }));
-    txs.pool.onBlockImported({ blockHash: head.hash, blockNumber: head.number, included }, true);
+    txs.pool.onBlockImported({ blockHash: head.hash, blockNumber: head.number, included }, REVALIDATE_READY_PER_BLOCK);
     txs.pool.onBlockFinalized(head.hash, included);
     const key = validatorSetKey(chain.headState());
     if (key !== setKey) {

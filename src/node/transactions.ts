@@ -39,6 +39,12 @@ export type TransactionStatusReport =
 
 /** How many terminal outcomes are remembered for `status` (bounded). */
 const HISTORY_ENTRIES = 100_000;
+/**
+ * Ready transactions validated again after each block (every future one is, too): bounded so a deep pool under load
+ * costs a block the same work as a shallow one (about 10 ms here); the pool cycles through the rest over the next
+ * blocks, and block authoring skips a transaction that became invalid meanwhile.
+ */
+export const REVALIDATE_READY_PER_BLOCK = 256;
 /** How far from the runtime's versions a bad signature is checked against other spec/transaction versions. */
 const VERSION_PROBE_RANGE = 3;
 

@@ -9,7 +9,9 @@
  * to dependent); `ready()` walks it best-first for block authoring.
  *
  * Every structure is indexed (by hash, by tag, by sender, and two heaps for eviction) so a
- * submission costs O(tags + log n). Block import revalidates the whole pool (O(n) validations).
+ * submission costs O(tags + log n). Block import revalidates the whole pool (O(n) validations), or, bounded, every
+ * future transaction and the `k` ready ones validated longest ago (O(future + k) validations; a loaded node keeps
+ * its per-block work flat while its pool is deep, as Substrate's background revalidation does).
  *
  * Status notifications are queued while an operation mutates the pool and delivered at its
  * end, so a listener that calls back into the pool always sees a consistent pool.
@@ -97,6 +99,8 @@ interface Entry extends HeapSlot {
   unlocks: Set<Entry>;
   /** READY only: distinct ready transactions providing this one's required tags; 0 ..= requires.length. */
   providers: number;
+  /** Best block number when the transaction was last validated; 0 ..= 2^32-1. */
+  checkedAt: number;
 }
 
 const noopLogger: PoolLogger = { debug() {}, warn() {} };
@@ -236,6 +240,7 @@ export class TransactionPool {
       unlocks: new Set(),
       providers: 0,
       heapPos: -1,
+      checkedAt: this.bestNumber,
     };
     setValidation(entry, outcome);
     try {
@@ -669,9 +674,12 @@ export class TransactionPool {
    * the network are not re-imported; their tags count as provided by the chain. Transactions past
    * their longevity are removed (`invalid`, banned). With `revalidate`, every remaining
    * transaction is validated again: invalid ones are removed (`invalid`; banned unless `Stale`),
-   * unknown ones are dropped, the rest re-sorted into ready and future.
+   * unknown ones are dropped, the rest re-sorted into ready and future. A number `k` (0 ..= 2^32-1)
+   * bounds the work: every future transaction (a limited queue: the block may have provided what it
+   * waits for) and the `k` ready ones validated longest ago are validated again; the rest wait for a
+   * later block (block authoring skips what became invalid meanwhile).
    */
-  onBlockImported(block: ImportedBlock, revalidate = true): void {
+  onBlockImported(block: ImportedBlock, revalidate: boolean | number = true): void {
     try {
       this.bestNumber = block.blockNumber;
       const pending: PendingBlock = { blockHash: block.blockHash, number: block.blockNumber, txs: new Map() };
@@ -711,7 +719,8 @@ export class TransactionPool {
         this.events.push([e.tx.hashHex, { type: 'invalid', reason: 'Stale: transaction longevity expired' }]);
       }
 
-      if (revalidate) this.revalidateAll();
+      if (revalidate === true) this.revalidateAll();
+      else if (typeof revalidate === 'number') this.revalidateSome(revalidate);
       this.enforceLimits();
       this.clearExpiredBans();
 
@@ -745,6 +754,31 @@ export class TransactionPool {
       e.unlocks = new Set();
       e.providers = 0;
     }
+    this.readmit(all);
+  }
+
+  /**
+   * Validate again every future transaction and the `maxReady` (0 ..= 2^32-1) ready ones validated longest ago
+   * (oldest submission first among equals); the rest of the graph stays as it is.
+   */
+  private revalidateSome(maxReady: number): void {
+    const future: Entry[] = [];
+    const ready: Entry[] = [];
+    for (const e of this.byHash.values()) (e.state === 'future' ? future : ready).push(e);
+    ready.sort((a, b) => a.checkedAt - b.checkedAt || a.tx.insertedAt - b.tx.insertedAt);
+    const chosen = future.concat(ready.slice(0, maxReady)).sort((a, b) => a.tx.insertedAt - b.tx.insertedAt);
+    // Out of the graph first (their ready dependents wait in FUTURE meanwhile; re-admission brings them back).
+    for (const e of chosen) this.removeEntry(e, 'demote');
+    for (const e of chosen) {
+      e.missing = NO_TAGS;
+      e.unlocks = new Set();
+      e.providers = 0;
+    }
+    this.readmit(chosen);
+  }
+
+  /** Validate `entries` (out of the pool, in submission order) again and admit the valid ones. */
+  private readmit(all: Entry[]): void {
     let invalid = 0;
     for (const e of all) {
       let outcome: ValidationOutcome;
@@ -767,6 +801,7 @@ export class TransactionPool {
       }
       e.tx = { ...e.tx, valid: outcome.valid, sender: outcome.sender, nonce: outcome.nonce };
       setValidation(e, outcome);
+      e.checkedAt = this.bestNumber;
       // Longevity counts from submission; a runtime that now reports less remaining time can only shorten it.
       const till = BigInt(this.bestNumber) + outcome.valid.longevity;
       if (till < e.validTill) e.validTill = till;

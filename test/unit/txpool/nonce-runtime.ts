@@ -158,7 +158,7 @@ export interface AuthoredBlock {
 export function authorBlock(
   chain: NonceChain,
   pool: TransactionPool,
-  opts: { maxTx?: number; reject?: (tx: PoolTransaction) => boolean; revalidate?: boolean } = {},
+  opts: { maxTx?: number; reject?: (tx: PoolTransaction) => boolean; revalidate?: boolean | number } = {},
 ): AuthoredBlock {
   const maxTx = opts.maxTx ?? Number.MAX_SAFE_INTEGER;
   const included: PoolTransaction[] = [];

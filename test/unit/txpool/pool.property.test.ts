@@ -24,7 +24,7 @@ type Op =
       mortal: number;
       badProof: boolean;
     }
-  | { kind: 'block'; maxTx: number; rejectSeed: number; revalidate: boolean }
+  | { kind: 'block'; maxTx: number; rejectSeed: number; revalidate: boolean | number }
   | { kind: 'remove'; pick: number; ban: boolean }
   | { kind: 'clock'; ms: number };
 
@@ -66,7 +66,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       kind: fc.constant('block' as const),
       maxTx: fc.integer({ min: 0, max: 10 }),
       rejectSeed: fc.integer({ min: 0, max: 255 }),
-      revalidate: fc.boolean(),
+      // All, none, or every future transaction and the k ready ones validated longest ago.
+      revalidate: fc.oneof(fc.boolean(), fc.integer({ min: 0, max: 3 })),
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), pick: fc.nat(), ban: fc.boolean() }) },

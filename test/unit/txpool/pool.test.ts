@@ -386,6 +386,51 @@ describe('block import', () => {
     expect(pool.status(b1.hash).type).toBe('ready');
   });
 
+  it('bounded revalidation checks every future transaction and the k ready ones validated longest ago, in turn', () => {
+    const chain = richChain();
+    const { pool } = makePool(chain);
+    // Three ready chains (A0–A1, B0, C0) and a future D1.
+    const a0 = submit(pool, { sender: A, nonce: 0 });
+    const a1 = submit(pool, { sender: A, nonce: 1 });
+    const b0 = submit(pool, { sender: B, nonce: 0 });
+    const c0 = submit(pool, { sender: C, nonce: 0 });
+    const d1 = submit(pool, { sender: D, nonce: 1 });
+    const a1Events = record(pool, a1.hash);
+    // B and C can no longer pay; D0 lands through someone else's block.
+    chain.accounts.get(B)!.balance = 0n;
+    chain.accounts.get(C)!.balance = 0n;
+    const d0 = encodeTx({ sender: D, nonce: 0 });
+    expect(chain.apply(d0.bytes)).toBe(true);
+
+    // k = 2: the future D1 and the two oldest ready (A0, A1) are validated; B0 and C0 are not yet.
+    chain.number = 1;
+    let before = chain.validations;
+    pool.onBlockImported({ blockHash: new Uint8Array(32).fill(1), blockNumber: 1, included: [{ hash: d0.hash, index: 0 }] }, 2);
+    expect(chain.validations - before).toBe(3);
+    expect(pool.status(d1.hash)).toEqual({ type: 'ready' });
+    expect(pool.status(b0.hash)).toEqual({ type: 'ready' });
+    expect(pool.status(c0.hash)).toEqual({ type: 'ready' });
+    // A1 was taken out of the graph and put back with A0: its watcher heard nothing.
+    expect(a1Events).toEqual([{ type: 'ready' }]);
+    expect(pool.status(a0.hash)).toEqual({ type: 'ready' });
+    pool.checkInvariants();
+
+    // Next block: the ones validated longest ago now are B0 and C0 (D1 was checked at block 1, as a future one).
+    chain.number = 2;
+    before = chain.validations;
+    pool.onBlockImported({ blockHash: new Uint8Array(32).fill(2), blockNumber: 2, included: [] }, 2);
+    expect(chain.validations - before).toBe(2);
+    expect(pool.status(b0.hash).type).toBe('banned');
+    expect(pool.status(c0.hash).type).toBe('banned');
+    expect(pool.size()).toEqual({ ready: 3, future: 0, total: 3 });
+    pool.checkInvariants();
+
+    // k = 0 validates only the future queue (empty here).
+    before = chain.validations;
+    pool.onBlockImported({ blockHash: new Uint8Array(32).fill(3), blockNumber: 3, included: [] }, 0);
+    expect(chain.validations).toBe(before);
+  });
+
   it('a known future transaction included by someone else promotes what waits for its tag', () => {
     const chain = richChain();
     const { pool } = makePool(chain);
