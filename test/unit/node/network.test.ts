@@ -109,3 +109,47 @@ describe('gossip over real hosts: A — B — C in a line', () => {
     expect(chains[1].txs.pool.has(blake2_256(bad))).toBe(false);
   });
 });
+
+describe('transaction relay policy: A — B — C in a line, B relays what C sends but not what A sends', () => {
+  let hosts: P2pHost[] = [];
+  let chains: TestChain[] = [];
+  let txg: TransactionGossip[] = [];
+
+  beforeAll(async () => {
+    const [ka, kb, kc] = await keysFor(['Alice', 'Bob', 'Charlie']);
+    const allowed = [ka.peerId, kb.peerId, kc.peerId];
+    chains = await Promise.all([openLocalChain(), openLocalChain(), openLocalChain()]);
+    const b = await startHost(kb, { allowedPeerIds: allowed });
+    const a = await startHost(ka, { allowedPeerIds: allowed, bootnodes: b.listenAddrs });
+    const c = await startHost(kc, { allowedPeerIds: allowed, bootnodes: b.listenAddrs });
+    hosts = [a, b, c];
+    // B treats A as a validator (not relayed) and C as a full node (relayed).
+    txg = hosts.map((h, i) => new TransactionGossip(h, chains[i].txs, logger, i === 1 ? { relayFrom: (peer) => peer !== ka.peerId } : {}));
+    for (const g of txg) g.start();
+    await waitFor(() => b.connectedPeers().length === 2 && a.connectedPeers().length === 1 && c.connectedPeers().length === 1, 'the line to connect');
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const g of txg) g.stop();
+    await Promise.all(hosts.map((h) => h.stop()));
+    await Promise.all(chains.map((c) => c.close()));
+  });
+
+  it('delivers to the neighbour always, and beyond it only from a relayed peer', async () => {
+    const genesisHash = chains[0].chain.genesisHash;
+    const transfer = async (who: 'Alice' | 'Bob' | 'Charlie') =>
+      signExtrinsic(await devAccount(who), transferKeepAliveCall((await freshAccount()).publicKey, 10n ** 12n), { genesisHash }, { nonce: 0 });
+    const [fromA, fromB, fromC] = [await transfer('Alice'), await transfer('Bob'), await transfer('Charlie')];
+    await chains[0].txs.submit(fromA);
+    await waitFor(() => chains[1].txs.pool.has(blake2_256(fromA)), 'A’s transaction in B’s pool');
+    // B's own transaction goes to C on the same stream after any relay of A's would have: once it is there, A's is
+    // not coming.
+    await chains[1].txs.submit(fromB);
+    await waitFor(() => chains[2].txs.pool.has(blake2_256(fromB)), 'B’s transaction in C’s pool');
+    expect(chains[2].txs.pool.has(blake2_256(fromA))).toBe(false);
+    // C's transaction crosses B to A.
+    await chains[2].txs.submit(fromC);
+    await waitFor(() => chains[0].txs.pool.has(blake2_256(fromC)), 'C’s transaction in A’s pool, through B');
+    expect(hosts[1].stats().gossip.channels.transactions.accepted).toBe(1);
+  });
+});
