@@ -1,7 +1,7 @@
 /**
  * Seeded fault injection on a 4-validator `local` testnet of real processes on loopback (CometBFT-style):
  *
- *   npm run faults -- --seed N [--rounds K]
+ *   npm run faults -- --seed N [--rounds K] [--senders S] [--rate R]
  *
  * Perturbations, one per round, chosen and timed by the seed:
  * - `kill-restart`: SIGKILL a validator, restart it on its base path (WAL restore, block sync).
@@ -15,8 +15,9 @@
  *   one, and the chain must resume; then restart the other.
  * - `wipe-resync`: stop a validator, delete its base path, start it fresh: it resyncs from genesis.
  *
- * While perturbing, senders submit transfers over RPC (`author_submitAndWatchExtrinsic`) to running nodes and record
- * those reported finalized. After the run: every node reports the same block hash and state root at every height,
+ * While perturbing, S senders (default 16; each one transfer at a time, waiting for `finalized`) submit transfers over
+ * RPC (`author_submitAndWatchExtrinsic`) to running nodes and record those reported finalized; beside them a flood of
+ * R transfers per second (default 200, 0 for none) from 200 more accounts keeps the blocks full. After the run: every node reports the same block hash and state root at every height,
  * and every transaction reported finalized is in the block it was reported in, on every node. Prints the seed and
  * what failed; exits 1 on any failure.
  *
@@ -26,7 +27,8 @@ import type { ChildProcess } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { RpcClient } from '../test/helpers/rpc-client.js';
-import { bytes, devAccount, extrinsicHash, freshAccount, hex, signExtrinsic, transferKeepAliveCall, type HeaderJson } from '../test/e2e/support.js';
+import { SystemStorage } from '../src/pallets/system/index.js';
+import { accountKey, bytes, devAccount, extrinsicHash, freshAccount, hex, keys, signExtrinsic, transferKeepAliveCall, type HeaderJson } from '../test/e2e/support.js';
 import { Testnet, until, VALIDATOR_NAMES, ValidatorProcess, type ValidatorName } from '../test/e2e/testnet-cluster.js';
 
 /** A perturbation's name. */
@@ -99,15 +101,42 @@ export class Load {
     private readonly rng: Rng,
   ) {}
 
-  /** Start `senders` loops (1 ≤ senders ≤ 4). */
+  /**
+   * Start `senders` loops (1 ≤ senders ≤ 256): the dev accounts Eve, Ferdie, Alice and Bob, then `//Charlie//faults//k`
+   * accounts, which //Charlie funds first (on Alice's node, before any fault).
+   */
   async start(senders: number): Promise<void> {
-    const genesis = bytes(await this.net.node('Alice').call<string>('chain_getBlockHash', [0]));
+    if (!Number.isInteger(senders) || senders < 1 || senders > 256) throw new RangeError(`senders must be 1..=256, got ${senders}`);
+    const alice = this.net.node('Alice');
+    const genesis = bytes(await alice.call<string>('chain_getBlockHash', [0]));
     const names = ['Eve', 'Ferdie', 'Alice', 'Bob'] as const;
-    for (let i = 0; i < senders; i++) {
-      const from = await devAccount(names[i]);
+    const accounts: KeyringPair[] = [];
+    for (let i = 0; i < Math.min(senders, names.length); i++) accounts.push(await devAccount(names[i]));
+    const extra = Array.from({ length: senders - accounts.length }, (_, k) => k); // 0 ≤ k < senders - 4
+    if (extra.length > 0) {
+      const kr = await keys();
+      const funder = await devAccount('Charlie');
+      let nonce = await alice.call<number>('system_accountNextIndex', [funder.address]);
+      const funded: KeyringPair[] = [];
+      for (const k of extra) {
+        const pair = kr.addFromUri(`//Charlie//faults//${k}`);
+        const xt = signExtrinsic(funder, transferKeepAliveCall(pair.publicKey, 1_000_000_000_000_000n), { genesisHash: genesis }, { nonce: nonce++ });
+        await alice.call('author_submitExtrinsic', [hex(xt)]);
+        funded.push(pair);
+      }
+      await until(async () => (await this.onChainNonce(funder)) >= nonce, 60_000, 'the load senders to be funded');
+      accounts.push(...funded);
+    }
+    for (const from of accounts) {
       const to = await freshAccount();
       this.loops.push(this.loop(from, to.publicKey, genesis));
     }
+  }
+
+  /** `who`'s nonce in Alice's best state (not counting the pool). */
+  private async onChainNonce(who: KeyringPair): Promise<number> {
+    const raw = await this.net.node('Alice').call<string | null>('state_getStorage', [accountKey(who.publicKey)]);
+    return raw === null ? 0 : Number(SystemStorage.Account.value.decode(bytes(raw)).nonce);
   }
 
   private async loop(from: KeyringPair, to: Uint8Array, genesis: Uint8Array): Promise<void> {
@@ -139,6 +168,79 @@ export class Load {
   async stop(): Promise<void> {
     this.stopped = true;
     await Promise.all(this.loops);
+  }
+}
+
+/**
+ * Bulk load beside {@link Load}: `accounts` derived accounts (`//Dave//flood//k`, funded by //Dave first) submit
+ * transfers with consecutive nonces at `rate` per second in total (`author_submitExtrinsic` over HTTP, fire and
+ * forget) to random running, unpaused nodes, so blocks stay full of transfers while validators crash, pause and
+ * resync. A refused submission (a node going down, a nonce the chain moved past) re-reads that account's next nonce.
+ */
+export class Flood {
+  /** Submissions accepted by a node (0 ≤ n). */
+  accepted = 0;
+  /** Submissions refused or lost (0 ≤ n). */
+  refused = 0;
+  private stopped = false;
+  private loop: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly net: Testnet,
+    private readonly paused: Set<ValidatorName>,
+    private readonly rng: Rng,
+  ) {}
+
+  /** Fund `accounts` (1..=1000) senders, then submit at `rate` (1..=10^4) transfers per second until stopped. */
+  async start(accounts: number, rate: number): Promise<void> {
+    const alice = this.net.node('Alice');
+    const genesis = bytes(await alice.call<string>('chain_getBlockHash', [0]));
+    const kr = await keys();
+    const funder = await devAccount('Dave');
+    let fundNonce = await alice.call<number>('system_accountNextIndex', [funder.address]);
+    const senders = Array.from({ length: accounts }, (_, k) => kr.addFromUri(`//Dave//flood//${k}`)); // 0 ≤ k < accounts
+    for (const pair of senders) {
+      const xt = signExtrinsic(funder, transferKeepAliveCall(pair.publicKey, 1_000_000_000_000_000n), { genesisHash: genesis }, { nonce: fundNonce++ });
+      await alice.call('author_submitExtrinsic', [hex(xt)]);
+    }
+    await until(async () => {
+      const raw = await alice.call<string | null>('state_getStorage', [accountKey(funder.publicKey)]);
+      return raw !== null && Number(SystemStorage.Account.value.decode(bytes(raw)).nonce) >= fundNonce;
+    }, 60_000, 'the flood senders to be funded');
+    const nonces = new Array<number>(accounts).fill(0);
+    const sink = (await freshAccount()).publicKey;
+    this.loop = (async () => {
+      const t0 = Date.now();
+      let sent = 0; // 0 ≤ sent
+      let k = 0; // next sender, 0 ≤ k < accounts
+      while (!this.stopped) {
+        const due = Math.floor(((Date.now() - t0) / 1000) * rate);
+        const batch: Promise<void>[] = [];
+        for (; sent < due; sent++) {
+          const i = k;
+          k = (k + 1) % accounts;
+          const nodes = this.net.running().filter((v) => !this.paused.has(v.name as ValidatorName) && v.rpcPort !== 0);
+          if (nodes.length === 0) break;
+          const node = this.rng.pick(nodes);
+          const xt = signExtrinsic(senders[i], transferKeepAliveCall(sink, 1_000_000n), { genesisHash: genesis }, { nonce: nonces[i]++ });
+          batch.push(node.call('author_submitExtrinsic', [hex(xt)]).then(
+            () => void this.accepted++,
+            async () => {
+              this.refused++;
+              nonces[i] = await node.call<number>('system_accountNextIndex', [senders[i].address]).catch(() => nonces[i]);
+            },
+          ));
+        }
+        await Promise.all(batch);
+        await sleep(50);
+      }
+    })();
+  }
+
+  /** Stop submitting and wait for the last batch. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
   }
 }
 
@@ -296,16 +398,24 @@ export async function checkConsistency(net: Testnet, finalized: readonly Finaliz
   return failures;
 }
 
-/** Run `rounds` seeded perturbations (each one of PERTURBATIONS) under load; returns the failures. */
-export async function runFaults(seed: number, plan: readonly Perturbation[], log: (s: string) => void = console.log): Promise<{ failures: string[]; finalized: number; failedSubmissions: number; top: number }> {
+/** Run the seeded perturbations of `plan` under load from `senders` (1..=256, default 2) accounts; returns the failures. */
+export async function runFaults(
+  seed: number,
+  plan: readonly Perturbation[],
+  log: (s: string) => void = console.log,
+  senders = 2,
+  flood: { accounts: number; rate: number } | undefined = undefined,
+): Promise<{ failures: string[]; finalized: number; failedSubmissions: number; top: number; flooded: number }> {
   const rng = new Rng(seed);
   const net = await Testnet.start({ blockTimeMs: 250, proposeTimeoutMs: 1000 });
   const run = new FaultRun(net, rng, log);
   const load = new Load(net, run.paused, new Rng(seed ^ 0x5eed));
+  const bulk = new Flood(net, run.paused, new Rng(seed ^ 0xf100d));
   const failures: string[] = [];
   try {
     await until(async () => (await net.node('Alice').best()) >= 2, 60_000, 'the chain to start');
-    await load.start(2);
+    await load.start(senders);
+    if (flood !== undefined) await bulk.start(flood.accounts, flood.rate);
     for (const p of plan) {
       log(`[faults] seed ${seed}: ${p}`);
       try {
@@ -320,14 +430,16 @@ export async function runFaults(seed: number, plan: readonly Perturbation[], log
     }
     await run.progress(2, 30_000, 'blocks after the last perturbation').catch((e: unknown) => failures.push((e as Error).message));
     await load.stop();
+    await bulk.stop();
     const top = await run.settle().catch((e: unknown) => {
       failures.push((e as Error).message);
       return 0;
     });
     failures.push(...(await checkConsistency(net, load.finalized)));
-    return { failures, finalized: load.finalized.length, failedSubmissions: load.failed, top };
+    return { failures, finalized: load.finalized.length, failedSubmissions: load.failed, top, flooded: bulk.accepted };
   } finally {
     await load.stop();
+    await bulk.stop();
     await net.destroy();
   }
 }
@@ -345,12 +457,24 @@ async function main(): Promise<void> {
     const i = argv.indexOf(name);
     return i === -1 ? undefined : argv[i + 1];
   };
-  const seed = Number(arg('--seed') ?? Date.now() % 1_000_000);
-  const rounds = Number(arg('--rounds') ?? PERTURBATIONS.length); // 1 ≤ rounds ≤ 1000
+  const intFlag = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = arg(name);
+    if (raw === undefined) return fallback;
+    const v = Number(raw);
+    if (!Number.isInteger(v) || v < min || v > max) {
+      console.error(`faults: ${name} must be an integer in ${min}..=${max}, got ${JSON.stringify(raw)}`);
+      process.exit(2);
+    }
+    return v;
+  };
+  const seed = intFlag('--seed', Date.now() % 1_000_000, 0, 2 ** 32 - 1);
+  const rounds = intFlag('--rounds', PERTURBATIONS.length, 1, 1000);
+  const senders = intFlag('--senders', 16, 1, 256);
+  const rate = intFlag('--rate', 200, 0, 10_000);
   const plan = planFor(seed, rounds);
-  console.log(`[faults] seed ${seed}, rounds ${rounds}: ${plan.join(', ')}`);
-  const r = await runFaults(seed, plan);
-  console.log(`[faults] seed ${seed}: ${r.finalized} transfers reported finalized (${r.failedSubmissions} submissions lost to faults), chain at #${r.top}`);
+  console.log(`[faults] seed ${seed}, rounds ${rounds}, ${senders} watched senders, a flood of ${rate} transfers/s: ${plan.join(', ')}`);
+  const r = await runFaults(seed, plan, console.log, senders, rate > 0 ? { accounts: 200, rate } : undefined);
+  console.log(`[faults] seed ${seed}: ${r.finalized} watched transfers reported finalized (${r.failedSubmissions} submissions lost to faults), ${r.flooded} flood transfers accepted, chain at #${r.top}`);
   if (r.failures.length === 0) {
     console.log(`[faults] seed ${seed}: OK (same hashes and state roots at every height on all four; every finalized transfer on chain)`);
     process.exit(0);
