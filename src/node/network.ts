@@ -11,11 +11,8 @@
  *
  * Transactions channel: `SCALE(Vec<Vec<u8>>)`, a batch of encoded extrinsics (at most 4,096). Transactions that
  * become ready in the pool (submitted over RPC, or promoted) are batched for one event-loop turn (or until the
- * batch is full) and broadcast; ones that came from the network are not re-broadcast by us. The gossip layer forwards
- * an accepted batch only when it came from a peer for which `relayFrom` says so: the node relays what full nodes
- * send it, not what validators send it, since a validator broadcasts to all its peers and the validators are
- * connected to each other (a relay between them would deliver every transaction to each validator three times, not
- * once, in a set of four). When a peer connects, every ready transaction (at most {@link MAX_RESEND_TXS}) is
+ * batch is full) and broadcast; ones that came from the network are not re-broadcast by us (the gossip layer
+ * forwards accepted batches). When a peer connects, every ready transaction (at most {@link MAX_RESEND_TXS}) is
  * sent again, so a node that was away learns what it missed (peers that have them ignore them). Verdict of a received batch: `accept` when at least one transaction entered the pool;
  * otherwise `reject` when one was undecodable or badly signed (an honest peer never forwards those); otherwise
  * `ignore` (already known, stale nonce, pool full: not the peer's fault).
@@ -117,8 +114,6 @@ export interface TransactionGossipOptions {
   maxBatchTxs?: number;
   /** Byte budget of a batch (1 ≤ n ≤ 1 MiB − 16, the channel's limit). Default 512 KiB. */
   maxBatchBytes?: number;
-  /** Whether a batch accepted from `peerId` is forwarded to the other peers. Default: always. */
-  relayFrom?: (peerId: string) => boolean;
 }
 
 /** Transaction gossip (see the module doc). */
@@ -128,7 +123,6 @@ export class TransactionGossip {
   readonly #logger: Logger;
   readonly #maxTxs: number;
   readonly #maxBytes: number;
-  readonly #relayFrom: (peerId: string) => boolean;
   #batch: PoolTransaction[] = [];
   #batchBytes = 0; // ≤ maxBytes + one transaction
   #flushScheduled = false;
@@ -145,7 +139,6 @@ export class TransactionGossip {
     this.#logger = logger;
     this.#maxTxs = Math.min(options.maxBatchTxs ?? 512, MAX_TX_BATCH);
     this.#maxBytes = options.maxBatchBytes ?? 512 * 1024;
-    this.#relayFrom = options.relayFrom ?? (() => true);
   }
 
   /** Subscribe to the pool and to the channel. */
@@ -235,7 +228,7 @@ export class TransactionGossip {
         }
       }),
     );
-    if (outcomes.includes('accepted')) return this.#relayFrom(fromPeer) ? 'accept' : 'ignore';
+    if (outcomes.includes('accepted')) return 'accept';
     if (outcomes.includes('bad')) {
       this.#logger.debug({ peer: fromPeer }, 'network: peer sent an undecodable or badly signed transaction');
       return 'reject';

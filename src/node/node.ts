@@ -335,9 +335,7 @@ async function startNetworking(
   }
   ref.consensus = consensus;
   gossip.listen((signed) => consensus.receive(signed));
-  // Validators' peer ids at the head: their batches are not relayed (see TransactionGossip).
-  let validatorPeerIds = new Set(allowedPeerIds(validators(state), [], []));
-  const txGossip = new TransactionGossip(host, txs, logger.child({ module: 'txgossip' }), { relayFrom: (peer) => !validatorPeerIds.has(peer) });
+  const txGossip = new TransactionGossip(host, txs, logger.child({ module: 'txgossip' }));
   txGossip.start();
   // Blocks committed by consensus or imported by sync are final: the pool hears of both here.
   // A validator-set change (governance) moves the allowlist with it: new validators may connect, removed ones are
@@ -350,7 +348,6 @@ async function startNetworking(
     const key = validatorSetKey(chain.headState());
     if (key !== setKey) {
       setKey = key;
-      validatorPeerIds = new Set(allowedPeerIds(validators(chain.headState()), [], []));
       const next = allowedPeerIds(validators(chain.headState()), [], reservedPeers);
       logger.info({ number: head.number, allowed: next.length }, 'the validator set changed: updating the peer allowlist');
       void host.setAllowedPeers(next).catch((e: unknown) => logger.error({ err: e }, 'could not update the peer allowlist'));

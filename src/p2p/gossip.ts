@@ -10,8 +10,15 @@
  * - Message id = blake2-256 of the message bytes (so a transaction's id is its extrinsic hash). A bounded LRU of
  *   (channel, id) pairs filters duplicates before the handler: a message reaches the handler at most once per
  *   node while its id is in the LRU (default 65,536 ids, minutes of traffic at the measured rates).
- * - The handler's verdict decides forwarding: `accept` forwards once to every connected peer except the sender;
- *   `reject` and `ignore` stop it. With a small, fully connected validator set this flood is the whole protocol.
+ * - The handler's verdict decides forwarding: `accept` forwards once to every connected peer except the sender and
+ *   the peers the sender said it is connected to; `reject` and `ignore` stop it.
+ * - Peer views: each node tells its peers which peers it is connected to (a control frame, channel code 0, holding
+ *   the peer ids one per line, at most {@link MAX_VIEW_PEERS}), again whenever that set changes, and the newest view
+ *   of each peer is kept. The sender already sent its message to everyone in its view, so forwarding to them would
+ *   only make duplicates: in a fully connected validator set nothing is forwarded (each message crosses each link
+ *   once instead of three times with four validators), while a node that only some peers reach (a full node on one
+ *   validator, a broken link) still gets everything through the others. A view a moment stale can cost a peer a
+ *   message; consensus re-sends its round state and block sync fetches what is missed.
  * - `broadcast` always sends to every connected peer, even bytes sent before: re-broadcasting is how a sender
  *   repairs losses (a peer that reconnected, a dropped queue entry); receivers that already have it drop it as a
  *   duplicate.
@@ -134,6 +141,8 @@ export interface GossipStats {
   unknownFrames: number;
   /** `send()` calls on gossip streams (Σ channels' `sent` / this = frames per batch). */
   batches: number;
+  /** Connected peers whose view (their connected peers) this node holds, 0 ..= connected peers. */
+  views: number;
 }
 
 /** What {@link Gossip.broadcast} did. */
@@ -150,6 +159,28 @@ export class GossipError extends Error {
 }
 
 const CHANNEL_BY_CODE = new Map<number, GossipChannel>(GOSSIP_CHANNELS.map((c) => [CHANNEL_CODE[c], c]));
+/** Channel code of the control frame carrying a peer's view (its connected peers). */
+const VIEW_CODE = 0;
+/** Most peer ids in a view; a longer view is cut (a peer beyond it is merely forwarded to, as without views). */
+export const MAX_VIEW_PEERS = 1024;
+/** Largest peer id accepted in a view, in characters (base58 ids are about 52). */
+const MAX_PEER_ID_CHARS = 128;
+
+/** The control payload of a view: the peer ids, one per line (UTF-8). */
+export function encodeView(peers: readonly string[]): Uint8Array {
+  return new TextEncoder().encode(peers.slice(0, MAX_VIEW_PEERS).join('\n'));
+}
+
+/** The peer ids of a view payload; malformed or oversized ids are dropped. */
+export function decodeView(payload: Uint8Array): Set<string> {
+  const out = new Set<string>();
+  if (payload.length === 0) return out;
+  for (const id of new TextDecoder().decode(payload).split('\n')) {
+    if (out.size >= MAX_VIEW_PEERS) break;
+    if (id.length > 0 && id.length <= MAX_PEER_ID_CHARS) out.add(id);
+  }
+  return out;
+}
 const MAX_LIMIT_BYTES = 16 * 1024 * 1024;
 
 interface ResolvedOptions {
@@ -217,6 +248,8 @@ function seenKey(code: number, id: Uint8Array): string {
 /** One peer's outbound side: bounded queues drained into batched frames on one long-lived stream. */
 class PeerSender {
   readonly #queues = new Map<GossipChannel, BoundedQueue>();
+  /** Our latest view, not yet sent on the stream (a newer one replaces it). */
+  #view: Uint8Array | undefined;
   #stream: Stream | undefined;
   #opening = false;
   #scheduled = false;
@@ -240,6 +273,13 @@ class PeerSender {
 
   queue(channel: GossipChannel): BoundedQueue {
     return this.#queues.get(channel)!;
+  }
+
+  /** Send our view `payload` before any queued message (replacing a view not sent yet). */
+  setView(payload: Uint8Array): void {
+    if (this.#closed) return;
+    this.#view = payload;
+    this.#schedule();
   }
 
   /** Queue `payload` (shared, never mutated) for this peer; returns how many messages the queue dropped. */
@@ -343,6 +383,7 @@ class PeerSender {
   }
 
   #hasQueued(): boolean {
+    if (this.#view !== undefined) return true;
     for (const q of this.#queues.values()) if (q.length > 0) return true;
     return false;
   }
@@ -353,6 +394,11 @@ class PeerSender {
     const taken: Array<{ code: number; payload: Uint8Array }> = [];
     const counts = new Map<GossipChannel, number>();
     let total = 0;
+    if (this.#view !== undefined) {
+      taken.push({ code: VIEW_CODE, payload: this.#view });
+      total += FRAME_HEADER_BYTES + 1 + this.#view.length;
+      this.#view = undefined;
+    }
     outer: for (const c of GOSSIP_CHANNELS) {
       const q = this.queue(c);
       const code = CHANNEL_CODE[c];
@@ -403,6 +449,9 @@ export class Gossip {
   readonly #handlers = new Map<GossipChannel, GossipHandler>();
   readonly #senders = new Map<string, PeerSender>();
   readonly #readers = new Set<InboundReader>();
+  /** Each peer's latest view: the peers it said it is connected to. */
+  readonly #views = new Map<string, Set<string>>();
+  #viewScheduled = false;
   readonly #stats: Record<GossipChannel, ChannelStats> = { consensus: emptyChannelStats(), transactions: emptyChannelStats() };
   readonly #decoderLimit: number;
   #malformedStreams = 0;
@@ -451,6 +500,7 @@ export class Gossip {
     const sender = new PeerSender(peer, this);
     this.#senders.set(peer, sender);
     sender.open();
+    this.#scheduleView();
   }
 
   /** A peer disconnected (all connections): drop its queues and stream. */
@@ -458,7 +508,21 @@ export class Gossip {
     const sender = this.#senders.get(peer);
     if (sender === undefined) return;
     this.#senders.delete(peer);
+    this.#views.delete(peer);
     sender.close();
+    this.#scheduleView();
+  }
+
+  /** Tell every peer our connected set, once per event-loop turn however many peers came and went in it. */
+  #scheduleView(): void {
+    if (this.#viewScheduled || this.#stopped) return;
+    this.#viewScheduled = true;
+    setImmediate(() => {
+      this.#viewScheduled = false;
+      if (this.#stopped) return;
+      const payload = encodeView([...this.#senders.keys()].sort());
+      for (const s of this.#senders.values()) s.setView(payload);
+    });
   }
 
   /** Serve an inbound gossip stream from `peer` (the stream handler of the protocol). */
@@ -518,7 +582,7 @@ export class Gossip {
     }
     const channels = {} as Record<GossipChannel, ChannelStats>;
     for (const c of GOSSIP_CHANNELS) channels[c] = { ...this.#stats[c] };
-    return { channels, peers, seen: this.#seen.size, malformedStreams: this.#malformedStreams, unknownFrames: this.#unknownFrames, batches: this.#batches };
+    return { channels, peers, seen: this.#seen.size, malformedStreams: this.#malformedStreams, unknownFrames: this.#unknownFrames, batches: this.#batches, views: [...this.#views.keys()].filter((p) => this.#senders.has(p)).length };
   }
 
   /** Close every stream and drop every queue. */
@@ -532,11 +596,13 @@ export class Gossip {
     }
   }
 
-  #fanOut(channel: GossipChannel, payload: Uint8Array, except: string | undefined): number {
+  /** Queue `payload` for every peer but `from` (who sent it to us) and the peers `from` said it reaches itself. */
+  #fanOut(channel: GossipChannel, payload: Uint8Array, from: string | undefined): number {
     let n = 0;
     const st = this.#stats[channel];
+    const reached = from === undefined ? undefined : this.#views.get(from);
     for (const [peer, sender] of this.#senders) {
-      if (peer === except) continue;
+      if (peer === from || reached?.has(peer) === true) continue;
       st.dropped += sender.enqueue(channel, payload);
       st.queued++;
       n++;
@@ -545,6 +611,11 @@ export class Gossip {
   }
 
   #enqueueInbound(reader: InboundReader, frame: Uint8Array): void {
+    if (frame.length > 0 && frame[0] === VIEW_CODE) {
+      // May come before the connection event that adds the peer here; `removePeer` forgets it.
+      this.#views.set(reader.peer, decodeView(frame.subarray(1)));
+      return;
+    }
     const channel = frame.length > 0 ? CHANNEL_BY_CODE.get(frame[0]) : undefined;
     if (channel === undefined) {
       this.#unknownFrames++;

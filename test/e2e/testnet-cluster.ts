@@ -3,6 +3,10 @@
  * up front (so every node gets the full bootnode list), RPC on `--rpc-port 0` (read back from the node's output),
  * each validator by its `--alice` style flag in its own temporary base path. Processes are SIGKILLed when the test
  * process exits.
+ *
+ * With `DCN_CPU_PROF_DIR=<dir>` in the environment every node runs under `node --cpu-prof` writing there, and
+ * `Testnet.destroy` stops the nodes gracefully (SIGTERM) so the profiles are written: how the benchmark's validators
+ * are profiled (`DCN_CPU_PROF_DIR=/tmp/prof npm run bench:network`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -113,7 +117,7 @@ export class ValidatorProcess {
       'info',
       ...(o.args ?? []),
     ];
-    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(process.env.DCN_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.DCN_CPU_PROF_DIR}`] : []), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     live.add(child);
     const v = new ValidatorProcess(o, child);
     try {
@@ -268,7 +272,7 @@ export class Testnet {
 
   /** SIGKILL everything and delete the base paths. */
   async destroy(): Promise<void> {
-    await Promise.all([...this.nodes.values()].map((v) => v.kill()));
+    await Promise.all([...this.nodes.values()].map((v) => (process.env.DCN_CPU_PROF_DIR ? v.stop() : v.kill())));
     for (const b of this.basePaths.values()) removeBasePath(b);
   }
 }

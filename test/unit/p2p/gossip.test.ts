@@ -10,6 +10,7 @@ import { createLibp2p } from 'libp2p';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GossipError, type GossipChannel, type GossipVerdict, type P2pHost } from '../../../src/p2p/index.js';
 import { encodeFrame } from '../../../src/p2p/framing.js';
+import { decodeView, encodeView, MAX_VIEW_PEERS } from '../../../src/p2p/gossip.js';
 import { utf8 } from '../../../src/primitives/bytes.js';
 import { addrOf, keysFor, startHost, startMesh, stopAll, waitFor } from './helpers.js';
 
@@ -50,12 +51,26 @@ function quiet(hosts: P2pHost[]): boolean {
   return sent === received;
 }
 
+describe('peer views', () => {
+  it('round-trip peer ids, dropping empty and oversized ids and anything past the bound', () => {
+    const ids = ['12D3KooWBkZEeJdTKkhcsPMF3sw5Ew14MgyKSNTWsaSwo3FXXDX5', '12D3KooWEsBo6DnRFYmp88d6yodoPXV3A4ZE5Kh6mgMButFRU3dD'];
+    expect([...decodeView(encodeView(ids))]).toEqual(ids);
+    expect(decodeView(new Uint8Array(0)).size).toBe(0);
+    expect([...decodeView(utf8(`a\n\n${'x'.repeat(129)}\nb`))]).toEqual(['a', 'b']);
+    const many = Array.from({ length: MAX_VIEW_PEERS + 5 }, (_, i) => `p${i}`);
+    expect(decodeView(encodeView(many)).size).toBe(MAX_VIEW_PEERS);
+    expect(decodeView(utf8(many.join('\n'))).size).toBe(MAX_VIEW_PEERS);
+  });
+});
+
 describe('gossip', () => {
-  it('delivers every message to every host exactly once in a 4-host mesh (flood + dedup)', async () => {
+  it('delivers every message to every host exactly once in a 4-host mesh, without forwarding once views are known', async () => {
     const keys = await keysFor(['Alice', 'Bob', 'Charlie', 'Dave']);
     const hosts = await startMesh(keys);
     running.push(...hosts);
     await waitFor(() => hosts.every((h) => h.stats().gossip.peers.length === 3 && h.stats().gossip.peers.every((p) => p.streamOpen)), 'gossip streams');
+    // Every host holds the view of each of its three peers, and each view lists the other three hosts.
+    await waitFor(() => hosts.every((h) => h.stats().gossip.views === 3), 'every peer view');
     const seen = record(hosts);
     const perHost = { transactions: 50, consensus: 10 };
     for (const [i, h] of hosts.entries()) {
@@ -80,9 +95,9 @@ describe('gossip', () => {
         expect(c.dropped).toBe(0);
       }
     }
-    // Each message: 3 direct copies, then each of the 3 receivers forwards to 2 peers (all but its first sender).
-    expect(received).toBe(9 * total);
-    expect(duplicates).toBe(6 * total);
+    // Each message: 3 direct copies and no forwarding, since every host knows the sender reaches every other host.
+    expect(received).toBe(3 * total);
+    expect(duplicates).toBe(0);
   });
 
   it('delivers a burst larger than the Yamux window intact (frames split across pooled transport chunks)', async () => {
