@@ -4,8 +4,8 @@
  * four nodes' WebSockets) at a steady rate from many accounts, and prints finalized tx/s, submit-to-finalized latency
  * p50/p95/p99, blocks/s, rounds per height (from the blocks' commit certificates), the validators' CPU per finalized
  * transfer, and peak RSS per validator (VmHWM), beside the sr25519 verification ceiling measured in the same run.
- * Two phases on the same chain: `total` transfers at `rate`, then `total / 2` at `rate / 2` (the latency aim is
- * stated at half the throughput aim).
+ * First the idle chain for 10 s (CPU per empty block), then two phases on the same chain: `total` transfers at `rate`,
+ * then `total / 2` at `rate / 2` (the latency aim is stated at half the throughput aim).
  *
  *   npm run bench:network -- [total=10000] [rate=1000] [accounts=1000]
  *
@@ -41,6 +41,8 @@ const RATE = intArg(3, 'rate', 1000, 2, 100_000); // submissions per second of t
 const ACCOUNTS = intArg(4, 'accounts', 1000, 1, 100_000); // senders
 const TICK_MS = 50;
 const SOCKETS_PER_NODE = 4;
+/** How long the idle chain is measured before the load, in ms. */
+const IDLE_MS = 10_000;
 /** Linux's USER_HZ: /proc reports CPU time in these ticks per second. */
 const CLOCK_TICKS = 100;
 
@@ -98,6 +100,19 @@ async function main(): Promise<void> {
     const alice = net.node('Alice');
     await until(async () => (await alice.best()) >= 1, 60_000, 'the chain to start');
     const genesis = bytes(await retry(() => alice.call<string>('chain_getBlockHash', [0])));
+
+    // The idle cost: empty blocks for 10 s (consensus messages, WAL syncs, execution and commit of empty blocks).
+    {
+      const b0 = await retry(() => alice.best());
+      const c0 = VALIDATOR_NAMES.map((n) => cpuSeconds(pids.get(n)!) ?? 0);
+      const t0 = performance.now();
+      await new Promise((r) => setTimeout(r, IDLE_MS));
+      const blocks = (await retry(() => alice.best())) - b0;
+      const seconds = (performance.now() - t0) / 1000;
+      const cpu = VALIDATOR_NAMES.map((n, k) => (cpuSeconds(pids.get(n)!) ?? 0) - c0[k]);
+      const perBlockMs = (cpu.reduce((x, y) => x + y, 0) / VALIDATOR_NAMES.length / Math.max(1, blocks)) * 1000;
+      console.log(`idle: ${(blocks / seconds).toFixed(2)} blocks/s; validators ${cpu.map((c) => `${((c / seconds) * 100).toFixed(0)} %`).join(', ')} of one core = ${perBlockMs.toFixed(1)} ms of CPU per empty block per validator`);
+    }
     const kr = await keys();
     const senders: KeyringPair[] = Array.from({ length: ACCOUNTS }, (_, i) => kr.addFromUri(`//Alice//bench//${i}`)); // 0 ≤ i < ACCOUNTS
 
