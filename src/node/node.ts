@@ -24,6 +24,7 @@ import { DevAuthor } from './author.js';
 import { Chain, type ChainHead } from './chain.js';
 import { genesisConfigOf, loadChainSpec, rawGenesisOf, type ChainSpec } from './chain-spec.js';
 import { ConsensusService } from './consensus-service.js';
+import { Informant } from './informant.js';
 import { allowedPeerIds, ConsensusGossip, TransactionGossip } from './network.js';
 import { BlockSync } from './sync.js';
 import { REVALIDATE_READY_PER_BLOCK, TransactionService } from './transactions.js';
@@ -63,6 +64,8 @@ export interface NodeConfig {
   network?: NetworkConfig;
   /** Consensus settings (every mode but `dev`). */
   consensus?: ConsensusConfig;
+  /** Period of the informant's status line, ms (1,000 ..= 3,600,000); default 5,000. */
+  informantMs?: number;
 }
 
 /** libp2p settings of a networked node. */
@@ -143,6 +146,7 @@ export class Node {
     private readonly verifier: SignatureVerifier,
     private readonly author: DevAuthor | undefined,
     private readonly net: Networking | undefined,
+    private readonly informant: Informant,
     private readonly logger: Logger,
   ) {}
 
@@ -243,15 +247,30 @@ export class Node {
       net.sync.start();
       net.consensus.start();
     }
+    const informant = new Informant(
+      {
+        best: () => chain.head.number,
+        peers: () => rpcNode.peerCount(),
+        syncing: () => rpcNode.isSyncing(),
+        pool: () => {
+          const { ready, future } = txs.pool.size();
+          return { ready, future };
+        },
+      },
+      logger.child({ module: 'informant' }),
+      config.informantMs,
+    );
+    informant.start();
     logger.info(
       { chain: spec.id, best: chain.head.number, genesis: toHex(chain.genesisHash), rpc: `${config.rpcHost}:${port}`, peerId: net?.host.peerId, validator: net?.consensus.isValidator },
       'node started',
     );
-    return new Node(chain, txs, rpc, port, verifier, author, net, logger);
+    return new Node(chain, txs, rpc, port, verifier, author, net, informant, logger);
   }
 
   /** Stop authoring and consensus, close RPC and the network, then close the database cleanly. */
   async stop(): Promise<void> {
+    this.informant.stop();
     await this.author?.stop();
     await stopNetworking(this.net);
     await this.rpc.close();

@@ -158,3 +158,28 @@ describe('operator safety switches', () => {
     expect(ready.status).toBe(200);
   });
 });
+
+describe('the informant', () => {
+  it('logs a status line every 5 s: best block, blocks since the last line, peers, sync, pool queues, memory', async () => {
+    const basePath = makeTempBasePath('informant');
+    const node = await NodeProcess.start({ basePath, blockTimeMs: 200 });
+    try {
+      const isStatus = (l: string): boolean => l.includes('"module":"informant"');
+      const first = JSON.parse(await node.waitForLine(isStatus, 15_000, 'the first status line')) as Record<string, unknown>;
+      const second = JSON.parse(await node.waitForLine(isStatus, 15_000, 'the second status line')) as Record<string, unknown>;
+      for (const l of [first, second]) {
+        expect(l).toMatchObject({ level: 30, peers: 0, syncing: false, txpool: { ready: 0, future: 0 } });
+        expect(l.msg === 'idle' || l.msg === 'importing').toBe(true);
+        expect(l.rssMiB as number).toBeGreaterThan(0);
+        expect(l.heapUsedMiB as number).toBeLessThanOrEqual(l.heapTotalMiB as number);
+      }
+      // The dev chain authors every 200 ms: the second line counts the blocks since the first.
+      expect(second.msg).toBe('importing');
+      expect(second.best as number).toBeGreaterThan(first.best as number);
+      expect(second.imported).toBe((second.best as number) - (first.best as number));
+    } finally {
+      await node.stop();
+      removeBasePath(basePath);
+    }
+  }, 40_000);
+});
