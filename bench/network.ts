@@ -186,7 +186,7 @@ async function main(): Promise<void> {
           // The sender's later nonces can no longer be included: skip them.
           broken[i] = true;
           failed++;
-          const reason = (e as Error).message.slice(0, 120);
+          const reason = (e as Error).message.replace(/[0-9a-f]{16,}/g, '…').slice(0, 120); // grouped without ids
           errors.set(reason, (errors.get(reason) ?? 0) + 1);
         } finally {
           await sub?.unsubscribe().catch(() => false);
@@ -237,6 +237,16 @@ async function main(): Promise<void> {
     await phase('at the offered rate', 0, TOTAL, RATE);
     await phase('at half that rate', TOTAL, halfTotal, Math.max(1, Math.floor(RATE / 2)));
     console.log('');
+    // The most V8 heap in use any informant line of the run reported (the last 2,000 output lines are kept).
+    const heapMax = (n: ValidatorName): string => {
+      let max = -1;
+      for (const line of net.node(n).output().split('\n')) {
+        const m = /"module":"informant".*"heapUsedMiB":(\d+)/.exec(line);
+        if (m !== null) max = Math.max(max, Number(m[1]));
+      }
+      return max < 0 ? '?' : `${max}`;
+    };
+    console.log(`V8 heap in use, most in a status line: ${VALIDATOR_NAMES.map((n) => `${n} ${heapMax(n)} MiB`).join(', ')}`);
     console.log(`peak RSS (VmHWM): ${VALIDATOR_NAMES.map((n) => `${n} ${vmHwmMiB(pids.get(n)!) ?? '?'} MiB`).join(', ')}`);
     console.log(describeCeiling(ceiling));
   } finally {

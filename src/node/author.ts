@@ -24,8 +24,28 @@ export interface AuthorOptions {
   now?: () => number;
 }
 
+/** How often (in applied extrinsics) block building looks at its deadline. */
+const DEADLINE_CHECK_EVERY = 32;
+
+/** Options of {@link buildBlock}. */
+export interface BuildOptions {
+  author: Uint8Array;
+  round: number;
+  /** The block's timestamp (ms), raised to the parent's + 1 when not above it. */
+  nowMs: bigint;
+  /** Most extrinsics, 1 ..= 100,000. */
+  maxExtrinsics: number;
+  /**
+   * Stop taking transactions once `clock()` reaches this (ms), as Substrate's proposer stops at its deadline: every
+   * validator has to execute the block within its propose timeout, so a deep pool must not make a block take longer
+   * to build (and so to check) than that. Which transactions make it is the proposer's choice, so the wall clock here
+   * does not touch determinism: the block is what it is, and the others only re-execute it.
+   */
+  deadline?: { atMs: number; clock: () => number };
+}
+
 /** Build a block on the chain head from the pool. Pure with respect to the chain: nothing is committed. */
-export function buildBlock(chain: Chain, txs: TransactionService, opts: { author: Uint8Array; round: number; nowMs: bigint; maxExtrinsics: number }): SealedBlock {
+export function buildBlock(chain: Chain, txs: TransactionService, opts: BuildOptions): SealedBlock {
   const parent = chain.head;
   const state = chain.headState();
   const digest: Header['digest'] = {
@@ -39,8 +59,10 @@ export function buildBlock(chain: Chain, txs: TransactionService, opts: { author
   if (!inherent.ok) throw new Error(`timestamp inherent failed: ${inherent.error.message}`);
   const ready = txs.pool.ready();
   let taken = 0;
+  let tried = 0; // 0 ≤ tried ≤ pool size
   for (const tx of ready) {
     if (taken >= opts.maxExtrinsics) break;
+    if (opts.deadline !== undefined && ++tried % DEADLINE_CHECK_EVERY === 0 && opts.deadline.clock() >= opts.deadline.atMs) break;
     const r = exec.applyExtrinsic(tx.bytes, { enforceLimits: true });
     if (r.ok) {
       taken++;
@@ -99,8 +121,12 @@ export class DevAuthor {
     if (this.running || this.stopped) return undefined;
     this.running = true;
     try {
-      const nowMs = BigInt((this.opts.now ?? Date.now)()) + this.offsetMs;
-      const sealed = buildBlock(this.chain, this.txs, { author: this.opts.author, round: 0, nowMs, maxExtrinsics: this.opts.maxExtrinsics ?? 10_000 });
+      const clock = this.opts.now ?? Date.now;
+      const start = clock();
+      const nowMs = BigInt(start) + this.offsetMs;
+      // Half the block time for building, so a deep pool does not stretch the block time.
+      const deadline = { atMs: start + Math.max(50, Math.floor(this.opts.blockTimeMs / 2)), clock };
+      const sealed = buildBlock(this.chain, this.txs, { author: this.opts.author, round: 0, nowMs, maxExtrinsics: this.opts.maxExtrinsics ?? 10_000, deadline });
       await this.chain.commit(sealed);
       // The hashes computed when the block applied them (the decode cache holds these very arrays).
       const included = sealed.extrinsics.map((x, index) => ({ hash: decodeExtrinsic(x).hash, index }));

@@ -28,7 +28,7 @@ import type { CommitCertificateValue } from '../consensus/certificate.js';
 import { ConsensusEngine, type EngineSnapshot } from '../consensus/engine.js';
 import { Evidence, offenceOf, type EvidenceValue, type Offence } from '../consensus/evidence.js';
 import type { SignedMessageValue } from '../consensus/messages.js';
-import { inputOf, signDurably, type ConsensusWal, type EngineAction, type EngineInput, type TimeoutConfig } from '../consensus/types.js';
+import { DEFAULT_TIMEOUTS, inputOf, signDurably, timeoutDuration, type ConsensusWal, type EngineAction, type EngineInput, type TimeoutConfig } from '../consensus/types.js';
 import type { ValidatorSet } from '../consensus/validators.js';
 import type { KeyPair } from '../crypto/keys.js';
 import type { SignatureVerifier } from '../crypto/verifier-pool.js';
@@ -76,6 +76,9 @@ export interface EquivocationReport {
   /** Local time it was detected (ms since the Unix epoch). */
   detectedAtMs: number;
 }
+
+/** Least time a proposer spends building (ms), however short the propose timeout. */
+const MIN_BUILD_BUDGET_MS = 50;
 
 /** Options of {@link ConsensusService.create}. */
 export interface ConsensusServiceOptions {
@@ -133,6 +136,8 @@ export class ConsensusService {
   readonly #engine: ConsensusEngine;
   readonly #logger: Logger;
   readonly #now: () => number;
+  /** The engine's timeouts (the defaults with the options' overrides). */
+  readonly #timeouts: TimeoutConfig;
   readonly #queue: Task[] = [];
   #draining = false;
   #stopped = false;
@@ -155,6 +160,7 @@ export class ConsensusService {
     this.#engine = engine;
     this.#logger = opts.logger;
     this.#now = opts.now ?? Date.now;
+    this.#timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
   }
 
   /** Restore the engine from the WAL (when validating) and build the service; call {@link start} next. */
@@ -378,7 +384,16 @@ export class ConsensusService {
     const me = validators(chain.headState())[self];
     if (me === undefined) return undefined;
     try {
-      const sealed = buildBlock(chain, txs, { author: me.account, round, nowMs: BigInt(this.#now()), maxExtrinsics: this.#opts.maxExtrinsics ?? 10_000 });
+      // A quarter of the round's propose timeout for building leaves the rest for gossip and the others' execution.
+      const budgetMs = Math.max(MIN_BUILD_BUDGET_MS, Math.floor(timeoutDuration(this.#timeouts, 'propose', round) / 4));
+      const start = this.#now();
+      const sealed = buildBlock(chain, txs, {
+        author: me.account,
+        round,
+        nowMs: BigInt(start),
+        maxExtrinsics: this.#opts.maxExtrinsics ?? 10_000,
+        deadline: { atMs: start + budgetMs, clock: this.#now },
+      });
       this.#sealed.set(toHexRaw(sealed.hash), sealed);
       this.#stats.built++;
       this.#logger.debug({ height, round, hash: toHex(sealed.hash), extrinsics: sealed.extrinsics.length - 1 }, 'consensus: built a block');
