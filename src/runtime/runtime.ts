@@ -362,14 +362,13 @@ export class Runtime {
     const eraHash = sig.extra.era.tag === 'Immortal' ? genesisHash : birth >= current ? undefined : blockHash(state, birth);
     if (!eraHash) invalid('AncientBirthBlock');
     if (!genesisHash) throw new Error('genesis hash missing from state');
-    const message = signingPayload(xt.call, xt.extraBytes!, {
-      specVersion: versions?.specVersion ?? this.version.specVersion,
-      transactionVersion: versions?.transactionVersion ?? this.version.transactionVersion,
-      genesisHash,
-      eraBlockHash: eraHash,
-    });
+    const specVersion = versions?.specVersion ?? this.version.specVersion;
+    const transactionVersion = versions?.transactionVersion ?? this.version.transactionVersion;
+    const message = signingPayload(xt.call, xt.extraBytes!, { specVersion, transactionVersion, genesisHash, eraBlockHash: eraHash });
     return {
-      id: toHexRaw(xt.hash),
+      // The verdict cache's key: the extrinsic's bytes and the versions it was checked under (after a runtime upgrade
+      // the same bytes sign a different payload). Genesis and the era's block are fixed for a chain with final blocks.
+      id: `${toHexRaw(xt.hash)}/${specVersion}/${transactionVersion}`,
       scheme: sig.signature.tag === 'Sr25519' ? 'sr25519' : 'ed25519',
       message,
       signature: sig.signature.value,

@@ -4,8 +4,8 @@
  * they were.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { concatBytes } from '../../../src/primitives/bytes.js';
-import { encodeSignedExtrinsic, encodeUnsignedExtrinsic } from '../../../src/primitives/extrinsic.js';
+import { concatBytes, toHexRaw } from '../../../src/primitives/bytes.js';
+import { decodeExtrinsic, encodeSignedExtrinsic, encodeUnsignedExtrinsic } from '../../../src/primitives/extrinsic.js';
 import { u32 } from '../../../src/primitives/scale/index.js';
 import { mortalEra } from '../../../src/primitives/types.js';
 import { XFG } from '../../../src/runtime/chain-runtime.js';
@@ -64,6 +64,19 @@ describe('signed extensions refuse with the exact InvalidTransaction reason', ()
     // A mortal transaction signed over another block hash than its birth block's.
     c.produceEmpty(3);
     expectRefused(c, c.sign(k.alice, call, { era: mortalEra(64, 2), eraBlockHash: c.hashes[1] }), 'invalid', 'BadProof');
+  });
+
+  it('the signature verdict key binds the extrinsic and the runtime versions it is checked under', async () => {
+    const c = await TestChain.create(k);
+    c.produceEmpty(1);
+    const xt = decodeExtrinsic(c.sign(k.alice, c.transferCall(k.bob.publicKey, XFG)));
+    const v = c.runtime.version;
+    const job = c.runtime.signatureJob(c.state, xt, c.nextNumber);
+    expect(job.id).toBe(`${toHexRaw(xt.hash)}/${v.specVersion}/${v.transactionVersion}`);
+    expect(c.runtime.signatureJob(c.state, xt, c.nextNumber).id).toBe(job.id);
+    const upgraded = c.runtime.signatureJob(c.state, xt, c.nextNumber, { specVersion: v.specVersion + 1, transactionVersion: v.transactionVersion });
+    expect(upgraded.id).not.toBe(job.id);
+    expect(upgraded.message).not.toEqual(job.message);
   });
 
   it('stale nonce → Stale, future nonce in a block → Future', async () => {
