@@ -181,6 +181,7 @@ export function decodeView(payload: Uint8Array): Set<string> {
   }
   return out;
 }
+
 const MAX_LIMIT_BYTES = 16 * 1024 * 1024;
 
 interface ResolvedOptions {
@@ -303,6 +304,8 @@ class PeerSender {
         this.#stream = stream;
         this.#reopenAttempt = 0;
         stream.addEventListener('close', () => this.#onStreamClosed(stream), { once: true });
+        // Our view goes first on every new stream: one sent on a stream that closed may have been lost with it.
+        this.#view = this.gossip.viewPayload();
         this.#schedule();
       },
       (err: unknown) => {
@@ -520,9 +523,14 @@ export class Gossip {
     setImmediate(() => {
       this.#viewScheduled = false;
       if (this.#stopped) return;
-      const payload = encodeView([...this.#senders.keys()].sort());
+      const payload = this.viewPayload();
       for (const s of this.#senders.values()) s.setView(payload);
     });
+  }
+
+  /** Our view: the peers we are connected to, as a control payload. */
+  viewPayload(): Uint8Array {
+    return encodeView([...this.#senders.keys()].sort());
   }
 
   /** Serve an inbound gossip stream from `peer` (the stream handler of the protocol). */
