@@ -18,10 +18,9 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { CommitCertificate } from '../src/consensus/certificate.js';
-import { SystemStorage } from '../src/pallets/system/index.js';
 import { RpcClient, type Subscription } from '../test/helpers/rpc-client.js';
-import { accountKey, bytes, devAccount, hex, keys, signExtrinsic, transferKeepAliveCall } from '../test/e2e/support.js';
-import { Testnet, until, VALIDATOR_NAMES, type ValidatorName } from '../test/e2e/testnet-cluster.js';
+import { bytes, devAccount, hex, keys, signExtrinsic, transferKeepAliveCall } from '../test/e2e/support.js';
+import { fundAccounts, Testnet, until, VALIDATOR_NAMES, type ValidatorName } from '../test/e2e/testnet-cluster.js';
 import { describeCeiling, measureCeiling, ofCeiling, perSecond } from './lib/measure.js';
 
 /** Positional argument `index` (an integer in min..=max), or `fallback`; exits naming the argument when it is not. */
@@ -116,32 +115,10 @@ async function main(): Promise<void> {
     const kr = await keys();
     const senders: KeyringPair[] = Array.from({ length: ACCOUNTS }, (_, i) => kr.addFromUri(`//Alice//bench//${i}`)); // 0 ≤ i < ACCOUNTS
 
-    // Fund the senders from //Alice.
+    // Fund the senders from //Alice, confirmed on every node (a sender's first transfer may go to any of them).
     const funder = await devAccount('Alice');
-    let nonce = await retry(() => alice.call<number>('system_accountNextIndex', [funder.address]));
     const tf = performance.now();
-    for (const s of senders) {
-      const xt = signExtrinsic(funder, transferKeepAliveCall(s.publicKey, 100_000_000_000_000n), { genesisHash: genesis }, { nonce: nonce++ });
-      await clients[0].call('author_submitExtrinsic', [hex(xt)]);
-    }
-    // Wait for //Alice's on-chain nonce (not system_accountNextIndex, which counts the pool too) to reach the last
-    // funding transfer on every node (a sender's first transfer may go to any of them), or to stop moving for 5 s
-    // (the pool may have refused some: those senders stay unfunded and their transfers fail).
-    const onChainNonce = async (node: ValidatorName): Promise<number> => {
-      const raw = await net.node(node).call<string | null>('state_getStorage', [accountKey(funder.publicKey)]);
-      return raw === null ? 0 : Number(SystemStorage.Account.value.decode(bytes(raw)).nonce);
-    };
-    for (const node of VALIDATOR_NAMES) {
-      let seen = -1;
-      let still = 0; // polls without progress, 0 ≤ still ≤ 10
-      while (still < 10) {
-        const n = await retry(() => onChainNonce(node));
-        if (n >= nonce) break;
-        still = n === seen ? still + 1 : 0;
-        seen = n;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
+    await fundAccounts(alice, funder, senders.map((s) => s.publicKey), 100_000_000_000_000n, VALIDATOR_NAMES.map((n) => net.node(n)));
     console.log(`funded ${ACCOUNTS} senders in ${((performance.now() - tf) / 1000).toFixed(1)} s`);
 
     // Sign every transfer up front, so the generator's CPU during the load goes to RPC only: transfer j is sender

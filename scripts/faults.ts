@@ -17,8 +17,8 @@
  *
  * While perturbing, S senders (default 16; each one transfer at a time, waiting for `finalized`) submit transfers over
  * RPC (`author_submitAndWatchExtrinsic`) to running nodes and record those reported finalized; beside them a flood of
- * R transfers per second (default 200, 0 for none) from 200 more accounts keeps the blocks full. After the run: every node reports the same block hash and state root at every height,
- * and every transaction reported finalized is in the block it was reported in, on every node. Prints the seed and
+ * R transfers per second (default 200, 0 for none) from 200 more accounts keeps the blocks full. After the run: every node reports the same
+ * block hash and state root at every height, and every transaction reported finalized is in the block it was reported in, on every node. Prints the seed and
  * what failed; exits 1 on any failure.
  *
  * Exports the pieces so `test/e2e/faults.test.ts` runs a short seeded version.
@@ -27,9 +27,8 @@ import type { ChildProcess } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { RpcClient } from '../test/helpers/rpc-client.js';
-import { SystemStorage } from '../src/pallets/system/index.js';
-import { accountKey, bytes, devAccount, extrinsicHash, freshAccount, hex, keys, signExtrinsic, transferKeepAliveCall, type HeaderJson } from '../test/e2e/support.js';
-import { Testnet, until, VALIDATOR_NAMES, ValidatorProcess, type ValidatorName } from '../test/e2e/testnet-cluster.js';
+import { bytes, devAccount, extrinsicHash, freshAccount, hex, keys, signExtrinsic, transferKeepAliveCall, type HeaderJson } from '../test/e2e/support.js';
+import { fundAccounts, Testnet, until, VALIDATOR_NAMES, ValidatorProcess, type ValidatorName } from '../test/e2e/testnet-cluster.js';
 
 /** A perturbation's name. */
 export type Perturbation = 'kill-restart' | 'pause-resume' | 'disconnect' | 'one-down' | 'two-down' | 'wipe-resync';
@@ -115,28 +114,14 @@ export class Load {
     const extra = Array.from({ length: senders - accounts.length }, (_, k) => k); // 0 ≤ k < senders - 4
     if (extra.length > 0) {
       const kr = await keys();
-      const funder = await devAccount('Charlie');
-      let nonce = await alice.call<number>('system_accountNextIndex', [funder.address]);
-      const funded: KeyringPair[] = [];
-      for (const k of extra) {
-        const pair = kr.addFromUri(`//Charlie//faults//${k}`);
-        const xt = signExtrinsic(funder, transferKeepAliveCall(pair.publicKey, 1_000_000_000_000_000n), { genesisHash: genesis }, { nonce: nonce++ });
-        await alice.call('author_submitExtrinsic', [hex(xt)]);
-        funded.push(pair);
-      }
-      await until(async () => (await this.onChainNonce(funder)) >= nonce, 60_000, 'the load senders to be funded');
+      const funded = extra.map((k) => kr.addFromUri(`//Charlie//faults//${k}`));
+      await fundAccounts(alice, await devAccount('Charlie'), funded.map((p) => p.publicKey), 1_000_000_000_000_000n, [alice]);
       accounts.push(...funded);
     }
     for (const from of accounts) {
       const to = await freshAccount();
       this.loops.push(this.loop(from, to.publicKey, genesis));
     }
-  }
-
-  /** `who`'s nonce in Alice's best state (not counting the pool). */
-  private async onChainNonce(who: KeyringPair): Promise<number> {
-    const raw = await this.net.node('Alice').call<string | null>('state_getStorage', [accountKey(who.publicKey)]);
-    return raw === null ? 0 : Number(SystemStorage.Account.value.decode(bytes(raw)).nonce);
   }
 
   private async loop(from: KeyringPair, to: Uint8Array, genesis: Uint8Array): Promise<void> {
@@ -196,17 +181,8 @@ export class Flood {
     const alice = this.net.node('Alice');
     const genesis = bytes(await alice.call<string>('chain_getBlockHash', [0]));
     const kr = await keys();
-    const funder = await devAccount('Dave');
-    let fundNonce = await alice.call<number>('system_accountNextIndex', [funder.address]);
     const senders = Array.from({ length: accounts }, (_, k) => kr.addFromUri(`//Dave//flood//${k}`)); // 0 ≤ k < accounts
-    for (const pair of senders) {
-      const xt = signExtrinsic(funder, transferKeepAliveCall(pair.publicKey, 1_000_000_000_000_000n), { genesisHash: genesis }, { nonce: fundNonce++ });
-      await alice.call('author_submitExtrinsic', [hex(xt)]);
-    }
-    await until(async () => {
-      const raw = await alice.call<string | null>('state_getStorage', [accountKey(funder.publicKey)]);
-      return raw !== null && Number(SystemStorage.Account.value.decode(bytes(raw)).nonce) >= fundNonce;
-    }, 60_000, 'the flood senders to be funded');
+    await fundAccounts(alice, await devAccount('Dave'), senders.map((p) => p.publicKey), 1_000_000_000_000_000n, [alice]);
     const nonces = new Array<number>(accounts).fill(0);
     const sink = (await freshAccount()).publicKey;
     this.loop = (async () => {

@@ -15,7 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CLI_PATH, REPO_ROOT } from '../helpers/node-process.js';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import { SystemStorage } from '../../src/pallets/system/index.js';
 import { httpCall, withTimeout } from '../helpers/rpc-client.js';
+import { accountKey, bytes, hex, signExtrinsic, transferKeepAliveCall } from './support.js';
 
 /** The validators of the `local` spec, in validator-set order. */
 export const VALIDATOR_NAMES = ['Alice', 'Bob', 'Charlie', 'Dave'] as const;
@@ -274,5 +277,35 @@ export class Testnet {
   async destroy(): Promise<void> {
     await Promise.all([...this.nodes.values()].map((v) => (process.env.DCN_CPU_PROF_DIR ? v.stop() : v.kill())));
     for (const b of this.basePaths.values()) removeBasePath(b);
+  }
+}
+
+/** `who`'s nonce in `node`'s best state (not counting its pool). */
+export async function onChainNonce(node: ValidatorProcess, who: Uint8Array): Promise<number> {
+  const raw = await node.call<string | null>('state_getStorage', [accountKey(who)]);
+  return raw === null ? 0 : Number(SystemStorage.Account.value.decode(bytes(raw)).nonce);
+}
+
+/**
+ * Fund `recipients` with `amount` each from `funder`: consecutive nonces submitted to `via`, then wait (up to
+ * `timeoutMs`) until the funder's on-chain nonce covers them on every node of `confirmOn` (a recipient's first
+ * transfer may go to any of them). Throws when the funding does not land in time.
+ */
+export async function fundAccounts(
+  via: ValidatorProcess,
+  funder: KeyringPair,
+  recipients: readonly Uint8Array[],
+  amount: bigint,
+  confirmOn: readonly ValidatorProcess[],
+  timeoutMs = 60_000,
+): Promise<void> {
+  const genesisHash = bytes(await via.call<string>('chain_getBlockHash', [0]));
+  let nonce = await via.call<number>('system_accountNextIndex', [funder.address]);
+  for (const to of recipients) {
+    const xt = signExtrinsic(funder, transferKeepAliveCall(to, amount), { genesisHash }, { nonce: nonce++ });
+    await via.call('author_submitExtrinsic', [hex(xt)]);
+  }
+  for (const node of confirmOn) {
+    await until(async () => (await onChainNonce(node, funder.publicKey)) >= nonce, timeoutMs, `the funding of ${recipients.length} accounts on ${node.name}`);
   }
 }
