@@ -24,6 +24,9 @@ export interface AuthorOptions {
   now?: () => number;
 }
 
+/** Least time a block builder is given (ms), however short its budget. */
+export const MIN_BUILD_BUDGET_MS = 50;
+
 /** How often (in applied extrinsics) block building looks at its deadline. */
 const DEADLINE_CHECK_EVERY = 32;
 
@@ -125,7 +128,7 @@ export class DevAuthor {
       const start = clock();
       const nowMs = BigInt(start) + this.offsetMs;
       // Half the block time for building, so a deep pool does not stretch the block time.
-      const deadline = { atMs: start + Math.max(50, Math.floor(this.opts.blockTimeMs / 2)), clock };
+      const deadline = { atMs: start + Math.max(MIN_BUILD_BUDGET_MS, Math.floor(this.opts.blockTimeMs / 2)), clock };
       const sealed = buildBlock(this.chain, this.txs, { author: this.opts.author, round: 0, nowMs, maxExtrinsics: this.opts.maxExtrinsics ?? 10_000, deadline });
       await this.chain.commit(sealed);
       // The hashes computed when the block applied them (the decode cache holds these very arrays).

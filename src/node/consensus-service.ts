@@ -42,7 +42,7 @@ import { checkTimestampInherent, TimestampStorage } from '../pallets/timestamp/i
 import { validators } from '../pallets/validator-set/index.js';
 import type { SealedBlock } from '../runtime/runtime.js';
 import { Overlay } from '../runtime/state.js';
-import { buildBlock } from './author.js';
+import { buildBlock, MIN_BUILD_BUDGET_MS } from './author.js';
 import type { Chain } from './chain.js';
 import { certificateOfStored, consensusSetOf, storedJustification } from './justification.js';
 import { preverify } from './signatures.js';
@@ -76,9 +76,6 @@ export interface EquivocationReport {
   /** Local time it was detected (ms since the Unix epoch). */
   detectedAtMs: number;
 }
-
-/** Least time a proposer spends building (ms), however short the propose timeout. */
-const MIN_BUILD_BUDGET_MS = 50;
 
 /** Options of {@link ConsensusService.create}. */
 export interface ConsensusServiceOptions {
