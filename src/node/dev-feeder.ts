@@ -41,6 +41,8 @@ export class DevFeeder {
   /** Hash of the last feed submitted per key (hex public key → hex tx hash), to not stack feeds in the pool. */
   private readonly pending = new Map<string, Uint8Array>();
   private warnedNoKeys = false;
+  /** `key:price` pairs already warned about as out of bounds (at most one per key and price seen). */
+  private readonly warnedBounds = new Set<string>();
 
   constructor(
     private readonly chain: Chain,
@@ -80,7 +82,10 @@ export class DevFeeder {
       const price = value?.price ?? this.opts.genesisPrices?.find(([f]) => equalBytes(f, key.publicKey))?.[1];
       if (price === undefined) continue;
       if (!isWithinOpenBounds(price, params.priceMin, params.priceMax)) {
-        this.logger.warn({ feeder: key.address(), price: formatPrice(price) }, 'dev feeder: the last price is outside the current bounds; not fed');
+        // Once per key and price, not before every block.
+        const what = `${id}:${price}`;
+        if (!this.warnedBounds.has(what)) this.logger.warn({ feeder: key.address(), price: formatPrice(price) }, 'dev feeder: the last price is outside the current bounds; not fed');
+        this.warnedBounds.add(what);
         continue;
       }
       const prev = this.pending.get(id);
