@@ -26,6 +26,9 @@ export const DEV_FEEDER_URIS = ['//Alice', '//Bob', '//Charlie', '//Dave', '//Ev
 /** Default age (ms of chain time) at which a dev key's value is fed again: 2 minutes, a fifth of the dev spec's 10-minute lifetime. */
 export const DEV_FEED_REFRESH_MS = 120_000n;
 
+/** Chain time (ms) a key waits after a refused feed before it is tried again. */
+const REFUSED_PAUSE_MS = 30_000n;
+
 /** Options of {@link DevFeeder}. */
 export interface DevFeederOptions {
   /** Age (ms) at which a value is fed again, 1 ..= 2^63; never more than half the chain's `price_lifetime`. */
@@ -41,6 +44,8 @@ export class DevFeeder {
   /** Hash of the last feed submitted per key (hex public key → hex tx hash), to not stack feeds in the pool. */
   private readonly pending = new Map<string, Uint8Array>();
   private warnedNoKeys = false;
+  /** Chain time (ms) before which a key whose feed was refused is not tried again (hex public key → ms). */
+  private readonly pausedUntil = new Map<string, bigint>();
   /** `key:price` pairs already warned about as out of bounds (at most one per key and price seen). */
   private readonly warnedBounds = new Set<string>();
 
@@ -88,6 +93,7 @@ export class DevFeeder {
         this.warnedBounds.add(what);
         continue;
       }
+      if (blockTimeMs < (this.pausedUntil.get(id) ?? 0n)) continue;
       const prev = this.pending.get(id);
       if (prev !== undefined) {
         const s = this.txs.pool.status(prev).type;
@@ -100,7 +106,9 @@ export class DevFeeder {
         this.pending.set(id, hash);
         this.logger.info({ feeder: key.address(), price: formatPrice(price), nonce, ageMs: ageMs?.toString(), txHash: toHex(hash) }, 'dev feeder: price fed');
       } catch (e) {
-        this.logger.warn({ feeder: key.address(), nonce, err: (e as Error).message }, 'dev feeder: feed refused');
+        // Not again before every block: a refusal that persists (say, the key ran out of XFG for fees) logs twice a minute.
+        this.pausedUntil.set(id, blockTimeMs + REFUSED_PAUSE_MS);
+        this.logger.warn({ feeder: key.address(), nonce, err: (e as Error).message, retryInMs: Number(REFUSED_PAUSE_MS) }, 'dev feeder: feed refused');
       }
     }
   }
