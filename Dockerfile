@@ -18,7 +18,7 @@ COPY package.json chain-spec.json ./
 RUN useradd --system --uid 10001 --home-dir /data --create-home dcn && chown dcn /data
 USER dcn
 VOLUME ["/data"]
-# 9944: JSON-RPC (WebSocket + HTTP); 30333: p2p; 9615: Prometheus metrics.
-EXPOSE 9944 30333 9615
+# 9944: JSON-RPC (WebSocket + HTTP); 30333: p2p. (No metrics endpoint yet: 9615 is not exposed until there is one.)
+EXPOSE 9944 30333
 ENTRYPOINT ["node", "/app/dist/cli.js"]
 CMD ["run", "--chain", "dev", "--validator", "--base-path", "/data", "--rpc-external"]

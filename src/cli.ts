@@ -86,6 +86,7 @@ program
   .option('--node-key-file <file>', 'the libp2p node key (ed25519 secret, hex); default <base-path>/chains/<id>/network/secret_ed25519, generated on first run')
   .option('--max-drift <ms>', 'how far ahead of the local clock a proposed block\'s timestamp may be', intFlag('--max-drift', 0, 3_600_000), 10_000)
   .option('--timeout-propose <ms>', 'consensus: how long to wait for a proposal in round 0 (grows by 500 ms per round)', intFlag('--timeout-propose', 50, 600_000), 3000)
+  .option('--no-dev-feeder', 'with --dev: do not keep the price fresh with the dev feeder keys (it then goes stale 10 minutes after the last feed)')
   .addOption(new Option('--log <level>', 'log level').choices([...LOG_LEVELS]).default('info'))
   .action(async (opts, command: Command) => {
     const chain: string = opts.chain ?? (opts.dev ? 'dev' : undefined) ?? die('--chain is required unless --dev is given');
@@ -127,6 +128,7 @@ program
           authorUri: opts.dev ? '//Alice' : undefined,
           blockTimeMs: opts.blockTime,
           dev: Boolean(opts.dev),
+          devFeeder: opts.devFeeder !== false,
           network: opts.dev
             ? undefined
             : {

@@ -22,6 +22,11 @@ export interface AuthorOptions {
   maxExtrinsics?: number;
   /** Clock (ms since the Unix epoch): the node's only source of time. */
   now?: () => number;
+  /**
+   * Called with the timestamp of the block about to be built, before it takes transactions from the pool (the dev
+   * feeder submits its feeds here, so they are in this very block). Awaited; a rejection is logged, the block built.
+   */
+  beforeBuild?: (blockTimeMs: bigint) => Promise<void>;
 }
 
 /** Least time a block builder is given (ms), however short its budget. */
@@ -125,6 +130,10 @@ export class DevAuthor {
     this.running = true;
     try {
       const clock = this.opts.now ?? Date.now;
+      if (this.opts.beforeBuild !== undefined) {
+        const at = BigInt(clock()) + this.offsetMs;
+        await this.opts.beforeBuild(at).catch((e: unknown) => this.logger.error({ err: e }, 'before-build hook failed'));
+      }
       const start = clock();
       const nowMs = BigInt(start) + this.offsetMs;
       // Half the block time for building, so a deep pool does not stretch the block time.

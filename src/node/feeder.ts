@@ -483,6 +483,23 @@ async function readStorage(rpc: RpcClient, key: Uint8Array): Promise<Uint8Array 
   return typeof v === 'string' && isHex(v) ? fromHex(v) : undefined;
 }
 
+/** What a signed `Oracle.feed` commits to besides the price: the account nonce (u32) and the chain it is for. */
+export interface FeedSigningContext {
+  nonce: number;
+  specVersion: number;
+  transactionVersion: number;
+  genesisHash: Uint8Array;
+}
+
+/** The signed extrinsic `Oracle.feed(price)` by `signer` (immortal era, no tip). */
+export function encodeSignedFeed(signer: KeyPair, price: bigint, c: FeedSigningContext): Uint8Array {
+  const call = runtime.encodeCall('Oracle', 'feed', { price });
+  const extra = { era: { tag: 'Immortal' } as const, nonce: c.nonce, tip: 0n };
+  const payload = signingPayload(call, encodeExtra(extra), { specVersion: c.specVersion, transactionVersion: c.transactionVersion, genesisHash: c.genesisHash, eraBlockHash: c.genesisHash });
+  const signature = { tag: signer.scheme === 'sr25519' ? 'Sr25519' : 'Ed25519', value: signer.sign(payload) } as const;
+  return encodeSignedExtrinsic({ address: { tag: 'Id', value: signer.publicKey }, signature, extra }, call);
+}
+
 /** Sign `Oracle.feed(price)` by `signer` for the chain behind `rpc` (immortal era, the account's next nonce). */
 async function buildFeed(rpc: RpcClient, signer: KeyPair, price: bigint): Promise<{ bytes: Uint8Array; nonce: number }> {
   const [genesisHex, version, nonce] = await Promise.all([
@@ -490,13 +507,9 @@ async function buildFeed(rpc: RpcClient, signer: KeyPair, price: bigint): Promis
     rpc.call('state_getRuntimeVersion', []),
     rpc.call('system_accountNextIndex', [toHex(signer.publicKey)]),
   ]);
-  const genesisHash = fromHex(String(genesisHex));
   const { specVersion, transactionVersion } = version as { specVersion: number; transactionVersion: number };
-  const call = runtime.encodeCall('Oracle', 'feed', { price });
-  const extra = { era: { tag: 'Immortal' } as const, nonce: Number(nonce), tip: 0n };
-  const payload = signingPayload(call, encodeExtra(extra), { specVersion, transactionVersion, genesisHash, eraBlockHash: genesisHash });
-  const signature = { tag: signer.scheme === 'sr25519' ? 'Sr25519' : 'Ed25519', value: signer.sign(payload) } as const;
-  return { bytes: encodeSignedExtrinsic({ address: { tag: 'Id', value: signer.publicKey }, signature, extra }, call), nonce: Number(nonce) };
+  const ctx = { nonce: Number(nonce), specVersion, transactionVersion, genesisHash: fromHex(String(genesisHex)) };
+  return { bytes: encodeSignedFeed(signer, price, ctx), nonce: ctx.nonce };
 }
 
 /**

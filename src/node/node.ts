@@ -21,6 +21,8 @@ import { registerAllMethods, type RpcNode } from '../rpc/methods/index.js';
 import { RpcServer } from '../rpc/server.js';
 import { ChainDatabase } from '../storage/index.js';
 import { DevAuthor } from './author.js';
+import { DevFeeder } from './dev-feeder.js';
+import type { OracleGenesis } from '../pallets/oracle/index.js';
 import { Chain, type ChainHead } from './chain.js';
 import { genesisConfigOf, loadChainSpec, rawGenesisOf, type ChainSpec } from './chain-spec.js';
 import { ConsensusService } from './consensus-service.js';
@@ -66,6 +68,11 @@ export interface NodeConfig {
   consensus?: ConsensusConfig;
   /** Period of the informant's status line, ms (1,000 ..= 3,600,000); default 5,000. */
   informantMs?: number;
+  /**
+   * Development mode: keep the price fresh by feeding the dev feeder keys' prices again every couple of minutes of
+   * chain time (`dev-feeder.ts`). Default true; `--no-dev-feeder` turns it off. Ignored off `dev`.
+   */
+  devFeeder?: boolean;
 }
 
 /** libp2p settings of a networked node. */
@@ -105,6 +112,13 @@ export function keystorePath(basePath: string, spec: ChainSpec): string {
 /** Genesis state of a spec for a runtime. */
 export function genesisChangesOf(spec: ChainSpec, runtime: Runtime, version: StateVersion = STATE_VERSION) {
   return 'raw' in spec.genesis ? rawGenesisOf(spec, version) : runtime.genesisChanges(genesisConfigOf(spec));
+}
+
+/** The oracle values a spec feeds at genesis (none for a raw spec). */
+function genesisOraclePrices(spec: ChainSpec): Array<[Uint8Array, bigint]> {
+  if ('raw' in spec.genesis) return [];
+  const oracle = (genesisConfigOf(spec) as { oracle?: OracleGenesis }).oracle;
+  return oracle?.values ?? [];
 }
 
 /** Directory of a chain's database under a base path. */
@@ -176,7 +190,14 @@ export class Node {
         const key = keyPairFromUri(config.authorUri ?? '//Alice', 'sr25519');
         if (set.length !== 1) throw new Error(`--validator authors alone only on a single-validator chain; ${spec.id} has ${set.length} validators`);
         if (!equalBytes(set[0].account, key.publicKey)) throw new Error(`the authoring key ${toHex(key.publicKey)} is not the chain's validator ${toHex(set[0].account)}`);
-        author = new DevAuthor(chain, txs, { author: key.publicKey, blockTimeMs: config.blockTimeMs }, logger.child({ module: 'author' }));
+        const feeder = config.devFeeder === false ? undefined : new DevFeeder(chain, txs, logger.child({ module: 'dev-feeder' }), { genesisPrices: genesisOraclePrices(spec) });
+        author = new DevAuthor(
+          chain,
+          txs,
+          { author: key.publicKey, blockTimeMs: config.blockTimeMs, ...(feeder === undefined ? {} : { beforeBuild: (t: bigint) => feeder.beforeBlock(t) }) },
+          logger.child({ module: 'author' }),
+        );
+        logger.info({ devFeeder: feeder !== undefined }, feeder === undefined ? 'dev feeder off (--no-dev-feeder): the price goes stale 10 minutes after it was last fed' : 'dev feeder on: the dev keys feed the price again every 2 minutes of chain time');
       } else if (!dev) {
         if (config.network === undefined) throw new Error('a networked node needs network settings');
         net = await startNetworking(config, config.network, spec, chain, txs, verifier, keystore, logger);

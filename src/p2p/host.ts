@@ -9,6 +9,16 @@
  * muxing; addresses of other peers are not even stored. A refused inbound connection costs the stranger a TCP and
  * Noise handshake and is then dropped. `setAllowedPeers` replaces the list at run time (validator-set changes) and
  * closes connections to peers no longer on it.
+ *
+ * Backoff on refusal, both ways. Dialling: a refused peer may let our dial resolve and then close the connection at
+ * once, so a dial that resolves is not yet a success; the redial backoff of a bootnode or reserved node resets only
+ * when the peer completes identify with us (it admitted us), and every failed dial or lost connection before that
+ * doubles the next delay (up to `redial.maxDelayMs`, a minute by default). Accepting: a remote IP address whose
+ * peer was refused after the Noise handshake is refused before the handshake (at TCP accept, for the price of a
+ * closed socket) for `inboundBackoff.minDelayMs`, doubling with each refusal that follows a window, up to
+ * `inboundBackoff.maxDelayMs`. An address some allowed peer uses (a bootnode's or reserved node's, or one an allowed
+ * peer is connected from) is never throttled, so a stranger sharing a host or NAT with a validator cannot lock it
+ * out; there only the per-peer refusal after the handshake applies. Changing the allowlist clears the penalties.
  */
 import './polyfill.js';
 import { noise } from '@chainsafe/libp2p-noise';
@@ -45,8 +55,13 @@ export interface P2pHostOptions {
   gossip?: GossipOptions;
   /** Request/response limits. */
   reqResp?: ReqRespOptions;
-  /** Redial backoff for bootnodes and reserved nodes, in ms: `min · 2^attempt` capped at `max`, with jitter. Default 250 ..= 30,000. */
+  /** Redial backoff for bootnodes and reserved nodes, in ms: `min · 2^attempt` capped at `max`, with jitter. Default 250 ..= 60,000. */
   redial?: { minDelayMs?: number; maxDelayMs?: number };
+  /**
+   * How long a remote IP address whose peer was refused is then refused before the handshake, in ms: `min · 2^(n−1)`
+   * after its n-th refused handshake, capped at `max`. Default 1,000 ..= 60,000.
+   */
+  inboundBackoff?: { minDelayMs?: number; maxDelayMs?: number };
   /** Timeout of one dial, in ms (1 ..= 10 min). Default 10,000. */
   dialTimeoutMs?: number;
   /** Inbound connections per second accepted from one IP address before refusing (libp2p's default of 5 is tight for several nodes on one host). Default 50. */
@@ -57,8 +72,13 @@ export interface P2pHostOptions {
 export interface P2pStats {
   /** Connected peer ids. */
   peers: string[];
-  /** Connections the gater refused, by gate (all 0 ..= 2^53). */
-  denied: { dial: number; inbound: number; outbound: number };
+  /**
+   * Connections the gater refused, by gate (all 0 ..= 2^53): `inbound` after the Noise handshake showed a peer id not
+   * on the allowlist, `throttled` before the handshake because the remote address was refused recently.
+   */
+  denied: { dial: number; inbound: number; outbound: number; throttled: number };
+  /** Keep-alive targets (bootnodes, reserved nodes) by peer id: dials started and failed ones in a row (0 ..= 2^53). */
+  redial: Record<string, { dials: number; failures: number }>;
   /** Gossip counters and per-peer queues. */
   gossip: GossipStats;
   /** Request/response counters. */
@@ -73,9 +93,31 @@ export class P2pConfigError extends Error {
 interface KeepAliveTarget {
   peer: string;
   addrs: Multiaddr[];
-  attempt: number; // consecutive failed dials, 0 ..= any (backoff caps the delay)
+  /** Failed dials or lost connections since the peer last admitted us (completed identify), 0 ..= any (backoff caps the delay). */
+  attempt: number;
+  /** Dials started, 0 ..= 2^53. */
+  dials: number;
   timer: NodeJS.Timeout | undefined;
   dialing: boolean;
+  /** Whether the refusal was logged at info since the last admission (once, not per redial). */
+  refusalLogged: boolean;
+}
+
+/** A remote IP address refused recently (accepting side). */
+interface InboundPenalty {
+  /** Handshakes refused from this address, 1 ..= 2^53. */
+  refusals: number;
+  /** Until when (ms since the epoch) connections from it are refused before the handshake. */
+  until: number;
+}
+
+/** Most remote addresses remembered as refused (the oldest is forgotten first). */
+const MAX_INBOUND_PENALTIES = 4096;
+
+/** The IP address (ip4 or ip6 component) of `ma`, if any. */
+export function ipOfMultiaddr(ma: Multiaddr): string | undefined {
+  for (const c of ma.getComponents()) if ((c.name === 'ip4' || c.name === 'ip6') && c.value !== undefined) return c.value;
+  return undefined;
 }
 
 /** The peer id named by the `/p2p/` component of `ma`, if any. */
@@ -97,7 +139,11 @@ export class P2pHost {
   readonly #redialMin: number;
   readonly #redialMax: number;
   readonly #dialTimeoutMs: number;
-  readonly #denied = { dial: 0, inbound: 0, outbound: 0 };
+  readonly #denied = { dial: 0, inbound: 0, outbound: 0, throttled: 0 };
+  readonly #inboundMin: number;
+  readonly #inboundMax: number;
+  /** Remote IP → its penalty; insertion order is age (re-inserted on update), bounded by {@link MAX_INBOUND_PENALTIES}. */
+  readonly #penalties = new Map<string, InboundPenalty>();
   #allowed: Set<string>;
   #started = false;
   #stopping = false;
@@ -107,10 +153,14 @@ export class P2pHost {
     this.#allowed = allowed;
     this.#logger = logger;
     this.#redialMin = opts.redial?.minDelayMs ?? 250;
-    this.#redialMax = opts.redial?.maxDelayMs ?? 30_000;
+    this.#redialMax = opts.redial?.maxDelayMs ?? 60_000;
+    this.#inboundMin = opts.inboundBackoff?.minDelayMs ?? 1_000;
+    this.#inboundMax = opts.inboundBackoff?.maxDelayMs ?? 60_000;
     this.#dialTimeoutMs = opts.dialTimeoutMs ?? 10_000;
     checkInt('redial.minDelayMs', this.#redialMin, 1, 3_600_000);
     checkInt('redial.maxDelayMs', this.#redialMax, this.#redialMin, 3_600_000);
+    checkInt('inboundBackoff.minDelayMs', this.#inboundMin, 1, 3_600_000);
+    checkInt('inboundBackoff.maxDelayMs', this.#inboundMax, this.#inboundMin, 3_600_000);
     checkInt('dialTimeoutMs', this.#dialTimeoutMs, 1, 600_000);
     const prefix = opts.protocolPrefix ?? '/dcn';
     const open = (peer: string, protocol: string): Promise<Stream> => this.#openStream(peer, protocol);
@@ -126,12 +176,15 @@ export class P2pHost {
     for (const id of allowed) parsePeerId(id);
     // The gater reads `host` lazily: libp2p needs the gater before the host object exists.
     const ref: { host?: P2pHost } = {};
-    const deny = (peerId: PeerId, gate: 'dial' | 'inbound' | 'outbound'): boolean => {
+    const deny = (peerId: PeerId, gate: 'dial' | 'inbound' | 'outbound', remote?: Multiaddr): boolean => {
       const id = peerId.toString();
       const host = ref.host;
       if ((host === undefined ? allowed : host.#allowed).has(id)) return false;
-      if (host !== undefined) host.#denied[gate]++;
-      logger.debug({ peer: id, gate }, 'p2p: refused a peer that is not on the allowlist');
+      if (host !== undefined) {
+        host.#denied[gate]++;
+        if (gate === 'inbound' && remote !== undefined) host.#penalize(remote);
+      }
+      logger.debug({ peer: id, gate, remote: remote?.toString() }, 'p2p: refused a peer that is not on the allowlist');
       return true;
     };
     const node = await createLibp2p({
@@ -143,6 +196,8 @@ export class P2pHost {
       // Cap the receive window so a paused gossip stream buffers at most this much (gossip.ts sizes its read buffer on it).
       streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: YAMUX_MAX_WINDOW_BYTES } })],
       connectionGater: {
+        // Before the Noise handshake: the cheap refusal of an address refused recently.
+        denyInboundConnection: (maConn) => ref.host !== undefined && ref.host.#isThrottled(maConn.remoteAddr),
         denyDialPeer: (peerId) => deny(peerId, 'dial'),
         denyDialMultiaddr: (ma) => {
           const id = peerIdOfMultiaddr(ma);
@@ -155,7 +210,7 @@ export class P2pHost {
           }
           return deny(peerId, 'dial');
         },
-        denyInboundEncryptedConnection: (peerId) => deny(peerId, 'inbound'),
+        denyInboundEncryptedConnection: (peerId, maConn) => deny(peerId, 'inbound', maConn.remoteAddr),
         denyOutboundEncryptedConnection: (peerId) => deny(peerId, 'outbound'),
         denyInboundUpgradedConnection: (peerId) => deny(peerId, 'inbound'),
         denyOutboundUpgradedConnection: (peerId) => deny(peerId, 'outbound'),
@@ -190,6 +245,7 @@ export class P2pHost {
     const node = this.#node;
     node.addEventListener('peer:connect', (evt) => this.#onPeerConnect(evt.detail.toString()));
     node.addEventListener('peer:disconnect', (evt) => this.#onPeerDisconnect(evt.detail.toString()));
+    node.addEventListener('peer:identify', (evt) => this.#onPeerAdmitted(evt.detail.peerId.toString()));
     const serve = (service: 'gossip' | 'reqresp') => (stream: Stream, connection: Connection) => {
       const peer = connection.remotePeer.toString();
       if (!this.#allowed.has(peer)) {
@@ -243,6 +299,8 @@ export class P2pHost {
     const next = new Set(ids);
     for (const id of next) parsePeerId(id);
     this.#allowed = next;
+    // Refusals under the old list say nothing about the new one.
+    this.#penalties.clear();
     const drops = this.connectedPeers().filter((p) => !next.has(p));
     await Promise.all(drops.map((p) => this.disconnect(p)));
   }
@@ -295,7 +353,9 @@ export class P2pHost {
 
   /** Counters and queue states. */
   stats(): P2pStats {
-    return { peers: this.connectedPeers(), denied: { ...this.#denied }, gossip: this.#gossip.stats(), reqResp: this.#reqResp.stats() };
+    const redial: P2pStats['redial'] = {};
+    for (const t of this.#targets.values()) redial[t.peer] = { dials: t.dials, failures: t.attempt };
+    return { peers: this.connectedPeers(), denied: { ...this.#denied }, redial, gossip: this.#gossip.stats(), reqResp: this.#reqResp.stats() };
   }
 
   /** Stop redialling, fail outstanding requests, close every stream and connection, stop listening. */
@@ -314,8 +374,8 @@ export class P2pHost {
 
   #onPeerConnect(peer: string): void {
     if (this.#stopping) return;
-    const t = this.#targets.get(peer);
-    if (t !== undefined) t.attempt = 0;
+    // Not yet a success for the redial backoff: a peer that refuses us may let the connection open and close it at
+    // once. The backoff resets when the peer completes identify (#onPeerAdmitted).
     this.#logger.info({ peer }, 'p2p: peer connected');
     this.#gossip.addPeer(peer);
     for (const cb of this.#connectListeners) this.#callListener(cb, peer);
@@ -327,8 +387,61 @@ export class P2pHost {
     if (this.#stopping) return;
     this.#logger.info({ peer }, 'p2p: peer disconnected');
     const t = this.#targets.get(peer);
-    if (t !== undefined) this.#scheduleDial(t, backoffDelay(0, this.#redialMin, this.#redialMax));
+    if (t !== undefined) this.#scheduleRedial(t, 'connection lost');
     for (const cb of this.#disconnectListeners) this.#callListener(cb, peer);
+  }
+
+  /** The peer answered identify on a connection: it admitted us, so its redial backoff starts over. */
+  #onPeerAdmitted(peer: string): void {
+    const t = this.#targets.get(peer);
+    if (t === undefined || this.#stopping) return;
+    if (t.attempt > 0) this.#logger.info({ peer, failures: t.attempt }, 'p2p: peer admitted us; redial backoff reset');
+    t.attempt = 0;
+    t.refusalLogged = false;
+  }
+
+  /** Schedule the next dial of `t` after `min · 2^attempt` (capped, with jitter) and count the failure. */
+  #scheduleRedial(t: KeepAliveTarget, why: string, err?: unknown): void {
+    const delay = backoffDelay(t.attempt, this.#redialMin, this.#redialMax);
+    t.attempt++;
+    const fields = { peer: t.peer, attempt: t.attempt, retryInMs: Math.round(delay), why, err: err === undefined ? undefined : errorMessage(err) };
+    // After a few quick failures the peer is most likely refusing us (we are not on its allowlist): say so once.
+    if (t.attempt === 4 && !t.refusalLogged) {
+      t.refusalLogged = true;
+      this.#logger.warn({ ...fields, maxDelayMs: this.#redialMax }, 'p2p: peer keeps refusing or dropping us (is our peer id on its allowlist?); redialling with backoff');
+    } else this.#logger.debug(fields, 'p2p: redial scheduled');
+    this.#scheduleDial(t, delay);
+  }
+
+  /** Accepting side: remember that a handshake from `remote`'s IP was refused, doubling its window. */
+  #penalize(remote: Multiaddr): void {
+    const ip = ipOfMultiaddr(remote);
+    if (ip === undefined) return;
+    const prev = this.#penalties.get(ip);
+    const refusals = (prev?.refusals ?? 0) + 1;
+    const windowMs = Math.min(this.#inboundMax, this.#inboundMin * 2 ** Math.min(refusals - 1, 30));
+    this.#penalties.delete(ip);
+    this.#penalties.set(ip, { refusals, until: Date.now() + windowMs });
+    if (this.#penalties.size > MAX_INBOUND_PENALTIES) this.#penalties.delete(this.#penalties.keys().next().value!);
+    this.#logger.debug({ ip, refusals, windowMs }, 'p2p: refusing this address before the handshake for a while');
+  }
+
+  /** Accepting side: whether a new inbound connection from `remote` is refused before the handshake. */
+  #isThrottled(remote: Multiaddr): boolean {
+    if (this.#penalties.size === 0) return false;
+    const ip = ipOfMultiaddr(remote);
+    const p = ip === undefined ? undefined : this.#penalties.get(ip);
+    if (p === undefined || Date.now() >= p.until) return false;
+    if (this.#isUsedByAllowedPeer(ip!)) return false;
+    this.#denied.throttled++;
+    return true;
+  }
+
+  /** Whether an allowed peer is known at `ip` (a keep-alive target's address, or an open connection). */
+  #isUsedByAllowedPeer(ip: string): boolean {
+    for (const t of this.#targets.values()) if (this.#allowed.has(t.peer) && t.addrs.some((a) => ipOfMultiaddr(a) === ip)) return true;
+    for (const c of this.#node.getConnections()) if (this.#allowed.has(c.remotePeer.toString()) && ipOfMultiaddr(c.remoteAddr) === ip) return true;
+    return false;
   }
 
   #callListener(cb: (peer: string) => void, peer: string): void {
@@ -348,7 +461,7 @@ export class P2pHost {
     if (peer === this.#node.peerId.toString()) return; // our own address in a shared bootnode list
     const t = this.#targets.get(peer);
     if (t !== undefined) t.addrs.push(ma);
-    else this.#targets.set(peer, { peer, addrs: [ma], attempt: 0, timer: undefined, dialing: false });
+    else this.#targets.set(peer, { peer, addrs: [ma], attempt: 0, dials: 0, timer: undefined, dialing: false, refusalLogged: false });
   }
 
   #scheduleDial(t: KeepAliveTarget, delayMs: number): void {
@@ -360,18 +473,18 @@ export class P2pHost {
     }, delayMs);
   }
 
-  /** Dial a keep-alive target unless connected; on failure schedule the next try with backoff. Never rejects. */
+  /**
+   * Dial a keep-alive target unless connected; on failure schedule the next try with backoff (a dial that resolves
+   * leaves the backoff as it is: see #onPeerAdmitted). Never rejects.
+   */
   async #dialTarget(t: KeepAliveTarget): Promise<void> {
     if (this.#stopping || t.dialing || this.isConnected(t.peer)) return;
     t.dialing = true;
+    t.dials++;
     try {
       await this.#node.dial(t.addrs, { signal: AbortSignal.timeout(this.#dialTimeoutMs) });
-      t.attempt = 0;
     } catch (err) {
-      const delay = backoffDelay(t.attempt, this.#redialMin, this.#redialMax);
-      t.attempt++;
-      this.#logger.debug({ peer: t.peer, attempt: t.attempt, retryInMs: Math.round(delay), err: errorMessage(err) }, 'p2p: dial failed');
-      this.#scheduleDial(t, delay);
+      this.#scheduleRedial(t, 'dial failed', err);
     } finally {
       t.dialing = false;
     }

@@ -165,13 +165,15 @@ describe('UDST loans on a dev node through @polkadot/api', () => {
     const before = await rpc<Any>('loans_quote', quoteArgs);
     expect(before).toMatchObject({ b: '1200', c: '9000', r: '10000', score: '600', ratePpb: '108000000', autoApproved: true, refusals: [] });
     expect(before.schedule.map((l: Any) => l.discountBps)).toEqual(['7500', '5000', '2500', '1000']);
+    // Dave holds the dev accounts' genesis UDST already.
+    const udstBefore = ((await api.query.udst.accounts(dave.address)) as Any).free.toBigInt() as bigint;
     // 3,000 XFG at 0.50 is worth 1,500 UDST: ratio 150 %.
     const { loanId, drawn } = await borrow(dave, 3_000n * XFG, 1_000n * U, 90);
     const d = eventData(drawn, 'loans', 'LoanDrawn');
     expect(d.amount.toBigInt()).toBe(1_000n * U);
     expect(d.fee.toBigInt()).toBe(5n * U);
     expect(d.ratePpb.toBigInt()).toBe(108_000_000n);
-    expect(((await api.query.udst.accounts(dave.address)) as Any).free.toBigInt()).toBe(995n * U);
+    expect(((await api.query.udst.accounts(dave.address)) as Any).free.toBigInt()).toBe(udstBefore + 995n * U);
     // Alice takes 100 UDST out of her bank shares and gives them to Dave, who owes the fee back with interest.
     await ok(api.tx.banks.withdraw(0, 100n * U), alice);
     await ok(api.tx.udst.transfer(dave.address, 100n * U), alice);

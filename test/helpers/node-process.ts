@@ -31,6 +31,11 @@ export interface StartOptions {
   blockTimeMs?: number;
   /** `--log` level; default `info` (one line per authored block, kept for diagnostics). */
   log?: 'error' | 'warn' | 'info' | 'debug';
+  /**
+   * Keep the dev feeder on (default off here, `--no-dev-feeder`: its feeds from //Alice, //Bob and //Charlie would
+   * take nonces and fees that tests of other things count).
+   */
+  devFeeder?: boolean;
   /** More CLI arguments. */
   args?: string[];
   /** How long the node may take to print its listening line (ms); default 30,000. */
@@ -148,6 +153,7 @@ export class NodeProcess {
       String(opts.blockTimeMs ?? 200),
       '--log',
       opts.log ?? 'info',
+      ...(opts.devFeeder === true ? [] : ['--no-dev-feeder']),
       ...(opts.args ?? []),
     ];
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

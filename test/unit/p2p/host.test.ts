@@ -29,7 +29,7 @@ describe('P2pHost connections and permissioning', () => {
     expect(new Set(dave.connectedPeers())).toEqual(new Set(keys.slice(0, 3).map((k) => k.peerId)));
     expect(addrOf(dave)).toMatch(new RegExp(`^/ip4/127\\.0\\.0\\.1/tcp/\\d+/p2p/${dave.peerId}$`));
     await waitFor(() => connected.includes(dave.peerId), 'the connect event on Alice');
-    expect(hosts[0].stats().denied).toEqual({ dial: 0, inbound: 0, outbound: 0 });
+    expect(hosts[0].stats().denied).toEqual({ dial: 0, inbound: 0, outbound: 0, throttled: 0 });
   });
 
   it('refuses a peer that is not allowed, in both directions', async () => {

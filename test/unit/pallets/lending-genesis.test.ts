@@ -17,6 +17,8 @@ import { defaultBankParams, defaultKindParams } from '../../../src/pallets/banks
 
 const runtime = createChainRuntime();
 const U = 1_000_000n;
+/** UDST each dev account (//Alice…//Ferdie) holds at genesis in the dev and local specs. */
+const DEV_ACCOUNT_UDST = 10_000n * U;
 
 describe.each(['dev', 'local'] as const)('chain spec %s', (chain) => {
   it('carries Cascadia Commons with //Alice as officer, four members and 100,000 UDST reserves whose shares are Alice\'s', async () => {
@@ -35,10 +37,12 @@ describe.each(['dev', 'local'] as const)('chain spec %s', (chain) => {
     expect(BanksStorage.Shares.get(st, 0, alice)).toBe(100_000n * U);
     expect(BanksStorage.Kinds.get(st, 0, { tag: 'General' })).toBeUndefined();
     expect((runtime.pallet('Banks') as unknown as { queries: { info: (s: unknown, b: number) => { kinds: Array<{ params: unknown }> } } }).queries.info(st, 0).kinds[3].params).toEqual(defaultKindParams(6));
-    // The reserves are the only UDST, held outside accounts, and the issuance baseline.
-    expect(UdstStorage.TotalIssuance.get(st)).toBe(100_000n * U);
+    // The reserves, held outside accounts, and 10,000 UDST for each dev account (so a borrower can pay interest and
+    // fees, README's walk-through): together the issuance baseline.
+    expect(UdstStorage.TotalIssuance.get(st)).toBe(100_000n * U + 6n * DEV_ACCOUNT_UDST);
     expect(UdstStorage.Held.get(st)).toBe(100_000n * U);
-    expect(BanksStorage.UnbackedIssuance.get(st)).toBe(100_000n * U);
+    expect(BanksStorage.UnbackedIssuance.get(st)).toBe(100_000n * U + 6n * DEV_ACCOUNT_UDST);
+    for (const who of [alice, bob, charlie, dave, eve]) expect(UdstStorage.Accounts.get(st, who).free).toBe(DEV_ACCOUNT_UDST);
     expect(LoansStorage.Params.get(st)).toEqual(DEFAULT_LOANS_PARAMS);
     for (const p of runtime.pallets) p.hooks.tryState?.(st);
   });

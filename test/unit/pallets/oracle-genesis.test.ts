@@ -37,8 +37,9 @@ describe.each(['dev', 'local'] as const)('chain spec %s', (chain) => {
     expect(OracleStorage.Params.get(st)).toEqual({ priceLifetimeMs: 600_000n, minFeeders: 2, priceMin: PRICE_ONE / 100n, priceMax: PRICE_ONE * 100n });
     for (const f of [a, b, c]) expect(OracleStorage.Values.get(st, f)).toEqual({ price: PRICE_ONE / 2n, at: GENESIS_FED_AT });
     expect(createOracle().oracle.peekPrice(st)).toBe(PRICE_ONE / 2n);
-    // The only UDST at genesis is the community bank's reserves (Banks genesis), held outside accounts.
-    expect(UdstStorage.TotalIssuance.get(st)).toBe(GENESIS_BANK_RESERVES);
+    // UDST at genesis: the community bank's reserves (Banks genesis), held outside accounts, and 10,000 UDST for each
+    // of the six dev accounts.
+    expect(UdstStorage.TotalIssuance.get(st)).toBe(GENESIS_BANK_RESERVES + 6n * 10_000n * 1_000_000n);
     expect(UdstStorage.Held.get(st)).toBe(GENESIS_BANK_RESERVES);
     expect(CertificatesStorage.NextId.get(st)).toBe(0n);
     for (const p of runtime.pallets) p.hooks.tryState?.(st);
