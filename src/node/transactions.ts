@@ -16,6 +16,7 @@ import { PoolError, POOL_ERROR_RPC_CODES, type TxSource, type TxStatus } from '.
 import type { SignatureVerifier } from '../crypto/verifier-pool.js';
 import type { Chain } from './chain.js';
 import { CachedSignatureChecker } from './signatures.js';
+import { dispatchOutcome, type DispatchOutcome } from './dispatch-outcome.js';
 
 /** A submission refused, with its JSON-RPC code, message and data (Substrate's shapes). */
 export class SubmitError extends Error {
@@ -33,7 +34,7 @@ export class SubmitError extends Error {
 export type TransactionStatusReport =
   | { status: 'ready' }
   | { status: 'future'; reason: string; waitingFor: string[] }
-  | { status: 'inBlock' | 'finalized'; blockHash: string; blockNumber: number; index: number }
+  | { status: 'inBlock' | 'finalized'; blockHash: string; blockNumber: number; index: number; dispatch: DispatchOutcome }
   | { status: 'dropped' | 'invalid' | 'usurped' | 'banned'; reason: string }
   | { status: 'unknown' };
 
@@ -167,7 +168,9 @@ export class TransactionService {
     if (loc) {
       const header = this.chain.header(loc.blockHash);
       // Committed blocks are final on this chain.
-      return { status: 'finalized', blockHash: toHex(loc.blockHash), blockNumber: header?.number ?? -1, index: loc.index };
+      const blockState = this.chain.stateAt(loc.blockHash);
+      const dispatch = blockState === undefined ? ({ result: 'unknown' } as const) : dispatchOutcome(this.chain.runtime, blockState, loc.index, this.chain.dispatchNotes(loc.blockHash));
+      return { status: 'finalized', blockHash: toHex(loc.blockHash), blockNumber: header?.number ?? -1, index: loc.index, dispatch };
     }
     const past = this.history.get(toHex(hash));
     if (past) return past;
