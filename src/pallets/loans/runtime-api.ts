@@ -52,7 +52,7 @@ function requireQuoteFits(q: LoanQuoteValue | undefined, amount: bigint, termDay
   let largest = q.originationFee;
   for (const l of q.schedule) for (const v of [l.interest, l.earlyPaymentBonus, l.total]) if (v > largest) largest = v;
   if (largest > U128_MAX) {
-    throw new LendingApiError(`amount ${amount} over term_days ${termDays} owes ${largest}, more than the largest balance (2^128 - 1): ask for a smaller amount or a shorter term`);
+    throw new LendingApiError(`amount ${amount} over term_days ${termDays} owes ${largest}, more than the largest balance 2^128 - 1: ask for a smaller amount or a shorter term`);
   }
 }
 
