@@ -150,10 +150,10 @@ export class TransactionService {
       if (e instanceof TransactionInvalid) return undefined;
       throw e;
     }
-    if (await this.verifier.verifyOffThread(job)) {
-      return `Transaction has a bad signature: it was signed for spec version ${candidate.specVersion} and transaction version ${candidate.transactionVersion}, but the runtime is at spec version ${specVersion} and transaction version ${transactionVersion}`;
-    }
-    return `Transaction has a bad signature: it verifies neither for the runtime's spec version ${specVersion} and transaction version ${transactionVersion} nor for spec version ${candidate.specVersion}; check the signing key, the genesis hash and the versions the wallet signed for`;
+    // A verifier that cannot answer (closing, a worker crash) leaves the plain message.
+    const signedForCandidate = await this.verifier.verifyOffThread(job).catch(() => false);
+    if (!signedForCandidate) return undefined; // Substrate's exact words, which wallets match on
+    return `Transaction has a bad signature: it was signed for spec version ${candidate.specVersion} and transaction version ${candidate.transactionVersion}, but the runtime is at spec version ${specVersion} and transaction version ${transactionVersion}`;
   }
 
   /** Where a transaction stands, by hash: in the pool (and why it waits), in a block, or how it ended. */
