@@ -77,26 +77,37 @@ export function describeModuleError(runtime: Runtime, palletIndex: number, error
   };
 }
 
-/** The outcome of the extrinsic at `index` of a block, from the block's state (its events) and its dispatch notes. */
-export function dispatchOutcome(runtime: Runtime, blockState: StateReader, index: number, notes: readonly DispatchNote[]): DispatchOutcome {
-  const events = SystemStorage.Events.get(blockState);
-  for (const rec of events) {
-    if (rec.phase.tag !== 'ApplyExtrinsic' || rec.phase.value !== index || rec.event.tag !== 'System') continue;
+/** The outcome of every successful call (one shared object). */
+const SUCCESS: DispatchOutcome = Object.freeze({ result: 'success' });
+
+/**
+ * The outcome of every extrinsic of a block (by index), from the block's state (its events) and its dispatch notes.
+ * Decodes the block's events once: callers cache the result per block.
+ */
+export function blockDispatchOutcomes(runtime: Runtime, blockState: StateReader, notes: readonly DispatchNote[]): Map<number, DispatchOutcome> {
+  const out = new Map<number, DispatchOutcome>();
+  const noteAt = new Map(notes.map((n) => [n.index, n.message]));
+  for (const rec of SystemStorage.Events.get(blockState)) {
+    if (rec.phase.tag !== 'ApplyExtrinsic' || rec.event.tag !== 'System') continue;
+    const index = rec.phase.value;
     const e = rec.event.value;
-    if (e.tag === 'ExtrinsicSuccess') return { result: 'success' };
+    if (e.tag === 'ExtrinsicSuccess') {
+      out.set(index, SUCCESS);
+      continue;
+    }
     if (e.tag !== 'ExtrinsicFailed') continue;
     const err = (e.value as { dispatchError: DispatchErrorValue }).dispatchError;
     // A failure raised without a message of its own says no more than the error itself.
-    const noted = notes.find((n) => n.index === index)?.message;
+    const noted = noteAt.get(index);
     const message = noted === describeDispatchError(err) ? undefined : noted;
     const inner = err.value !== undefined && typeof err.value === 'object' && 'tag' in err.value ? (err.value as { tag: string }).tag : undefined;
-    return {
+    out.set(index, {
       result: 'failed',
       error: err.tag,
       ...(err.tag !== 'Module' && inner !== undefined ? { detail: inner } : {}),
       ...(err.tag === 'Module' ? { module: describeModuleError(runtime, err.value.index, err.value.error[0]) } : {}),
       ...(message !== undefined ? { message } : {}),
-    };
+    });
   }
-  return { result: 'unknown' };
+  return out;
 }

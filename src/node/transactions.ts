@@ -16,7 +16,7 @@ import { PoolError, POOL_ERROR_RPC_CODES, type TxSource, type TxStatus } from '.
 import type { SignatureVerifier } from '../crypto/verifier-pool.js';
 import type { Chain } from './chain.js';
 import { CachedSignatureChecker } from './signatures.js';
-import { dispatchOutcome, type DispatchOutcome } from './dispatch-outcome.js';
+import { blockDispatchOutcomes, type DispatchOutcome } from './dispatch-outcome.js';
 
 /** A submission refused, with its JSON-RPC code, message and data (Substrate's shapes). */
 export class SubmitError extends Error {
@@ -38,6 +38,8 @@ export type TransactionStatusReport =
   | { status: 'dropped' | 'invalid' | 'usurped' | 'banned'; reason: string }
   | { status: 'unknown' };
 
+/** Blocks whose dispatch outcomes `status` keeps decoded (bounded: a block of 5,000 transfers takes a few hundred KB). */
+const OUTCOME_BLOCKS = 8;
 /** How many terminal outcomes are remembered for `status` (bounded). */
 const HISTORY_ENTRIES = 100_000;
 /**
@@ -62,6 +64,8 @@ export class TransactionService {
   readonly pool: TransactionPool;
   readonly checker: CachedSignatureChecker;
   private readonly history = new LruCache<string, TransactionStatusReport>(HISTORY_ENTRIES);
+  /** Dispatch outcomes of recently asked-about blocks, by block hash (a block's events are decoded once). */
+  private readonly outcomes = new LruCache<string, Map<number, DispatchOutcome>>(OUTCOME_BLOCKS);
 
   constructor(
     private readonly chain: Chain,
@@ -168,14 +172,25 @@ export class TransactionService {
     if (loc) {
       const header = this.chain.header(loc.blockHash);
       // Committed blocks are final on this chain.
-      const blockState = this.chain.stateAt(loc.blockHash);
-      const dispatch = blockState === undefined ? ({ result: 'unknown' } as const) : dispatchOutcome(this.chain.runtime, blockState, loc.index, this.chain.dispatchNotes(loc.blockHash));
+      const dispatch = this.blockOutcomes(loc.blockHash).get(loc.index) ?? { result: 'unknown' as const };
       return { status: 'finalized', blockHash: toHex(loc.blockHash), blockNumber: header?.number ?? -1, index: loc.index, dispatch };
     }
     const past = this.history.get(toHex(hash));
     if (past) return past;
     if (inPool.type === 'banned') return { status: 'banned', reason: 'recently rejected or included; temporarily banned' };
     return { status: 'unknown' };
+  }
+
+  /** The dispatch outcomes of a stored block's extrinsics (its events decoded once, then cached). */
+  private blockOutcomes(blockHash: Uint8Array): Map<number, DispatchOutcome> {
+    const key = toHex(blockHash);
+    let outcomes = this.outcomes.get(key);
+    if (outcomes === undefined) {
+      const state = this.chain.stateAt(blockHash);
+      outcomes = state === undefined ? new Map() : blockDispatchOutcomes(this.chain.runtime, state, this.chain.dispatchNotes(blockHash));
+      this.outcomes.set(key, outcomes);
+    }
+    return outcomes;
   }
 
   /** Pool-aware next nonce of `who` (u32). */
