@@ -51,6 +51,12 @@ export interface SignatureVerifierStats {
   workerRestarts: number;
 }
 
+/** Options of one {@link SignatureVerifier.verifyBatch} call. */
+export interface VerifyBatchOptions {
+  /** Send uncached items to the workers however few they are (when there are workers); default false. */
+  offThread?: boolean;
+}
+
 /** Rejection of the work a crashed worker held, or of calls after {@link SignatureVerifier.close}. */
 export class SignatureVerifierError extends Error {
   /** An error with `message`. */
@@ -187,6 +193,8 @@ export class SignatureVerifier {
   /** Next job id, ≤ 2^53. */
   #nextJobId = 0;
   #closed = false;
+  /** Items of {@link verifyOffThread} waiting for the next event-loop turn, to go to the workers as one batch. */
+  #queued: Array<{ item: VerifyItem; resolve: (ok: boolean) => void; reject: (e: unknown) => void }> = [];
   readonly #stats: SignatureVerifierStats = {
     cacheHits: 0,
     inflightHits: 0,
@@ -214,6 +222,11 @@ export class SignatureVerifier {
     return { ...this.#stats };
   }
 
+  /** Signatures actually verified so far, inline or on workers (cache and in-flight hits excluded); ≤ 2^53. */
+  get verifications(): number {
+    return this.#stats.verifiedInline + this.#stats.verifiedInWorkers;
+  }
+
   /** Number of worker threads configured (0..=64). */
   get workerCount(): number {
     return this.#workerCount;
@@ -226,11 +239,54 @@ export class SignatureVerifier {
   }
 
   /**
-   * Verify `items`, answering in the same order. Cached ids are answered at once; the rest are verified inline
-   * when fewer than `inlineBelow`, else split across the workers. Rejects with {@link SignatureVerifierError} after
-   * {@link close} or when a worker holding part of the batch crashes (verdicts already known stay cached).
+   * Verify one item on a worker thread (inline only when there are no workers): items asked for in the same
+   * event-loop turn go to the workers together, so a burst of submissions costs the calling thread one message
+   * instead of a verification each. Cached ids are answered from the cache.
    */
-  async verifyBatch(items: readonly VerifyItem[]): Promise<boolean[]> {
+  verifyOffThread(item: VerifyItem): Promise<boolean> {
+    if (this.#workerCount === 0) return this.verify(item);
+    return new Promise<boolean>((resolve, reject) => {
+      this.#queued.push({ item, resolve, reject });
+      if (this.#queued.length === 1) setImmediate(() => this.#flushQueued());
+    });
+  }
+
+  /** Send the items queued by {@link verifyOffThread} as one batch. */
+  #flushQueued(): void {
+    const queued = this.#queued;
+    this.#queued = [];
+    this.verifyBatch(
+      queued.map((q) => q.item),
+      { offThread: true },
+    ).then(
+      (verdicts) => queued.forEach((q, i) => q.resolve(verdicts[i])),
+      (e: unknown) => queued.forEach((q) => q.reject(e)),
+    );
+  }
+
+  /**
+   * Verify one item now, on the calling thread (the cached verdict when known); the verdict is cached and counted
+   * like any other. For synchronous callers that found no verdict ahead of time.
+   */
+  verifySync(item: VerifyItem): boolean {
+    const hit = this.#cache.get(item.id);
+    if (hit !== undefined) {
+      this.#stats.cacheHits++;
+      return hit;
+    }
+    const ok = verifySignature(item.scheme, item.message, item.signature, item.publicKey);
+    this.#cache.set(item.id, ok);
+    this.#stats.verifiedInline++;
+    return ok;
+  }
+
+  /**
+   * Verify `items`, answering in the same order. Cached ids are answered at once; the rest are verified inline
+   * when fewer than `inlineBelow` (unless `offThread`), else split across the workers. Rejects with
+   * {@link SignatureVerifierError} after {@link close} or when a worker holding part of the batch crashes (verdicts
+   * already known stay cached).
+   */
+  async verifyBatch(items: readonly VerifyItem[], options: VerifyBatchOptions = {}): Promise<boolean[]> {
     if (this.#closed) throw new SignatureVerifierError('SignatureVerifier is closed');
     const results = new Array<boolean>(items.length);
     // Indices (into `items`) still to answer, and where each comes from.
@@ -263,7 +319,7 @@ export class SignatureVerifier {
     }
 
     if (todo.length > 0) {
-      if (this.#workerCount === 0 || todo.length < this.#inlineBelow) {
+      if (this.#workerCount === 0 || (options.offThread !== true && todo.length < this.#inlineBelow)) {
         for (const i of todo) {
           const it = items[i];
           const ok = verifySignature(it.scheme, it.message, it.signature, it.publicKey);

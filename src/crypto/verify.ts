@@ -148,6 +148,14 @@ export function verifyEd25519(message: Uint8Array, signature: Uint8Array, public
   }
 }
 
+/** Calls of {@link verifySignature} on this thread since start (≤ 2^53). */
+let verifyCalls = 0;
+
+/** How many signatures {@link verifySignature} checked on this thread (the workers keep their own count). */
+export function verifySignatureCount(): number {
+  return verifyCalls;
+}
+
 /** Verify `signature` over `message` by `publicKey` with `scheme`; `false` for anything malformed, never throws. */
 export function verifySignature(
   scheme: SignatureScheme,
@@ -155,6 +163,7 @@ export function verifySignature(
   signature: Uint8Array,
   publicKey: Uint8Array,
 ): boolean {
+  verifyCalls++;
   switch (scheme) {
     case 'sr25519':
       return verifySr25519(message, signature, publicKey);

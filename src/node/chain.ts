@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import { equalBytes, toHex } from '../primitives/bytes.js';
 import { blake2_256 } from '../primitives/hashing.js';
 import { BodyCodec, HeaderCodec, type Header } from '../primitives/types.js';
-import type { Runtime, SealedBlock, SignatureChecker } from '../runtime/runtime.js';
+import type { DispatchNote, Runtime, SealedBlock, SignatureChecker } from '../runtime/runtime.js';
+import { decodeDispatchNotes, encodeDispatchNotes } from './dispatch-outcome.js';
 import { BlockExecutionError, STATE_VERSION } from '../runtime/runtime.js';
 import { checkTimestampInherent, TimestampStorage } from '../pallets/timestamp/index.js';
 import type { StateChange, StateReader } from '../runtime/state.js';
@@ -97,6 +98,11 @@ export class Chain extends EventEmitter {
     return raw === undefined ? undefined : BodyCodec.decode(raw);
   }
 
+  /** The runtime's messages for the failed dispatches of a stored block (empty when none failed or none were kept). */
+  dispatchNotes(hash: Uint8Array): DispatchNote[] {
+    return decodeDispatchNotes(this.db.getDispatchNotes(hash));
+  }
+
   /** Canonical hash at `number`. */
   hashAt(number: number): Uint8Array | undefined {
     return this.db.getHashByNumber(number);
@@ -128,6 +134,7 @@ export class Chain extends EventEmitter {
       body: BodyCodec.encode(block.extrinsics),
       extrinsicHashes: hashes,
       justification,
+      dispatchNotes: encodeDispatchNotes(block.dispatchNotes),
       stateChanges: block.changes,
       trieNodes: block.newNodes,
       stateRoot: block.header.stateRoot,

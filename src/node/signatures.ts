@@ -5,18 +5,17 @@
  */
 import { decodeExtrinsic } from '../primitives/extrinsic.js';
 import { SignatureVerifier } from '../crypto/verifier-pool.js';
-import { verifySignature } from '../crypto/verify.js';
 import { TransactionInvalid } from '../runtime/validity.js';
 import type { Runtime, SignatureChecker, SignatureJob } from '../runtime/runtime.js';
 import type { StateReader } from '../runtime/state.js';
 
-/** Sync checker: cached verdict, else verify inline. */
+/** Sync checker: cached verdict, else verify inline (cached and counted by the verifier). */
 export class CachedSignatureChecker implements SignatureChecker {
   constructor(readonly verifier: SignatureVerifier) {}
   verify(job: SignatureJob): boolean {
     const cached = this.verifier.cached(job.id);
     if (cached !== undefined) return cached;
-    return verifySignature(job.scheme, job.message, job.signature, job.publicKey);
+    return this.verifier.verifySync(job);
   }
 }
 

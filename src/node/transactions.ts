@@ -6,16 +6,17 @@
 import type { Logger } from 'pino';
 import { decodeExtrinsic, type DecodedExtrinsic } from '../primitives/extrinsic.js';
 import { LruCache } from '../crypto/lru.js';
-import { verifySignature } from '../crypto/verify.js';
 import { toHex } from '../primitives/bytes.js';
 import { Overlay } from '../runtime/state.js';
 import { TransactionInvalid } from '../runtime/validity.js';
+import type { SignatureChecker } from '../runtime/runtime.js';
 import { SystemStorage, accountNonce } from '../pallets/system/index.js';
 import { TransactionPool } from '../txpool/pool.js';
 import { PoolError, POOL_ERROR_RPC_CODES, type TxSource, type TxStatus } from '../txpool/types.js';
 import type { SignatureVerifier } from '../crypto/verifier-pool.js';
 import type { Chain } from './chain.js';
 import { CachedSignatureChecker } from './signatures.js';
+import { blockDispatchOutcomes, type DispatchOutcome } from './dispatch-outcome.js';
 
 /** A submission refused, with its JSON-RPC code, message and data (Substrate's shapes). */
 export class SubmitError extends Error {
@@ -33,10 +34,12 @@ export class SubmitError extends Error {
 export type TransactionStatusReport =
   | { status: 'ready' }
   | { status: 'future'; reason: string; waitingFor: string[] }
-  | { status: 'inBlock' | 'finalized'; blockHash: string; blockNumber: number; index: number }
+  | { status: 'inBlock' | 'finalized'; blockHash: string; blockNumber: number; index: number; dispatch: DispatchOutcome }
   | { status: 'dropped' | 'invalid' | 'usurped' | 'banned'; reason: string }
   | { status: 'unknown' };
 
+/** Blocks whose dispatch outcomes `status` keeps decoded (bounded: a block of 5,000 transfers takes a few hundred KB). */
+const OUTCOME_BLOCKS = 8;
 /** How many terminal outcomes are remembered for `status` (bounded). */
 const HISTORY_ENTRIES = 100_000;
 /**
@@ -45,14 +48,24 @@ const HISTORY_ENTRIES = 100_000;
  * blocks, and block authoring skips a transaction that became invalid meanwhile.
  */
 export const REVALIDATE_READY_PER_BLOCK = 256;
-/** How far from the runtime's versions a bad signature is checked against other spec/transaction versions. */
-const VERSION_PROBE_RANGE = 3;
+/**
+ * The one other version a bad signature is checked against: the previous spec version with the same transaction
+ * version (what a wallet holding the metadata of the runtime before an upgrade signs for).
+ */
+export function staleVersionCandidate(v: { specVersion: number; transactionVersion: number }): { specVersion: number; transactionVersion: number } {
+  return { specVersion: Math.max(0, v.specVersion - 1), transactionVersion: v.transactionVersion };
+}
+
+/** A checker that passes every signature: for running the other signed-extension checks alone. */
+const ACCEPT_ANY_SIGNATURE: SignatureChecker = { verify: () => true };
 
 /** Transaction intake for the node. */
 export class TransactionService {
   readonly pool: TransactionPool;
   readonly checker: CachedSignatureChecker;
   private readonly history = new LruCache<string, TransactionStatusReport>(HISTORY_ENTRIES);
+  /** Dispatch outcomes of recently asked-about blocks, by block hash (a block's events are decoded once). */
+  private readonly outcomes = new LruCache<string, Map<number, DispatchOutcome>>(OUTCOME_BLOCKS);
 
   constructor(
     private readonly chain: Chain,
@@ -78,12 +91,12 @@ export class TransactionService {
       throw new SubmitError(1002, 'Verification Error: Runtime error: Could not decode extrinsic', (e as Error).message);
     }
     if (xt.signature) {
-      // Verify off the main thread first; the runtime's check then reads the cached verdict.
+      // Verify on a worker thread first; the runtime's check then reads the cached verdict.
       const state = new Overlay(this.chain.headState());
       SystemStorage.BlockHash.set(state, this.chain.head.number, this.chain.head.hash);
       try {
         const job = this.chain.runtime.signatureJob(state, xt, this.chain.head.number + 1);
-        await this.verifier.verify(job);
+        await this.verifier.verifyOffThread(job);
       } catch (e) {
         if (!(e instanceof TransactionInvalid)) throw e;
         // The pool's validation reports the same error with Substrate's code.
@@ -98,7 +111,7 @@ export class TransactionService {
         const d = e.data;
         const hex = toHex(xt.hash);
         if (d.code === 'Invalid' || d.code === 'Unknown') this.history.set(hex, { status: 'invalid', reason: d.message });
-        if (d.code === 'Invalid' && d.reason === 'BadProof') throw new SubmitError(1010, 'Invalid Transaction', this.diagnoseBadProof(xt) ?? d.message);
+        if (d.code === 'Invalid' && d.reason === 'BadProof') throw new SubmitError(1010, 'Invalid Transaction', (await this.diagnoseBadProof(xt)) ?? d.message);
         if (d.code === 'Invalid') throw new SubmitError(1010, 'Invalid Transaction', d.message);
         if (d.code === 'Unknown') throw new SubmitError(1011, 'Unknown Transaction Validity', d.message);
         throw new SubmitError(POOL_ERROR_RPC_CODES[d.code], e.message);
@@ -118,31 +131,33 @@ export class TransactionService {
   }
 
   /**
-   * A bad signature that verifies for another spec or transaction version (or none): names the version mismatch
-   * so a wallet with stale metadata learns why, instead of a generic bad signature.
+   * Why a signature that does not verify for the runtime's versions failed, when that is cheap to learn: a wallet
+   * with stale metadata signs for an older spec version, and naming it saves a confused user. Junk must stay cheap,
+   * so the guess is made only for a payload that is otherwise valid (call, era, nonce and fee all pass, checked
+   * without a signature), and it costs exactly one more verification, of {@link staleVersionCandidate}, on a worker
+   * thread: a bad signature costs the node at most two verifications in all. `undefined` keeps the plain message.
    */
-  private diagnoseBadProof(xt: DecodedExtrinsic): string | undefined {
+  private async diagnoseBadProof(xt: DecodedExtrinsic): Promise<string | undefined> {
     if (!xt.signature) return undefined;
     const { specVersion, transactionVersion } = this.chain.runtime.version;
+    const best = this.chain.head;
     const state = new Overlay(this.chain.headState());
-    SystemStorage.BlockHash.set(state, this.chain.head.number, this.chain.head.hash);
-    const tries: Array<{ specVersion: number; transactionVersion: number }> = [];
-    for (let d = -VERSION_PROBE_RANGE; d <= VERSION_PROBE_RANGE; d++) {
-      if (d === 0) continue;
-      if (specVersion + d >= 0) tries.push({ specVersion: specVersion + d, transactionVersion });
-      if (transactionVersion + d >= 0) tries.push({ specVersion, transactionVersion: transactionVersion + d });
+    SystemStorage.Number.set(state, best.number + 1);
+    SystemStorage.BlockHash.set(state, best.number, best.hash);
+    const candidate = staleVersionCandidate(this.chain.runtime.version);
+    let job;
+    try {
+      // Every signed extension's check but the signature's (no verification happens here).
+      this.chain.runtime.checkSigned(state, xt, best.number + 1, ACCEPT_ANY_SIGNATURE, 'pool');
+      job = this.chain.runtime.signatureJob(state, xt, best.number + 1, candidate);
+    } catch (e) {
+      if (e instanceof TransactionInvalid) return undefined;
+      throw e;
     }
-    for (const v of tries) {
-      try {
-        const job = this.chain.runtime.signatureJob(state, xt, this.chain.head.number + 1, v);
-        if (verifySignature(job.scheme, job.message, job.signature, job.publicKey)) {
-          return `Transaction has a bad signature: it was signed for spec version ${v.specVersion} and transaction version ${v.transactionVersion}, but the runtime is at spec version ${specVersion} and transaction version ${transactionVersion}`;
-        }
-      } catch {
-        return undefined;
-      }
-    }
-    return undefined;
+    // A verifier that cannot answer (closing, a worker crash) leaves the plain message.
+    const signedForCandidate = await this.verifier.verifyOffThread(job).catch(() => false);
+    if (!signedForCandidate) return undefined; // Substrate's exact words, which wallets match on
+    return `Transaction has a bad signature: it was signed for spec version ${candidate.specVersion} and transaction version ${candidate.transactionVersion}, but the runtime is at spec version ${specVersion} and transaction version ${transactionVersion}`;
   }
 
   /** Where a transaction stands, by hash: in the pool (and why it waits), in a block, or how it ended. */
@@ -157,12 +172,25 @@ export class TransactionService {
     if (loc) {
       const header = this.chain.header(loc.blockHash);
       // Committed blocks are final on this chain.
-      return { status: 'finalized', blockHash: toHex(loc.blockHash), blockNumber: header?.number ?? -1, index: loc.index };
+      const dispatch = this.blockOutcomes(loc.blockHash).get(loc.index) ?? { result: 'unknown' as const };
+      return { status: 'finalized', blockHash: toHex(loc.blockHash), blockNumber: header?.number ?? -1, index: loc.index, dispatch };
     }
     const past = this.history.get(toHex(hash));
     if (past) return past;
     if (inPool.type === 'banned') return { status: 'banned', reason: 'recently rejected or included; temporarily banned' };
     return { status: 'unknown' };
+  }
+
+  /** The dispatch outcomes of a stored block's extrinsics (its events decoded once, then cached). */
+  private blockOutcomes(blockHash: Uint8Array): Map<number, DispatchOutcome> {
+    const key = toHex(blockHash);
+    let outcomes = this.outcomes.get(key);
+    if (outcomes === undefined) {
+      const state = this.chain.stateAt(blockHash);
+      outcomes = state === undefined ? new Map() : blockDispatchOutcomes(this.chain.runtime, state, this.chain.dispatchNotes(blockHash));
+      this.outcomes.set(key, outcomes);
+    }
+    return outcomes;
   }
 
   /** Pool-aware next nonce of `who` (u32). */

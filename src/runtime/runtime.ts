@@ -121,8 +121,17 @@ export const TREASURY_ACCOUNT: Uint8Array = (() => {
 export interface AppliedExtrinsic {
   index: number;
   hash: Uint8Array;
-  dispatch: { ok: true } | { ok: false; error: DispatchErrorValue };
+  /** The call's outcome; a failure carries the runtime's message (deterministic, e.g. the owed total of an overpayment). */
+  dispatch: { ok: true } | { ok: false; error: DispatchErrorValue; message: string };
   fee: bigint;
+}
+
+/** What the runtime said about a failed dispatch: the extrinsic's index in the block and the failure's message. */
+export interface DispatchNote {
+  /** Index of the extrinsic in the block, < 2^32. */
+  index: number;
+  /** The message the pallet failed with (deterministic: the same on every node executing the block). */
+  message: string;
 }
 
 /** A block whose execution is complete: its header (roots filled) and what committing it writes. */
@@ -134,6 +143,11 @@ export interface SealedBlock {
   trie: Trie;
   newNodes: Array<[Uint8Array, Uint8Array]>;
   events: EventRecord[];
+  /**
+   * The messages of the block's failed dispatches, in extrinsic order. Not part of the state: the chain stores them
+   * beside the block so `dcn_transactionStatus` can tell a wallet why its transaction failed.
+   */
+  dispatchNotes?: DispatchNote[];
 }
 
 /** Raised when a block cannot be executed (bad inherent, invalid extrinsic in an imported block, wrong root). */
@@ -472,6 +486,7 @@ export class BlockExecution implements DispatchContext {
   readonly state: Overlay;
   readonly blockNumber: number;
   private readonly events: EventRecord[] = [];
+  private readonly dispatchNotes: DispatchNote[] = [];
   private phase: Phase = { tag: 'Initialization' };
   private readonly extrinsics: Uint8Array[] = [];
   private readonly author: Uint8Array | undefined;
@@ -543,6 +558,7 @@ export class BlockExecution implements DispatchContext {
       const result = this.dispatch(checked.call, { kind: 'Signed', who: checked.who });
       this.runtime.fees.distributeFee(this, checked.who, checked.fee, this.author);
       this.deposit(result.ok ? extrinsicSuccess(info) : extrinsicFailed(result.error, info));
+      if (!result.ok) this.dispatchNotes.push({ index, message: result.message });
       this.used[cls] += checked.weight;
       this.length += bytes.length;
       this.extrinsics.push(bytes);
@@ -619,7 +635,7 @@ export class BlockExecution implements DispatchContext {
       extrinsicsRoot: orderedTrieRoot(this.extrinsics, STATE_VERSION),
       digest,
     };
-    return { header, hash: blake2_256(HeaderCodec.encode(header)), extrinsics: [...this.extrinsics], changes, trie: update.trie, newNodes: update.newNodes, events: this.events };
+    return { header, hash: blake2_256(HeaderCodec.encode(header)), extrinsics: [...this.extrinsics], changes, trie: update.trie, newNodes: update.newNodes, events: this.events, dispatchNotes: this.dispatchNotes };
   }
 }
 

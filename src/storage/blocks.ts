@@ -1,6 +1,6 @@
 /**
- * Block records: headers (0x01), bodies (0x02), the canonical chain (0x03), the transaction index (0x04)
- * and justifications (0x05).
+ * Block records: headers (0x01), bodies (0x02), the canonical chain (0x03), the transaction index (0x04),
+ * justifications (0x05) and dispatch notes (0x0a).
  */
 import { concatBytes } from '../primitives/bytes.js';
 import { canonicalKey, Column, columnKey, decodeBe32, decodeLe32, encodeLe32 } from './keys.js';
@@ -42,6 +42,8 @@ export interface BlockRecord {
   extrinsicHashes: readonly Uint8Array[];
   /** Commit certificate, if already known. */
   justification?: Uint8Array;
+  /** Encoded messages of the block's failed dispatches (opaque here), if any. */
+  dispatchNotes?: Uint8Array;
 }
 
 /** Reads and batch ops of block records. Reads are synchronous (`getSync`, a few µs). */
@@ -62,6 +64,11 @@ export class BlockRepository {
   /** Justification of `hash`, or undefined. */
   loadJustification(hash: Uint8Array): Uint8Array | undefined {
     return readSync(this.db, columnKey(Column.Justifications, hash));
+  }
+
+  /** The encoded dispatch notes of `hash`, or undefined (none failed, or the block is unknown). */
+  loadDispatchNotes(hash: Uint8Array): Uint8Array | undefined {
+    return readSync(this.db, columnKey(Column.DispatchNotes, hash));
   }
 
   /** Canonical block hash at `number` (0 ≤ number < 2^32), or undefined. */
@@ -94,6 +101,7 @@ export class BlockRepository {
       w.put(columnKey(Column.TxIndex, txHash), concatBytes(b.hash, encodeLe32(index)));
     });
     if (b.justification !== undefined) this.addJustificationOp(b.hash, b.justification, w);
+    if (b.dispatchNotes !== undefined) w.put(columnKey(Column.DispatchNotes, b.hash), b.dispatchNotes);
   }
 
   /** Append the op that stores a justification. */

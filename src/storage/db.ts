@@ -207,6 +207,11 @@ export class ChainDatabase {
     return this.blocks.loadTxLocation(txHash);
   }
 
+  /** Encoded dispatch notes of block `hash` (see {@link BlockRecord.dispatchNotes}), or undefined. */
+  getDispatchNotes(hash: Uint8Array): Uint8Array | undefined {
+    return this.blocks.loadDispatchNotes(hash);
+  }
+
   /** State root of block `hash` (read from its header), or undefined for an unknown block. */
   getStateRoot(hash: Uint8Array): Uint8Array | undefined {
     const header = this.blocks.loadHeader(hash);

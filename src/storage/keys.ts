@@ -26,6 +26,8 @@ export const Column = {
   ReservedStateRoots: 0x08,
   /** Reserved for the consensus write-ahead log; owned by `consensus/`, never touched here. */
   ReservedConsensus: 0x09,
+  /** Block hash → the runtime's messages for the block's failed dispatches (opaque here); absent when none failed. */
+  DispatchNotes: 0x0a,
 } as const;
 
 /** One of the {@link Column} prefixes. */

@@ -248,6 +248,42 @@ describe('UDST loans on a dev node through @polkadot/api', () => {
     expect(await rpc('loans_status', ['999'])).toBeNull();
   });
 
+  it('an overpayment: dcn_transactionStatus names Loans.Overpayment with its docs and the owed total; loans_quote beyond u128 is a 9100 error', async () => {
+    const { loanId } = await borrow(dave, 3_000n * XFG, 200n * U, 30);
+    const owed = BigInt((await rpc<Any>('loans_status', [loanId.toString()])).total);
+    const offered = owed + 1_000n * U;
+    const r = await sendAndWatch(api.tx.loans.repay(loanId, offered), dave);
+    expect(r.dispatchError?.isModule).toBe(true);
+    expect(api.registry.findMetaError(r.dispatchError!.asModule).name).toBe('Overpayment');
+    const st = await rpc<Any>('dcn_transactionStatus', [r.txHash.toHex()]);
+    expect(st).toMatchObject({ status: 'finalized', blockHash: r.inBlock.toHex() });
+    expect(st.dispatch).toMatchObject({ result: 'failed', error: 'Module', module: { pallet: 'Loans', name: 'Overpayment' } });
+    expect(st.dispatch.module.docs.join(' ')).toContain('more than owed');
+    // The runtime's message, kept by the node: what was offered and what was owed in that block.
+    const m = /^Overpayment: (\d+) offered, (\d+) owed$/.exec(st.dispatch.message);
+    expect(m, st.dispatch.message).not.toBeNull();
+    expect(BigInt(m![1])).toBe(offered);
+    expect(BigInt(m![2])).toBeGreaterThanOrEqual(owed);
+    expect(BigInt(m![2])).toBeLessThan(offered);
+    // A successful one says so (Alice gives Dave the fee he owes back with the interest).
+    await ok(api.tx.banks.withdraw(0, 20n * U), alice);
+    await ok(api.tx.udst.transfer(dave.address, 20n * U), alice);
+    const paid = await ok(api.tx.loans.repayAll(loanId), dave);
+    expect((await rpc<Any>('dcn_transactionStatus', [paid.txHash.toHex()])).dispatch).toEqual({ result: 'success' });
+
+    // 2^127 over ten years owes more than a balance can hold: a query error naming the inputs, not an internal error.
+    const huge = (1n << 127n).toString();
+    const err = await rpc('loans_quote', [dave.address, 0, 'general', huge, 3_650, '0']).then(
+      () => {
+        throw new Error('loans_quote answered');
+      },
+      (e: Error) => e,
+    );
+    expect(err.message).toMatch(/^9100: LoansApi_quote failed/);
+    expect(err.message).toContain(`amount ${huge} over term_days 3650 owes`);
+    expect(err.message).toContain('more than the largest balance 2^128 - 1');
+  });
+
   it('a loan left unpaid: due soon at draw, the grace period after its due date, then default (days passed with dev_advanceTime)', async () => {
     const { loanId, drawn } = await borrow(alice, 3_000n * XFG, 500n * U, 5);
     expect(eventData(drawn, 'loans', 'RepaymentDueSoon').loanId.toString()).toBe(loanId.toString());

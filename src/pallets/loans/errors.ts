@@ -29,7 +29,7 @@ export const LoansErrors = defineErrors(['pallet_loans', 'pallet', 'Error'], CRE
   DrawWindowClosed: 'The approved application was not drawn within the draw window.',
   UnknownLoan: 'No loan has this id.',
   LoanClosed: 'The loan is closed.',
-  Overpayment: 'The payment is more than owed (the message names the owed amount).',
+  Overpayment: 'The payment is more than owed (`loans_status` gives the owed total).',
   LiquidationInProgress: 'The loan\'s collateral is at auction.',
   CertificateNotPledged: 'The certificate is not pledged to this loan.',
   LastCertificate: 'The last certificate of a loan with debt cannot be withdrawn.',

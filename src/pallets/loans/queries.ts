@@ -9,7 +9,7 @@ import type { TokenDecimals } from '../oracle/math.js';
 import type { BanksApi } from '../banks/index.js';
 import { originationFee } from '../banks/math.js';
 import type { LoanKindName } from '../banks/types.js';
-import { collateralRatioBps, collateralValue, dueState, isAutoApproved, owedNow, quoteLoan, reputationScore, accrueAccount } from './math.js';
+import { RATIO_UNBOUNDED, collateralRatioBps, collateralValue, dueState, isAutoApproved, owedNow, quoteLoan, reputationScore, accrueAccount } from './math.js';
 import { LoansStorage } from './storage.js';
 import { CLOSED_STATES, type LoanQuoteValue, type LoanStatusValue, type LoanValue, type ReputationValue } from './types.js';
 
@@ -43,7 +43,8 @@ export function buildQueries(deps: { oracle: PriceOracle; certificates: Certific
       if (!bank) return undefined;
       const kind = banks.kind(st, q.bank, q.kind);
       const score = reputationScore(LoansStorage.Reputations.get(st, q.borrower));
-      const ratioBps = collateralRatioBps(q.collateralValue, q.amount);
+      // A ratio beyond u128 bps (a tiny amount against a huge collateral) reads as unbounded, as for a zero amount.
+      const ratioBps = minBig(collateralRatioBps(q.collateralValue, q.amount), RATIO_UNBOUNDED);
       const quote = quoteLoan({
         baseRateBps: kind.baseRateBps,
         riskPremiumBps: bank.params.riskPremiumBps,
@@ -120,6 +121,10 @@ export function buildQueries(deps: { oracle: PriceOracle; certificates: Certific
       return { reputation, score: reputationScore(reputation) };
     },
   };
+}
+
+function minBig(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
 }
 
 function maxBig(a: bigint, b: bigint): bigint {

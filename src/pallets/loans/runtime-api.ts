@@ -11,7 +11,8 @@ import type { ApiContext, ApiTrait } from '../../runtime/apis.js';
 import { LoanKind, BankView, type LoanKindValue } from '../banks/types.js';
 import type { BanksQueries } from '../banks/index.js';
 import type { LoansQueries } from './queries.js';
-import { LoanQuote, LoanStatus, Reputation } from './types.js';
+import { LoanQuote, LoanStatus, Reputation, type LoanQuoteValue } from './types.js';
+import { ScaleEncodeError } from '../../primitives/scale/index.js';
 
 /** What `LoansApi_reputation` returns. */
 export const ReputationView = struct(['pallet_loans', 'types', 'ReputationView'], { reputation: Reputation, score: u64 });
@@ -39,6 +40,22 @@ const STATUS_INPUTS = [
   { name: 'at', type: option(u64) },
 ];
 
+/** The largest balance (`u128::MAX`): every amount a quote or status reports must fit it. */
+const U128_MAX = (1n << 128n) - 1n;
+
+/**
+ * Refuse a quote whose amounts do not fit a balance, naming the inputs that made them (a huge amount over a long
+ * term): the answer is an error of the caller's making, not a fault of the node.
+ */
+function requireQuoteFits(q: LoanQuoteValue | undefined, amount: bigint, termDays: number): void {
+  if (q === undefined) return;
+  let largest = q.originationFee;
+  for (const l of q.schedule) for (const v of [l.interest, l.earlyPaymentBonus, l.total]) if (v > largest) largest = v;
+  if (largest > U128_MAX) {
+    throw new LendingApiError(`amount ${amount} over term_days ${termDays} owes ${largest}, more than the largest balance 2^128 - 1: ask for a smaller amount or a shorter term`);
+  }
+}
+
 /** The lending runtime API traits. `wrap` turns an error into the runtime API error type of the caller. */
 export function lendingApis(wrap: (e: Error) => Error): ApiTrait[] {
   const run = <T>(fn: () => T): T => {
@@ -46,6 +63,8 @@ export function lendingApis(wrap: (e: Error) => Error): ApiTrait[] {
       return fn();
     } catch (e) {
       if (e instanceof LendingApiError) throw wrap(e);
+      // A figure beyond its type (should the checks above miss one) is still the query's answer, never a crash.
+      if (e instanceof ScaleEncodeError) throw wrap(new LendingApiError(`a figure of the answer does not fit its type: ${e.message}`));
       throw e;
     }
   };
@@ -64,6 +83,7 @@ export function lendingApis(wrap: (e: Error) => Error): ApiTrait[] {
             run(() => {
               const [borrower, bank, kind, amount, termDays, collateralValue] = decodeApiInput(input, QUOTE_INPUTS.map((i) => i.type), 'LoansApi_quote') as [Uint8Array, number, LoanKindValue, bigint, number, bigint];
               const q = queriesOf<LoansQueries>(ctx, 'Loans').quote(ctx.state, { borrower, bank, kind: kind.tag, amount, termDays: BigInt(termDays), collateralValue });
+              requireQuoteFits(q, amount, termDays);
               return option(LoanQuote).encode(q);
             }),
         },

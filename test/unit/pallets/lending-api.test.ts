@@ -7,6 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { Metadata, TypeRegistry } from '@polkadot/types';
 import { u8aConcat, u8aToHex } from '@polkadot/util';
 import { callRuntimeApi, RuntimeApiError, type ApiContext } from '../../../src/runtime/apis.js';
+import { u32, u128 } from '../../../src/primitives/scale/index.js';
+import { AccountId32 } from '../../../src/primitives/types.js';
+import { LoanKind } from '../../../src/pallets/banks/types.js';
+import { RATIO_UNBOUNDED } from '../../../src/pallets/loans/math.js';
 import { CreditChain, checkCreditInvariantsAfterEach, HOUR, U, XFG } from './credit-harness.js';
 
 checkCreditInvariantsAfterEach();
@@ -91,5 +95,28 @@ describe('lending runtime APIs through @polkadot/types', () => {
     const ctx: ApiContext = { runtime: c.runtime, state: c.state, block: { number: 0, hash: new Uint8Array(32) }, checker: { verify: () => false } };
     expect(() => callRuntimeApi(ctx, 'LoansApi_status', new Uint8Array([1, 2]))).toThrow(RuntimeApiError);
     expect(() => callRuntimeApi(ctx, 'BanksApi_info', new Uint8Array([0, 0, 0, 0, 0, 9]))).toThrow(RuntimeApiError);
+  });
+
+  it('a quote owing more than a balance can hold is a RuntimeApiError naming amount and term_days; a huge ratio reads as unbounded', async () => {
+    const c = await CreditChain.create();
+    const { call } = pjs(c);
+    const { bob } = c.keys;
+    const ctx: ApiContext = { runtime: c.runtime, state: c.state, block: { number: 0, hash: new Uint8Array(32) }, checker: { verify: () => false } };
+    const input = (amount: bigint, termDays: number, collateral: bigint) =>
+      new Uint8Array([...AccountId32.encode(bob.publicKey), ...u32.encode(0), ...LoanKind.encode({ tag: 'General' }), ...u128.encode(amount), ...u32.encode(termDays), ...u128.encode(collateral)]);
+    for (const [amount, days] of [[1n << 127n, 3_650], [(1n << 128n) - 1n, 0xffff_ffff]] as const) {
+      let error: unknown;
+      try {
+        callRuntimeApi(ctx, 'LoansApi_quote', input(amount, days, 0n));
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(RuntimeApiError);
+      expect((error as Error).message).toMatch(new RegExp(`^amount ${amount} over term_days ${days} owes \\d+, more than the largest balance 2\\^128 - 1: `));
+    }
+    // One base unit against the largest collateral: the ratio is beyond u128 bps, reported as unbounded.
+    const q = call(c.state, 'LoansApi', 'quote', bob.publicKey, 0, 'General', 1n, 90, (1n << 128n) - 1n).unwrap();
+    expect(q.ratioBps.toBigInt()).toBe(RATIO_UNBOUNDED);
+    expect(q.c.toBigInt()).toBe(call(c.state, 'LoansApi', 'quote', bob.publicKey, 0, 'General', 1_000n * U, 90, 1_000_000n * U).unwrap().c.toBigInt());
   });
 });
