@@ -183,7 +183,7 @@ export interface ConsensusWal {
 export interface SigningPorts {
   /** Sign with the ed25519 session key. */
   sign(payload: Uint8Array): Uint8Array;
-  wal: ConsensusWal;
+  wal: Pick<ConsensusWal, 'append'>;
   /** Gossip an own message; takes only WAL-durable messages. */
   broadcast(signed: DurableSignedMessage): void;
 }

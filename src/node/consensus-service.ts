@@ -11,6 +11,8 @@
  *   verified on the worker threads, then `Runtime.executeBlock` on the head state; valid only if everything passes
  *   and the result hashes to the proposed hash. The `SealedBlock` is kept by hash.
  * - `signAndBroadcast`: `signDurably` with the ed25519 session key (sign → WAL append + fsync → broadcast).
+ * - `recordProof`: the proposal and prevotes the engine locked on, appended to the WAL as proof records (fsynced)
+ *   before the precommit that follows; `create` hands them back to `restoreFromWal`.
  * - `commit`: `Chain.commit(sealed, "dcnb" ‖ SCALE(cert))` (the pool hears of it through the chain's `block`
  *   event), WAL rotation, then `start(h + 1)` with the set read from the new head state, no sooner than
  *   `blockTimeMs` after the previous height started (CometBFT's `timeout_commit`: without it an idle chain would
@@ -165,6 +167,7 @@ export class ConsensusService {
     if (opts.sessionKey !== undefined && opts.wal === undefined) throw new Error('a validator needs a consensus WAL');
     if (opts.sessionKey !== undefined && opts.sessionKey.scheme !== 'ed25519') throw new Error('the consensus session key must be ed25519');
     const own = opts.sessionKey === undefined ? [] : await opts.wal!.load();
+    const proofs = opts.sessionKey === undefined ? [] : opts.wal!.proofs();
     const engine = ConsensusEngine.restoreFromWal(
       {
         genesisHash: opts.chain.genesisHash,
@@ -174,8 +177,11 @@ export class ConsensusService {
         timeouts: opts.timeouts,
       },
       own,
+      proofs,
     );
-    if (own.length > 0) opts.logger.info({ messages: own.length, lastSigned: engine.lastSigned }, 'consensus: restored own messages from the WAL');
+    if (own.length > 0) {
+      opts.logger.info({ messages: own.length, proofs: proofs.length, lastSigned: engine.lastSigned }, 'consensus: restored own messages and proofs of lock from the WAL');
+    }
     return new ConsensusService(opts, engine);
   }
 
@@ -351,6 +357,14 @@ export class ConsensusService {
       }
       case 'broadcast':
         for (const m of a.messages) this.#opts.broadcast(m);
+        return undefined;
+      case 'recordProof':
+        try {
+          await this.#opts.wal?.appendProof(a.messages);
+        } catch (e) {
+          // The precommit's own record still protects the lock; a restart would only lack the block and its POL.
+          this.#logger.error({ err: e, height: a.height, round: a.round }, 'consensus: could not write a proof of lock to the WAL');
+        }
         return undefined;
       case 'scheduleTimeout': {
         const { height, round, step } = a;
