@@ -382,25 +382,37 @@ export async function checkConsistency(net: Testnet, finalized: readonly Finaliz
   return failures;
 }
 
-/** Heights after the common height of a settled testnet before the signer window starts ("within a few heights"). */
-export const SIGNER_SKIP = 2;
+/**
+ * Heights after the common height of a settled testnet before the signer window starts ("within a few heights"): a
+ * process just restarted or resynced is still warming up (its first executions, its sync state) for a few heights,
+ * and is then in step; a validator that times its heights wrongly stays late for good.
+ */
+export const SIGNER_SKIP = 10;
 /** Heights in the signer window. */
-export const SIGNER_WINDOW = 20;
+export const SIGNER_WINDOW = 30;
 
-/** Precommit signatures per validator index in the certificates of heights `from..=to`, read from every running node. */
-export async function countSigners(net: Testnet, from: number, to: number): Promise<number[]> {
+/**
+ * Precommit signatures per validator index in the certificates of heights `from..=to`, read from every running node:
+ * the totals, and per node (`byNode[name][index]`).
+ */
+export async function countSigners(net: Testnet, from: number, to: number): Promise<{ counts: number[]; byNode: Record<string, number[]> }> {
   const counts = new Array<number>(VALIDATOR_NAMES.length).fill(0);
+  const byNode: Record<string, number[]> = {};
   const numbers = Array.from({ length: to - from + 1 }, (_, i) => from + i); // from ≤ n ≤ to
   for (const v of net.running()) {
+    const mine = (byNode[v.name] = new Array<number>(VALIDATOR_NAMES.length).fill(0));
     const hashes = await v.call<string[]>('chain_getBlockHash', [numbers]);
     for (const hash of hashes) {
       const b = await v.call<{ justifications: [number[], string][] | null }>('chain_getBlock', [hash]);
       const dcnb = b.justifications?.find(([id]) => String.fromCharCode(...id) === 'dcnb');
       if (dcnb === undefined) throw new Error(`${v.name}: block ${hash} has no dcnb justification`);
-      for (const p of CommitCertificate.decode(bytes(dcnb[1])).precommits) counts[p.validatorIndex]++;
+      for (const p of CommitCertificate.decode(bytes(dcnb[1])).precommits) {
+        counts[p.validatorIndex]++;
+        mine[p.validatorIndex]++;
+      }
     }
   }
-  return counts;
+  return { counts, byNode };
 }
 
 /**
@@ -419,12 +431,12 @@ export function signerBalanceFailure(counts: readonly number[]): string | undefi
 }
 
 /** Wait for the window after a settled height `settled`, count its signers, and return the counts and any failure. */
-export async function checkSignerBalance(run: FaultRun, settled: number): Promise<{ counts: number[]; failure: string | undefined }> {
+export async function checkSignerBalance(run: FaultRun, settled: number): Promise<{ counts: number[]; byNode: Record<string, number[]>; failure: string | undefined }> {
   const from = settled + SIGNER_SKIP;
   const to = from + SIGNER_WINDOW - 1;
   await until(async () => (await Promise.all(run.net.running().map((v) => v.best()))).every((x) => x >= to), 120_000, `all four at #${to} (signer window)`);
-  const counts = await countSigners(run.net, from, to);
-  return { counts, failure: signerBalanceFailure(counts) };
+  const { counts, byNode } = await countSigners(run.net, from, to);
+  return { counts, byNode, failure: signerBalanceFailure(counts) };
 }
 
 /** Run the seeded perturbations of `plan` under load from `senders` (1..=256, default 2) accounts; returns the failures. */
@@ -453,7 +465,7 @@ export async function runFaults(
         const settled = await run.settle();
         const balance = await checkSignerBalance(run, settled);
         signers.push({ perturbation: p, counts: balance.counts });
-        log(`[faults] after ${p}: precommits in the certificates of #${settled + SIGNER_SKIP}..#${settled + SIGNER_SKIP + SIGNER_WINDOW - 1} on all four: ${balance.counts.map((c, i) => `${VALIDATOR_NAMES[i]} ${c}`).join(', ')}`);
+        log(`[faults] after ${p}: precommits in the certificates of #${settled + SIGNER_SKIP}..#${settled + SIGNER_SKIP + SIGNER_WINDOW - 1} on all four: ${balance.counts.map((c, i) => `${VALIDATOR_NAMES[i]} ${c}`).join(', ')} (per node: ${Object.entries(balance.byNode).map(([n, c]) => `${n} [${c.join(' ')}]`).join(', ')})`);
         if (balance.failure !== undefined) failures.push(`${p}: ${balance.failure}`);
       } catch (e) {
         failures.push(`${p}: ${(e as Error).message}`);

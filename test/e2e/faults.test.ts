@@ -31,5 +31,5 @@ describe('faults (short seeded run)', () => {
     expect(r.top).toBeGreaterThan(5);
     expect(r.finalized).toBeGreaterThan(0);
     expect(r.signers.map((s) => s.perturbation)).toEqual(['pause-resume', 'two-down', 'wipe-resync']);
-  }, 240_000);
+  }, 360_000);
 });
