@@ -21,11 +21,19 @@
  * block hash and state root at every height, and every transaction reported finalized is in the block it was reported in, on every node. Prints the seed and
  * what failed; exits 1 on any failure.
  *
+ * Signer balance: after each perturbation, once all four are back at a common height, the commit certificates of a
+ * window of the heights that follow ({@link SIGNER_WINDOW}, from {@link SIGNER_SKIP} heights on) are read from every
+ * node and the precommits of each validator in them counted: each validator must appear in at least half as many
+ * as the best one ({@link checkSignerBalance}). A validator that runs its heights late (its next height timed from
+ * anything but the commit) precommits after the others already decided, so it is missing from nearly every
+ * certificate but its own.
+ *
  * Exports the pieces so `test/e2e/faults.test.ts` runs a short seeded version.
  */
 import type { ChildProcess } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import type { KeyringPair } from '@polkadot/keyring/types';
+import { CommitCertificate } from '../src/consensus/certificate.js';
 import { RpcClient } from '../test/helpers/rpc-client.js';
 import { bytes, devAccount, extrinsicHash, freshAccount, hex, keys, signExtrinsic, transferKeepAliveCall, type HeaderJson } from '../test/e2e/support.js';
 import { fundAccounts, Testnet, until, VALIDATOR_NAMES, ValidatorProcess, type ValidatorName } from '../test/e2e/testnet-cluster.js';
@@ -374,6 +382,63 @@ export async function checkConsistency(net: Testnet, finalized: readonly Finaliz
   return failures;
 }
 
+/**
+ * Heights after the common height of a settled testnet before the signer window starts ("within a few heights"): a
+ * process just restarted or resynced is still warming up (its first executions, its sync state) for a few heights,
+ * and is then in step; a validator that times its heights wrongly stays late for good.
+ */
+export const SIGNER_SKIP = 10;
+/** Heights in the signer window. */
+export const SIGNER_WINDOW = 30;
+
+/**
+ * Precommit signatures per validator index in the certificates of heights `from..=to`, read from every running node:
+ * the totals, and per node (`byNode[name][index]`).
+ */
+export async function countSigners(net: Testnet, from: number, to: number): Promise<{ counts: number[]; byNode: Record<string, number[]> }> {
+  const counts = new Array<number>(VALIDATOR_NAMES.length).fill(0);
+  const byNode: Record<string, number[]> = {};
+  const numbers = Array.from({ length: to - from + 1 }, (_, i) => from + i); // from ≤ n ≤ to
+  for (const v of net.running()) {
+    const mine = (byNode[v.name] = new Array<number>(VALIDATOR_NAMES.length).fill(0));
+    const hashes = await v.call<string[]>('chain_getBlockHash', [numbers]);
+    for (const hash of hashes) {
+      const b = await v.call<{ justifications: [number[], string][] | null }>('chain_getBlock', [hash]);
+      const dcnb = b.justifications?.find(([id]) => String.fromCharCode(...id) === 'dcnb');
+      if (dcnb === undefined) throw new Error(`${v.name}: block ${hash} has no dcnb justification`);
+      for (const p of CommitCertificate.decode(bytes(dcnb[1])).precommits) {
+        counts[p.validatorIndex]++;
+        mine[p.validatorIndex]++;
+      }
+    }
+  }
+  return { counts, byNode };
+}
+
+/**
+ * The criterion of the signer window: every validator's precommits are in at least half as many certificates as the
+ * best one's. Counted over the certificates of all four nodes, where each node's own precommit is always in its own
+ * certificate: with four in step each validator is in about 3 of 4 certificates per height (its own, and about
+ * two of the three others', which keep whichever 3 of 4 precommits arrived first), a count far above the bound
+ * whatever the arrival order; a validator whose heights run late is in its own certificates only, about a third
+ * of the best. Returns the failure, or undefined.
+ */
+export function signerBalanceFailure(counts: readonly number[]): string | undefined {
+  const best = Math.max(...counts);
+  const low = counts.map((c, i) => ({ c, name: VALIDATOR_NAMES[i] })).filter((x) => 2 * x.c < best);
+  if (low.length === 0) return undefined;
+  return `precommits in certificates ${counts.map((c, i) => `${VALIDATOR_NAMES[i]}=${c}`).join(' ')}: ${low.map((x) => x.name).join(', ')} below half of the best (${best})`;
+}
+
+/** Wait for the window after a settled height `settled`, count its signers, and return the counts and any failure. */
+export async function checkSignerBalance(run: FaultRun, settled: number): Promise<{ counts: number[]; byNode: Record<string, number[]>; failure: string | undefined }> {
+  const from = settled + SIGNER_SKIP;
+  const to = from + SIGNER_WINDOW - 1;
+  await until(async () => (await Promise.all(run.net.running().map((v) => v.best()))).every((x) => x >= to), 120_000, `all four at #${to} (signer window)`);
+  const { counts, byNode } = await countSigners(run.net, from, to);
+  return { counts, byNode, failure: signerBalanceFailure(counts) };
+}
+
 /** Run the seeded perturbations of `plan` under load from `senders` (1..=256, default 2) accounts; returns the failures. */
 export async function runFaults(
   seed: number,
@@ -381,13 +446,14 @@ export async function runFaults(
   log: (s: string) => void = console.log,
   senders = 2,
   flood: { accounts: number; rate: number } | undefined = undefined,
-): Promise<{ failures: string[]; finalized: number; failedSubmissions: number; top: number; flooded: number }> {
+): Promise<{ failures: string[]; finalized: number; failedSubmissions: number; top: number; flooded: number; signers: Array<{ perturbation: Perturbation; counts: number[] }> }> {
   const rng = new Rng(seed);
   const net = await Testnet.start({ blockTimeMs: 250, proposeTimeoutMs: 1000 });
   const run = new FaultRun(net, rng, log);
   const load = new Load(net, run.paused, new Rng(seed ^ 0x5eed));
   const bulk = new Flood(net, run.paused, new Rng(seed ^ 0xf100d));
   const failures: string[] = [];
+  const signers: Array<{ perturbation: Perturbation; counts: number[] }> = [];
   try {
     await until(async () => (await net.node('Alice').best()) >= 2, 60_000, 'the chain to start');
     await load.start(senders);
@@ -396,7 +462,11 @@ export async function runFaults(
       log(`[faults] seed ${seed}: ${p}`);
       try {
         await run.perturb(p);
-        await run.settle();
+        const settled = await run.settle();
+        const balance = await checkSignerBalance(run, settled);
+        signers.push({ perturbation: p, counts: balance.counts });
+        log(`[faults] after ${p}: precommits in the certificates of #${settled + SIGNER_SKIP}..#${settled + SIGNER_SKIP + SIGNER_WINDOW - 1} on all four: ${balance.counts.map((c, i) => `${VALIDATOR_NAMES[i]} ${c}`).join(', ')} (per node: ${Object.entries(balance.byNode).map(([n, c]) => `${n} [${c.join(' ')}]`).join(', ')})`);
+        if (balance.failure !== undefined) failures.push(`${p}: ${balance.failure}`);
       } catch (e) {
         failures.push(`${p}: ${(e as Error).message}`);
         for (const n of run.paused) process.kill(pidOf(net.node(n)), 'SIGCONT');
@@ -412,7 +482,7 @@ export async function runFaults(
       return 0;
     });
     failures.push(...(await checkConsistency(net, load.finalized)));
-    return { failures, finalized: load.finalized.length, failedSubmissions: load.failed, top, flooded: bulk.accepted };
+    return { failures, finalized: load.finalized.length, failedSubmissions: load.failed, top, flooded: bulk.accepted, signers };
   } finally {
     await load.stop();
     await bulk.stop();

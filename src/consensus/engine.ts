@@ -21,17 +21,24 @@
  *   or for a block this node built itself.
  * - Gossip: the paper assumes every message a correct process received reaches all correct processes. A lossy
  *   network breaks that, so every `gossipMs` the engine re-broadcasts the messages of the current and previous
- *   round, the POL of the current proposal, the decision while it waits for the next height, and the last commit
- *   to validators seen at the previous height. It also asks the node to `catchUp` by block sync when peers are
+ *   round, the POL of the current proposal, its valid value with that value's POL and precommits (whatever their
+ *   round), the decision while it waits for the next height, and the last commit to validators seen at the
+ *   previous height. It also asks the node to `catchUp` by block sync when peers are
  *   ahead.
  * - Timeouts (L57–L65): propose on entering a round (also for the proposer, as CometBFT: a slow block builder
  *   yields a nil prevote rather than a stall), prevote after +2/3 of any prevotes, precommit after +2/3 of any
  *   precommits; each grows by a delta per round.
  *
  * Double-sign protection: the engine records `lastSigned` (height, round, step) when it asks for a signature and
- * never asks for one at or below it. `ConsensusEngine.restoreFromWal(config, ownMessages)` rebuilds `lastSigned`,
- * the own votes of the highest height and the lock (from the latest non-nil own precommit), so a restarted
- * validator neither signs a conflicting message nor forgets a lock it announced.
+ * never asks for one at or below it. `ConsensusEngine.restoreFromWal(config, ownMessages, proofs)` rebuilds
+ * `lastSigned`, the own votes of the highest height and the lock (from the latest non-nil own precommit), so a
+ * restarted validator neither signs a conflicting message nor forgets a lock it announced.
+ *
+ * Valid value across restarts: at L36 the engine asks the node to `recordProof` (the proposal and its +2/3
+ * prevotes) in the WAL before it precommits. A restarted validator feeds those back, so it holds the block it is
+ * locked on and its proof of lock: as proposer it re-proposes it with its POL round (L16), and its gossip carries
+ * that POL to the others (L28). Without them a restarted locked validator would prevote nil on every fresh
+ * proposal, its own included, and a second locked one would stall the height for good.
  */
 import { equalBytes, toHexRaw } from '../primitives/bytes.js';
 import { buildCertificate, certificatePrecommits, type CommitCertificateValue } from './certificate.js';
@@ -168,6 +175,8 @@ interface RestoredHeight {
   readonly messages: SignedMessageValue[];
   readonly lockedRound: number;
   readonly lockedKey: string | undefined;
+  /** Proof records of this height: proposals and the prevotes that made them the lock or valid value. */
+  readonly proofs: SignedMessageValue[];
 }
 
 /** A read-only view of the engine's state (diagnostics, tests, metrics). */
@@ -259,11 +268,12 @@ export class ConsensusEngine {
   }
 
   /**
-   * An engine for a restarted validator, from its WAL (its own signed messages, in any order). It never signs at
-   * or below the highest (height, round, step) in `wal`, and when `start` is called for that height it resumes
-   * its round and step with its own messages and its lock restored.
+   * An engine for a restarted validator, from its WAL (its own signed messages, in any order, and the proof records
+   * of `recordProof` actions). It never signs at or below the highest (height, round, step) in `wal`, and when
+   * `start` is called for that height it resumes its round and step with its own messages, its lock, and its valid
+   * value and round (the block and its POL, from `proofs`) restored.
    */
-  static restoreFromWal(config: EngineConfig, wal: readonly SignedMessageValue[]): ConsensusEngine {
+  static restoreFromWal(config: EngineConfig, wal: readonly SignedMessageValue[], proofs: readonly SignedMessageValue[] = []): ConsensusEngine {
     const engine = new ConsensusEngine(config);
     const last = maxHrs(wal);
     if (last === undefined) return engine;
@@ -279,7 +289,9 @@ export class ConsensusEngine {
         lockedKey = hashKey(v.blockHash);
       }
     }
-    engine.restored = { height: last.height, round: last.round, step: last.step, messages, lockedRound, lockedKey };
+    // A proof is recorded at L36 of a round this validator had reached, so never above its last signed round.
+    const ownProofs = proofs.filter((m) => m.message.value.height === last.height && m.message.value.round <= last.round);
+    engine.restored = { height: last.height, round: last.round, step: last.step, messages, lockedRound, lockedKey, proofs: ownProofs };
     return engine;
   }
 
@@ -366,6 +378,7 @@ export class ConsensusEngine {
       // validRound ≥ lockedRound always holds in the paper (L36 sets both); the block itself may be unknown.
       this.validRound = restored.lockedRound;
       this.validKey = restored.lockedKey;
+      this.restoreProofs(restored.round, restored.proofs);
       this.startRound(restored.round);
       // Resume at the step already signed: the signature guard keeps it from signing that step again.
       if (stepOrder(restored.step) > stepOrder('propose')) this.phase = restored.step;
@@ -374,6 +387,29 @@ export class ConsensusEngine {
       this.startRound(0);
     }
     for (const m of buffered) this.receive(m);
+  }
+
+  /**
+   * Feed the proof records of the restored height (kept whatever their round) and take the highest round whose
+   * proposal has +2/3 prevotes as the valid value and round: L36 saw exactly that before the crash, and the proposal
+   * was valid then (its parent is the same committed block). The lock stays the one of the own precommits.
+   */
+  private restoreProofs(round: number, proofs: readonly SignedMessageValue[]): void {
+    if (proofs.length === 0) return;
+    this.r = round;
+    for (const m of proofs) if (m.message.value.round <= round) this.roundState(m.message.value.round);
+    for (const m of proofs) this.receive(m);
+    let best: { round: number; key: string } | undefined;
+    for (const [r, rs] of this.rounds) {
+      if (r > round || (best !== undefined && r <= best.round)) continue;
+      const p = rs.proposals.find((x) => this.set!.hasQuorum(rs.prevotes.weightFor(x.key)));
+      if (p !== undefined) best = { round: r, key: p.key };
+    }
+    // validRound ≥ lockedRound: a lock whose proof is missing (a WAL written before proofs existed) stays the valid value.
+    if (best !== undefined && best.round >= this.validRound) {
+      this.validRound = best.round;
+      this.validKey = best.key;
+    }
   }
 
   private resetHeight(): void {
@@ -637,6 +673,10 @@ export class ConsensusEngine {
     for (const p of rs.proposals) {
       if (this.validity.get(p.key) !== true || !this.set!.hasQuorum(rs.prevotes.weightFor(p.key))) continue;
       rs.polHandled = true;
+      if (this.selfIndex >= 0) {
+        // Durable before the precommit: a restart must still know the block and its POL (see `recordProof`).
+        this.out.push({ kind: 'recordProof', height: this.h, round: this.r, messages: [p.signed, ...rs.prevotes.votesFor(p.key).map((v) => v.signed)] });
+      }
       if (this.phase === 'prevote') {
         this.lockedRound = this.r;
         this.lockedKey = p.key;
@@ -729,6 +769,14 @@ export class ConsensusEngine {
     };
     if (this.decision !== undefined) addRound(this.rounds.get(this.decision.round));
     if (this.r > 0) addRound(this.rounds.get(this.r - 1));
+    if (this.validKey !== undefined && this.decision === undefined) {
+      // The valid value with its POL and precommits, whatever its round: validators that missed that round (or lost it
+      // in a restart) get the block, so +2/3 precommits for it can decide, and the POL its re-proposal needs.
+      const vrs = this.rounds.get(this.validRound);
+      for (const p of vrs?.proposals ?? []) if (p.key === this.validKey) add(p.signed);
+      for (const v of vrs?.prevotes.votesFor(this.validKey) ?? []) add(v.signed);
+      for (const v of vrs?.precommits.votesFor(this.validKey) ?? []) add(v.signed);
+    }
     const current = this.rounds.get(this.r);
     addRound(current);
     for (const p of current?.proposals ?? []) {

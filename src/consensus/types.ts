@@ -141,6 +141,13 @@ export type EngineAction =
    * batch, then send `start(height + 1)`.
    */
   | { kind: 'commit'; height: number; round: number; blockHash: Uint8Array; block: Uint8Array; certificate: CommitCertificateValue }
+  /**
+   * Record `messages` in the WAL as proof records and fsync, before performing the actions after this one: the
+   * proposal and the +2/3 prevotes for it that made this validator lock on it or take it as its valid value (L36).
+   * A restarted validator restores its valid value (the block) from them, re-proposes it with its POL round and
+   * gossips that POL (`restoreFromWal`'s `proofs`). Needs no signing. A failed write loses liveness help, not safety.
+   */
+  | { kind: 'recordProof'; height: number; round: number; messages: readonly SignedMessageValue[] }
   /** A validator equivocated: keep the evidence (and gossip it / hand it to the runtime when there is a pallet). */
   | { kind: 'evidence'; evidence: EvidenceValue }
   /**
@@ -166,13 +173,17 @@ export interface ConsensusWal {
   append(signed: SignedMessageValue): Promise<DurableSignedMessage>;
   /** Every message appended (at least those of the highest height signed), in order, for `restoreFromWal`. */
   load(): Promise<SignedMessageValue[]>;
+  /** Append the messages of a `recordProof` action as proof records and fsync; resolves once they are on disk. */
+  appendProof(messages: readonly SignedMessageValue[]): Promise<void>;
+  /** The proof records read by the last `load` (at least those of the highest height signed), in order. */
+  proofs(): SignedMessageValue[];
 }
 
 /** What {@link signDurably} needs from the node. */
 export interface SigningPorts {
   /** Sign with the ed25519 session key. */
   sign(payload: Uint8Array): Uint8Array;
-  wal: ConsensusWal;
+  wal: Pick<ConsensusWal, 'append'>;
   /** Gossip an own message; takes only WAL-durable messages. */
   broadcast(signed: DurableSignedMessage): void;
 }

@@ -11,10 +11,14 @@
  *   verified on the worker threads, then `Runtime.executeBlock` on the head state; valid only if everything passes
  *   and the result hashes to the proposed hash. The `SealedBlock` is kept by hash.
  * - `signAndBroadcast`: `signDurably` with the ed25519 session key (sign → WAL append + fsync → broadcast).
+ * - `recordProof`: the proposal and prevotes the engine locked on, appended to the WAL as proof records (fsynced)
+ *   before the precommit that follows; `create` hands them back to `restoreFromWal`.
  * - `commit`: `Chain.commit(sealed, "dcnb" ‖ SCALE(cert))` (the pool hears of it through the chain's `block`
- *   event), WAL rotation, then `start(h + 1)` with the set read from the new head state, no sooner than
- *   `blockTimeMs` after the previous height started (CometBFT's `timeout_commit`: without it an idle chain would
- *   commit empty blocks as fast as the network allows).
+ *   event), WAL rotation, then `start(h + 1)` with the set read from the new head state, timed from the commit
+ *   ({@link nextHeightDelayMs}: CometBFT's `timeout_commit`, so an idle chain does not commit empty blocks as fast as
+ *   the network allows): `blockTimeMs` after the committed block's timestamp, never later than `blockTimeMs` after
+ *   the commit. Every validator sees the same block and the commit at about the same moment, so they all start
+ *   the next height together, whenever each of them started the last one.
  * - `catchUp`: handed to block sync; blocks sync imports go through {@link ConsensusService.exclusive}, on the same
  *   queue, after which the engine starts the height after the new head.
  * - `evidence`: kept in memory (bounded) for `dcn_equivocations`.
@@ -65,6 +69,21 @@ export function hashConsensusBlock(block: Uint8Array): Uint8Array {
   }
 }
 
+/**
+ * How long after a commit (at `committedAtMs`, local clock) a validator starts the next height: until `blockTimeMs`
+ * after the committed block's timestamp (`blockTimestampMs`, set by its proposer when it built it), clamped to
+ * `[0, blockTimeMs]`: CometBFT's `timeout_commit`, less the time the block already spent in consensus. It depends on
+ * nothing this validator did before the commit, so a validator that started the last height late (after a restart
+ * or a resync) starts the next one with the others; and in a fast round the proposer of the next block builds it
+ * `blockTimeMs` after its parent's timestamp, which keeps the block rate at one per `blockTimeMs` (a plain
+ * `commit + blockTimeMs` would add each height's consensus time to it). A block stamped in the future (a proposer's
+ * clock ahead, within the drift allowed) waits at most `blockTimeMs`; one long stamped (a slow height, a synced
+ * block) starts at once. Clocks are assumed NTP-synced, as the timestamp check already assumes.
+ */
+export function nextHeightDelayMs(committedAtMs: number, blockTimestampMs: number, blockTimeMs: number): number {
+  return Math.min(blockTimeMs, Math.max(0, blockTimestampMs + blockTimeMs - committedAtMs));
+}
+
 /** One equivocation kept as evidence. */
 export interface EquivocationReport {
   /** Who and where. */
@@ -92,7 +111,11 @@ export interface ConsensusServiceOptions {
   catchUp: (height: number) => void;
   logger: Logger;
   timeouts?: Partial<TimeoutConfig>;
-  /** Least time between the starts of two heights, in ms (0 ≤ n ≤ 2^31); validators only, observers follow at once. */
+  /**
+   * Least time between two blocks, in ms (0 ≤ n ≤ 2^31): a validator starts the next height once this long has passed
+   * since the committed block's timestamp, and at most this long after the commit ({@link nextHeightDelayMs}).
+   * Validators only; observers follow at once.
+   */
   blockTimeMs: number;
   /** How far a proposed timestamp may be ahead of the local clock, in ms (0 ≤ n ≤ 2^31). */
   maxDriftMs: number;
@@ -142,7 +165,6 @@ export class ConsensusService {
   readonly #sealed = new Map<string, SealedBlock>();
   readonly #timers = new Set<NodeJS.Timeout>();
   #startTimer: NodeJS.Timeout | undefined;
-  #lastStartMs = 0;
   /** Number of the height whose start is scheduled (0: none), 0 ≤ n < 2^32. */
   #startScheduledFor = 0;
   /** Evidence kept, oldest first, with its key (hex of the blake2-256 of its SCALE). */
@@ -165,6 +187,7 @@ export class ConsensusService {
     if (opts.sessionKey !== undefined && opts.wal === undefined) throw new Error('a validator needs a consensus WAL');
     if (opts.sessionKey !== undefined && opts.sessionKey.scheme !== 'ed25519') throw new Error('the consensus session key must be ed25519');
     const own = opts.sessionKey === undefined ? [] : await opts.wal!.load();
+    const proofs = opts.sessionKey === undefined ? [] : opts.wal!.proofs();
     const engine = ConsensusEngine.restoreFromWal(
       {
         genesisHash: opts.chain.genesisHash,
@@ -174,8 +197,11 @@ export class ConsensusService {
         timeouts: opts.timeouts,
       },
       own,
+      proofs,
     );
-    if (own.length > 0) opts.logger.info({ messages: own.length, lastSigned: engine.lastSigned }, 'consensus: restored own messages from the WAL');
+    if (own.length > 0) {
+      opts.logger.info({ messages: own.length, proofs: proofs.length, lastSigned: engine.lastSigned }, 'consensus: restored own messages and proofs of lock from the WAL');
+    }
     return new ConsensusService(opts, engine);
   }
 
@@ -308,19 +334,20 @@ export class ConsensusService {
     const set = consensusSetOf(chain.headState());
     // Executed blocks of heights now committed are of no further use.
     for (const [key, s] of this.#sealed) if (s.header.number < height) this.#sealed.delete(key);
-    this.#lastStartMs = this.#now();
     this.#startScheduledFor = 0;
     this.#logger.debug({ height, validators: set.size }, 'consensus: starting height');
     await this.#run({ kind: 'start', height, validators: set, lastCommit });
   }
 
-  /** Schedule the start of the height after `committed`, no sooner than `blockTimeMs` after the last start. */
+  /** Schedule the start of the height after `committed` (the head) by {@link nextHeightDelayMs}, from now: the commit. */
   #scheduleAdvance(committed: number): void {
     if (this.#startScheduledFor === committed + 1) return;
     this.#startScheduledFor = committed + 1;
     if (this.#startTimer !== undefined) clearTimeout(this.#startTimer);
     // An observer follows at once: the pace is the validators' (its own block time would only make it lag).
-    const delay = this.isValidator ? Math.max(0, this.#lastStartMs + this.#opts.blockTimeMs - this.#now()) : 0;
+    const { chain } = this.#opts;
+    const stamped = chain.head.number === committed ? Number(TimestampStorage.Now.get(chain.headState())) : 0;
+    const delay = this.isValidator ? nextHeightDelayMs(this.#now(), stamped, this.#opts.blockTimeMs) : 0;
     this.#startTimer = setTimeout(() => {
       this.#startTimer = undefined;
       this.#enqueue(() => this.#advance(), false);
@@ -351,6 +378,14 @@ export class ConsensusService {
       }
       case 'broadcast':
         for (const m of a.messages) this.#opts.broadcast(m);
+        return undefined;
+      case 'recordProof':
+        try {
+          await this.#opts.wal?.appendProof(a.messages);
+        } catch (e) {
+          // The precommit's own record still protects the lock; a restart would only lack the block and its POL.
+          this.#logger.error({ err: e, height: a.height, round: a.round }, 'consensus: could not write a proof of lock to the WAL');
+        }
         return undefined;
       case 'scheduleTimeout': {
         const { height, round, step } = a;

@@ -10,6 +10,12 @@
  * checksum = first 4 bytes of blake2-256(length ‖ body)
  * ```
  *
+ * The top bit of `length` (bodies are at most 64 MiB, so it is otherwise 0) marks a PROOF record: a message signed by
+ * someone else that the engine asked to keep (`recordProof`: the proposal it locked on or took as its valid value,
+ * and the +2/3 prevotes for it), so a restarted validator still holds that block and its proof of lock. Own
+ * messages are the records without the bit, as in files written before proofs existed. `load` returns the own
+ * messages; {@link FileWal.proofs} the proof records it read.
+ *
  * Every append is one `write` followed by `datasync` before it resolves, and appends never overlap, so a crash can
  * only tear the LAST record (a short write, or a length written with its body not yet on disk). `load` drops such a
  * torn tail and truncates the file to the last whole record. A bad record followed by more data is not a crash
@@ -32,6 +38,8 @@ import { blake2_256 } from '../primitives/hashing.js';
 export const WAL_RECORD_HEADER_BYTES = 8;
 /** Largest record body accepted (a proposal carries its block: far above the runtime's 5 MiB block length). */
 export const WAL_MAX_RECORD_BYTES = 64 * 1024 * 1024;
+/** The bit of a record's length word that marks a proof record. */
+export const WAL_PROOF_FLAG = 0x8000_0000;
 /** Default size above which {@link FileWal.pruneBelow} rewrites the file (bytes). */
 export const DEFAULT_WAL_ROTATE_BYTES = 4 * 1024 * 1024;
 
@@ -53,11 +61,20 @@ function checksum(lengthBytes: Uint8Array, body: Uint8Array): Uint8Array {
   return blake2_256(both).subarray(0, 4);
 }
 
-/** One encoded record (header and body). */
+/** One encoded record (header and body) of an own message. */
 export function encodeWalRecord(signed: SignedMessageValue): Uint8Array {
+  return encodeRecord(signed, false);
+}
+
+/** One encoded proof record (header and body). */
+export function encodeWalProofRecord(signed: SignedMessageValue): Uint8Array {
+  return encodeRecord(signed, true);
+}
+
+function encodeRecord(signed: SignedMessageValue, proof: boolean): Uint8Array {
   const body = SignedMessage.encode(signed);
   const out = new Uint8Array(WAL_RECORD_HEADER_BYTES + body.length);
-  new DataView(out.buffer).setUint32(0, body.length, true);
+  new DataView(out.buffer).setUint32(0, (body.length | (proof ? WAL_PROOF_FLAG : 0)) >>> 0, true);
   out.set(checksum(out.subarray(0, 4), body), 4);
   out.set(body, WAL_RECORD_HEADER_BYTES);
   return out;
@@ -65,8 +82,10 @@ export function encodeWalRecord(signed: SignedMessageValue): Uint8Array {
 
 /** What {@link decodeWalRecords} found in a file's bytes. */
 export interface DecodedWal {
-  /** The whole records, in file order. */
+  /** The whole own-message records, in file order. */
   messages: SignedMessageValue[];
+  /** The whole proof records, in file order. */
+  proofs: SignedMessageValue[];
   /** Byte length of the whole records (0 ≤ validBytes ≤ file length): where a torn tail starts. */
   validBytes: number;
   /** Whether bytes after `validBytes` were dropped as a torn tail. */
@@ -82,11 +101,14 @@ export function decodeWalRecords(input: Uint8Array): DecodedWal {
   const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const messages: SignedMessageValue[] = [];
+  const proofs: SignedMessageValue[] = [];
   let offset = 0; // ≤ bytes.length
   while (offset < bytes.length) {
-    const torn = (): DecodedWal => ({ messages, validBytes: offset, tornTail: true });
+    const torn = (): DecodedWal => ({ messages, proofs, validBytes: offset, tornTail: true });
     if (bytes.length - offset < WAL_RECORD_HEADER_BYTES) return torn();
-    const length = view.getUint32(offset, true);
+    const word = view.getUint32(offset, true);
+    const proof = (word & WAL_PROOF_FLAG) !== 0;
+    const length = word & ~WAL_PROOF_FLAG;
     const end = offset + WAL_RECORD_HEADER_BYTES + length;
     // A length past the end of the file: its body never fully reached the disk.
     if (length > WAL_MAX_RECORD_BYTES || end > bytes.length) {
@@ -106,10 +128,10 @@ export function decodeWalRecords(input: Uint8Array): DecodedWal {
       if (end === bytes.length) return torn();
       throw new WalCorruptError(`WAL record at byte ${offset} (${length} bytes) is damaged and followed by ${bytes.length - end} more bytes`);
     }
-    messages.push(message);
+    (proof ? proofs : messages).push(message);
     offset = end;
   }
-  return { messages, validBytes: offset, tornTail: false };
+  return { messages, proofs, validBytes: offset, tornTail: false };
 }
 
 /** Options of {@link FileWal.open}. */
@@ -125,6 +147,7 @@ export class FileWal implements ConsensusWal {
   #handle: FileHandle;
   #size: number;
   #messages: SignedMessageValue[] = [];
+  #proofs: SignedMessageValue[] = [];
   #loaded = false;
   #closed = false;
   /** Appends and rotations run one at a time, in call order. */
@@ -180,28 +203,53 @@ export class FileWal implements ConsensusWal {
         this.#size = decoded.validBytes;
       }
       this.#messages = decoded.messages;
+      this.#proofs = decoded.proofs;
       this.#loaded = true;
       return [...decoded.messages];
     });
   }
 
+  /** The proof records read by `load` and appended since (in order). */
+  proofs(): SignedMessageValue[] {
+    return [...this.#proofs];
+  }
+
   /** Append `signed` and `datasync`; resolves (with the message marked durable) only once it is on disk. */
   append(signed: SignedMessageValue): Promise<DurableSignedMessage> {
     return this.#serial(async () => {
-      if (this.#closed) throw new Error('the consensus WAL is closed');
-      if (!this.#loaded) throw new Error('load the consensus WAL before appending to it (a torn tail must be dropped first)');
-      const record = encodeWalRecord(signed);
-      let written = 0; // ≤ record.length
-      while (written < record.length) {
-        const { bytesWritten } = await this.#handle.write(record, written, record.length - written);
-        written += bytesWritten;
-      }
-      // fdatasync: the data and the file length, which is all a later read needs.
-      await this.#handle.datasync();
-      this.#size += record.length;
+      await this.#write(encodeWalRecord(signed));
       this.#messages.push(signed);
       return markDurable(signed);
     });
+  }
+
+  /** Append `messages` as proof records (one write) and `datasync`; resolves once they are on disk. */
+  appendProof(messages: readonly SignedMessageValue[]): Promise<void> {
+    return this.#serial(async () => {
+      if (messages.length === 0) return;
+      const records = messages.map(encodeWalProofRecord);
+      const all = new Uint8Array(records.reduce((n, r) => n + r.length, 0));
+      let at = 0; // ≤ all.length
+      for (const r of records) {
+        all.set(r, at);
+        at += r.length;
+      }
+      await this.#write(all);
+      this.#proofs.push(...messages);
+    });
+  }
+
+  async #write(record: Uint8Array): Promise<void> {
+    if (this.#closed) throw new Error('the consensus WAL is closed');
+    if (!this.#loaded) throw new Error('load the consensus WAL before appending to it (a torn tail must be dropped first)');
+    let written = 0; // ≤ record.length
+    while (written < record.length) {
+      const { bytesWritten } = await this.#handle.write(record, written, record.length - written);
+      written += bytesWritten;
+    }
+    // fdatasync: the data and the file length, which is all a later read needs.
+    await this.#handle.datasync();
+    this.#size += record.length;
   }
 
   /**
@@ -212,14 +260,17 @@ export class FileWal implements ConsensusWal {
     return this.#serial(async () => {
       if (this.#closed || !this.#loaded || this.#size <= this.#rotateBytes) return false;
       const keep = this.#messages.filter((m) => m.message.value.height >= committed - 1);
+      const keepProofs = this.#proofs.filter((m) => m.message.value.height >= committed - 1);
       const tmp = `${this.path}.rotate`;
       const out = await open(tmp, 'w', 0o600);
       let bytes = 0; // ≤ current size
       try {
-        for (const m of keep) {
-          const record = encodeWalRecord(m);
-          await out.write(record);
-          bytes += record.length;
+        for (const [list, proof] of [[keep, false], [keepProofs, true]] as const) {
+          for (const m of list) {
+            const record = encodeRecord(m, proof);
+            await out.write(record);
+            bytes += record.length;
+          }
         }
         await out.sync();
       } finally {
@@ -232,7 +283,8 @@ export class FileWal implements ConsensusWal {
       this.#handle = await open(this.path, 'a+', 0o600);
       this.#size = (await stat(this.path)).size;
       this.#messages = keep;
-      this.#onEvent?.({ kind: 'rotated', keptMessages: keep.length, bytes });
+      this.#proofs = keepProofs;
+      this.#onEvent?.({ kind: 'rotated', keptMessages: keep.length + keepProofs.length, bytes });
       return true;
     });
   }

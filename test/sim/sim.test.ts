@@ -12,6 +12,13 @@ import { runSimulation, type SimResult } from './simulator.js';
 /** Seeds run by `npm test` (override with SIM_SEEDS for a longer run). */
 const SEEDS = Number(process.env.SIM_SEEDS ?? 400);
 
+/**
+ * Seeds outside that range that once failed, each with what it caught. They run on every `npm test`.
+ * - 101153: two validators locked on a twin's round-0 block crashed and restarted without that block and its
+ *   proof of lock, so nobody ever re-proposed it and they prevoted nil on everything (issue 9, finding 10).
+ */
+const REGRESSION_SEEDS: readonly number[] = [101153];
+
 function report(r: SimResult): string {
   return `${describeParams(r.params)}\n  ${r.violations.map((v) => `${v.kind} at ${v.time}ms: ${v.detail}`).join('\n  ')}`;
 }
@@ -38,6 +45,13 @@ describe('simulator: random faults', () => {
     expect(synced).toBeGreaterThan(0);
     expect(commits).toBeGreaterThan(SEEDS * 3);
     expect(maxRoundAfterGst).toBeLessThanOrEqual(4);
+  });
+
+  it(`regression seeds (${REGRESSION_SEEDS.join(', ')}) keep safety, validity and liveness`, () => {
+    for (const seed of REGRESSION_SEEDS) {
+      const r = runSimulation(scenarioFromSeed(seed));
+      expect(r.ok, report(r)).toBe(true);
+    }
   });
 
   it('is deterministic: a seed replays to the same trace; different seeds differ', () => {

@@ -115,6 +115,8 @@ interface SimNode {
   crashAfterNextWalWrite: boolean;
   /** The validator's write-ahead log of its own signed messages (survives crashes). */
   readonly wal: SignedMessageValue[];
+  /** The proof records of its WAL (`recordProof`: a proposal and the prevotes it locked on; survive crashes). */
+  readonly proofs: SignedMessageValue[];
   /** Committed blocks, `chain[h − 1]` at height h (survives crashes). */
   readonly chain: CommittedBlock[];
   /** Twin side before GST (0 or 1); every node has one, used when `twinSplit`. */
@@ -205,7 +207,7 @@ class Simulation {
   private makeNode(id: number, validatorIndex: number, role: SimNode['role'], signer: SimSigner): SimNode {
     // A twin's two copies sit on opposite sides; everyone else on a random one.
     const side = role === 'twin' ? (id === validatorIndex ? 0 : 1) : this.rng.int(0, 1);
-    return { id, validatorIndex, role, signer, engine: undefined, epoch: 0, up: false, crashAfterNextWalWrite: false, wal: [], chain: [], side };
+    return { id, validatorIndex, role, signer, engine: undefined, epoch: 0, up: false, crashAfterNextWalWrite: false, wal: [], proofs: [], chain: [], side };
   }
 
   run(): SimResult {
@@ -341,8 +343,11 @@ class Simulation {
     node.up = true;
     node.epoch++;
     // What survives a crash: the WAL and the committed chain (the node stores a block before starting the next).
-    if (this.loseWal) node.wal.length = 0;
-    node.engine = ConsensusEngine.restoreFromWal(this.engineConfig(node), node.wal);
+    if (this.loseWal) {
+      node.wal.length = 0;
+      node.proofs.length = 0;
+    }
+    node.engine = ConsensusEngine.restoreFromWal(this.engineConfig(node), node.wal, node.proofs);
     const tip = node.chain[node.chain.length - 1];
     this.feed(node, { kind: 'start', height: node.chain.length + 1, validators: this.set, lastCommit: tip?.certificate });
   }
@@ -386,6 +391,10 @@ class Simulation {
         }
         case 'broadcast':
           for (const m of a.messages) this.broadcast(node, m);
+          break;
+        case 'recordProof':
+          // Written (and fsynced) before the actions after it, like the node's WAL.
+          node.proofs.push(...a.messages);
           break;
         case 'scheduleTimeout':
           this.inputLater(node, a.durationMs, { kind: 'timeout', height: a.height, round: a.round, step: a.step });

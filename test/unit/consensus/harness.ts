@@ -112,8 +112,9 @@ export function engineConfig(self: number | undefined): EngineConfig {
 export class Driver {
   readonly set: ValidatorSet;
   engine: ConsensusEngine;
-  /** The validator's write-ahead log. */
+  /** The validator's write-ahead log: its own messages, and the proof records of `recordProof` actions. */
   readonly wal: SignedMessageValue[] = [];
+  readonly proofs: SignedMessageValue[] = [];
   /** Every action so far. */
   readonly log: EngineAction[] = [];
 
@@ -134,6 +135,7 @@ export class Driver {
       const actions = this.engine.step(pending.shift()!);
       all.push(...actions);
       for (const a of actions) {
+        if (a.kind === 'recordProof') this.proofs.push(...a.messages);
         if (a.kind !== 'signAndBroadcast') continue;
         const signed: SignedMessageValue = { message: a.request.message, signature: validatorKey(this.self!).sign(a.request.payload) };
         this.wal.push(signed);
@@ -173,8 +175,8 @@ export class Driver {
     return this.step({ kind: 'timeout', height, round, step });
   }
 
-  /** Crash and restart from the WAL: a new engine restored from this driver's WAL. */
-  restart(): void {
-    this.engine = ConsensusEngine.restoreFromWal(engineConfig(this.self), this.wal);
+  /** Crash and restart from the WAL: a new engine restored from this driver's WAL (without its proofs: an older WAL). */
+  restart(options: { withoutProofs?: boolean } = {}): void {
+    this.engine = ConsensusEngine.restoreFromWal(engineConfig(this.self), this.wal, options.withoutProofs === true ? [] : this.proofs);
   }
 }

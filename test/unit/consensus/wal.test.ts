@@ -41,6 +41,8 @@ describe('signDurably: the WAL contract', () => {
       async load() {
         return stored;
       },
+      appendProof: async () => undefined,
+      proofs: () => [],
     };
     const d = new Driver(0);
     d.start();
@@ -62,7 +64,7 @@ describe('signDurably: the WAL contract', () => {
     d.start();
     const [request] = signRequests(d.engine.step({ kind: 'timeout', height: 1, round: 0, step: 'propose' }));
     let broadcasts = 0;
-    const failing: ConsensusWal = { append: () => Promise.reject(new Error('disk full')), load: async () => [] };
+    const failing: ConsensusWal = { append: () => Promise.reject(new Error('disk full')), load: async () => [], appendProof: async () => undefined, proofs: () => [] };
     await expect(signDurably(request, { sign: (p) => validatorKey(0).sign(p), wal: failing, broadcast: () => broadcasts++ })).rejects.toThrow('disk full');
     expect(broadcasts).toBe(0);
   });
@@ -154,6 +156,88 @@ describe('restoreFromWal', () => {
     d.votes('precommit', [1, 2, 3], 0, undefined, 3);
     d.timeout('precommit', 0, 3);
     expect(votesAsked(d.timeout('propose', 1, 3))).toEqual(['prevote r1 nil']);
+  });
+
+  it('records the proof of lock (the proposal and the +2/3 prevotes) before it precommits', () => {
+    const d = new Driver(0);
+    d.start();
+    d.propose(0, A);
+    const actions = d.votes('prevote', [1, 2], 0, A);
+    const kinds = actions.filter((a) => a.kind === 'recordProof' || a.kind === 'signAndBroadcast').map((a) => a.kind);
+    expect(kinds.slice(0, 2)).toEqual(['recordProof', 'signAndBroadcast']);
+    const [proof] = ofKind(actions, 'recordProof');
+    expect(proof).toMatchObject({ height: 1, round: 0 });
+    expect(proof.messages.map((m) => (m.message.tag === 'Proposal' ? `proposal v${m.message.value.validatorIndex}` : `${m.message.value.type} v${m.message.value.validatorIndex}`))).toEqual([
+      'proposal v1',
+      'prevote v0',
+      'prevote v1',
+      'prevote v2',
+    ]);
+    // An observer keeps no WAL: it records nothing.
+    const o = new Driver(undefined);
+    o.start();
+    o.propose(0, A);
+    expect(ofKind(o.votes('prevote', [1, 2, 3], 0, A), 'recordProof')).toEqual([]);
+  });
+
+  /** Validator 0 locks on A in round 0 (proposed by validator 1), crashes and restarts. */
+  function lockedAndRestarted(options: { withoutProofs?: boolean } = {}): Driver {
+    const d = new Driver(0);
+    d.start();
+    d.propose(0, A);
+    d.votes('prevote', [1, 2], 0, A);
+    d.restart(options);
+    // The node re-executes the restored block (its executed state did not survive the crash).
+    for (const c of ofKind(d.start(), 'checkProposal')) d.step({ kind: 'proposalChecked', height: 1, round: c.round, blockHash: c.blockHash, valid: true });
+    return d;
+  }
+
+  it('a restarted locked validator holds its valid value: as proposer it re-proposes it with its POL round', () => {
+    const d = lockedAndRestarted();
+    expect(d.engine.snapshot()).toMatchObject({ lockedRound: 0, lockedBlockHash: hA, validRound: 0, validBlockHash: hA });
+    // Validators 1 and 2 (more than 1/3) are in round 3, whose proposer is validator 0: it skips there and proposes.
+    const actions = d.votes('prevote', [1, 2], 3, undefined);
+    expect(ofKind(actions, 'buildBlock')).toEqual([]);
+    const proposals = signRequests(actions).filter((r) => r.message.tag === 'Proposal');
+    expect(proposals).toHaveLength(1);
+    const p = proposals[0].message.value as { round: number; polRound?: number; block: Uint8Array };
+    expect({ round: p.round, polRound: p.polRound, block: hex(hashBlock(p.block)) }).toEqual({ round: 3, polRound: 0, block: hA });
+    // And it prevotes its own re-proposal (its lock is the POL round), where before it prevoted nil on every proposal.
+    expect(votesAsked(actions)).toContain(`prevote r3 ${hA}`);
+    // Its gossip carries the POL of round 0 (proposal and prevotes), so the others can accept the re-proposal (L28).
+    const [gossip] = ofKind(d.timeout('gossip', 0), 'broadcast');
+    const r0 = gossip.messages.filter((m) => m.message.value.round === 0).map((m) => (m.message.tag === 'Proposal' ? 'proposal' : `${m.message.value.type} v${m.message.value.validatorIndex}`));
+    expect(r0).toEqual(expect.arrayContaining(['proposal', 'prevote v0', 'prevote v1', 'prevote v2']));
+  });
+
+  it('a restarted locked validator decides its locked block on +2/3 precommits for it (it still holds the block)', () => {
+    const d = lockedAndRestarted();
+    const [commit] = ofKind(d.votes('precommit', [1, 2], 0, A), 'commit');
+    expect(commit).toMatchObject({ height: 1, round: 0 });
+    expect(hex(commit.blockHash)).toBe(hA);
+  });
+
+  it('without the proof records (a WAL from before them) the lock holds but the block is gone: it builds afresh', () => {
+    const d = lockedAndRestarted({ withoutProofs: true });
+    expect(ofKind(d.votes('precommit', [1, 2], 0, A), 'commit')).toEqual([]);
+    const actions = d.votes('prevote', [1, 2], 3, undefined);
+    expect(ofKind(actions, 'buildBlock')).toHaveLength(1);
+  });
+
+  it('a validator that took a valid value in its precommit step (no lock) restores it too', () => {
+    const d = new Driver(0);
+    d.start();
+    d.propose(0, A, { valid: true });
+    // It precommits nil on the prevote timeout first, then +2/3 prevotes for A arrive: valid value, no lock (L36).
+    d.votes('prevote', [1, 3], 0, undefined);
+    d.timeout('prevote', 0);
+    expect(d.engine.snapshot().phase).toBe('precommit');
+    d.deliver(signVote(1, 'prevote', 1, 0, hashBlock(A)));
+    d.deliver(signVote(2, 'prevote', 1, 0, hashBlock(A)));
+    expect(d.engine.snapshot()).toMatchObject({ lockedRound: -1, validRound: 0, validBlockHash: hA });
+    d.restart();
+    d.start();
+    expect(d.engine.snapshot()).toMatchObject({ lockedRound: -1, validRound: 0, validBlockHash: hA });
   });
 
   it('an empty WAL gives a fresh engine', () => {

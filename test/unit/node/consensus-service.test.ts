@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proposalHeader, proposalSigningPayload, voteSigningPayload, type ProposalValue, type SignedMessageValue } from '../../../src/consensus/messages.js';
 import { keyPairFromUri } from '../../../src/crypto/keys.js';
 import { buildBlock } from '../../../src/node/author.js';
-import { ConsensusBlock, ConsensusService } from '../../../src/node/consensus-service.js';
+import { ConsensusBlock, ConsensusService, hashConsensusBlock, nextHeightDelayMs } from '../../../src/node/consensus-service.js';
 import { checkStoredJustification, consensusSetOf, storedJustification } from '../../../src/node/justification.js';
 import { FileWal, walPath } from '../../../src/node/wal.js';
 import { toHex } from '../../../src/primitives/bytes.js';
@@ -131,5 +131,112 @@ describe('ConsensusService as validator Alice', () => {
     // The queue is serial: a task queued after the message runs after it was processed.
     await service.exclusive(async () => undefined);
     expect(service.equivocations()).toHaveLength(1);
+  });
+});
+
+describe('ConsensusService: restart and timing', () => {
+  const opened: TestChain[] = [];
+  afterAll(async () => {
+    await Promise.all(opened.map((t) => t.close()));
+  });
+
+  /** A service as validator Alice on `t`'s chain and WAL, with its clock at `clock()` and `blockTimeMs`. */
+  async function aliceService(t: TestChain, wal: FileWal, sent: SignedMessageValue[], blockTimeMs: number, clock: () => number): Promise<ConsensusService> {
+    const service = await ConsensusService.create({
+      chain: t.chain,
+      txs: t.txs,
+      verifier: t.verifier,
+      sessionKey: keyPairFromUri('//Alice', 'ed25519'),
+      wal,
+      broadcast: (m) => sent.push(m),
+      catchUp: () => undefined,
+      logger,
+      timeouts: { proposeMs: 600_000, prevoteMs: 600_000, precommitMs: 600_000, gossipMs: 600_000 },
+      blockTimeMs,
+      maxDriftMs: 10_000,
+      now: clock,
+    });
+    service.start();
+    return service;
+  }
+
+  /** Bob's proposal for (1, 0), built on `builder` with timestamp `nowMs`. */
+  function bobProposal(builder: TestChain, nowMs: number): { signed: SignedMessageValue; hash: Uint8Array } {
+    const sealed = buildBlock(builder.chain, builder.txs, { author: validators(builder.chain.headState())[1].account, round: 0, nowMs: BigInt(nowMs), maxExtrinsics: 10 });
+    const p: ProposalValue = { height: 1, round: 0, polRound: undefined, validatorIndex: 1, block: ConsensusBlock.encode({ header: sealed.header, extrinsics: sealed.extrinsics }) };
+    const signature = sessionKey(1).sign(proposalSigningPayload(builder.chain.genesisHash, proposalHeader(p, sealed.hash)));
+    return { signed: { message: { tag: 'Proposal', value: p }, signature }, hash: sealed.hash };
+  }
+
+  it('a validator restarted while locked re-proposes its locked block with its POL round (the WAL keeps block and POL)', async () => {
+    const [alice, builder] = await Promise.all([openLocalChain(), openLocalChain()]);
+    opened.push(alice, builder);
+    const genesis = alice.chain.genesisHash;
+    const path = walPath(alice.dir, 'local_testnet');
+    const sent: SignedMessageValue[] = [];
+    let wal = await FileWal.open(path);
+    let service = await aliceService(alice, wal, sent, 0, () => NOW);
+    await waitFor(() => service.snapshot().height === 1, 'height 1');
+    const { signed, hash } = bobProposal(builder, NOW);
+    service.receive(signed);
+    for (const i of [1, 2]) service.receive(vote(genesis, i, 'prevote', 1, 0, hash));
+    await waitFor(() => sent.some((m) => m.message.tag === 'Vote' && m.message.value.type === 'precommit'), 'Alice’s precommit (locked)');
+    await service.stop();
+    await wal.close();
+
+    // Restarted from the same base path: round 3 of height 1 is Alice's ((1 + 3) mod 4 = 0).
+    sent.length = 0;
+    wal = await FileWal.open(path);
+    service = await aliceService(alice, wal, sent, 0, () => NOW);
+    await waitFor(() => service.snapshot().height === 1, 'height 1 after the restart');
+    expect(service.snapshot()).toMatchObject({ lockedRound: 0, validRound: 0, validBlockHash: toHex(hash).slice(2) });
+    for (const i of [1, 2]) service.receive(vote(genesis, i, 'prevote', 1, 3, undefined));
+    await waitFor(() => sent.some((m) => m.message.tag === 'Proposal'), 'Alice’s proposal in round 3');
+    const proposal = sent.find((m) => m.message.tag === 'Proposal')!.message.value as ProposalValue;
+    expect({ round: proposal.round, polRound: proposal.polRound, hash: toHex(hashConsensusBlock(proposal.block)) }).toEqual({ round: 3, polRound: 0, hash: toHex(hash) });
+    expect(service.stats().built).toBe(0);
+    await service.stop();
+    await wal.close();
+  }, 60_000);
+
+  it('starts the next height from the commit: a block stamped a block time ago is followed at once, whenever this height began', async () => {
+    const [alice, builder] = await Promise.all([openLocalChain(), openLocalChain()]);
+    opened.push(alice, builder);
+    const genesis = alice.chain.genesisHash;
+    const wal = await FileWal.open(walPath(alice.dir, 'local_testnet'));
+    await wal.load();
+    const sent: SignedMessageValue[] = [];
+    // A block time of 10 minutes, and the clock standing still: timed from this validator's own start of height 1
+    // (the old rule), height 2 would begin only 10 minutes from now.
+    const blockTimeMs = 600_000;
+    const service = await aliceService(alice, wal, sent, blockTimeMs, () => NOW);
+    await waitFor(() => service.snapshot().height === 1, 'height 1');
+    // Bob built the block a block time ago (Alice started late, say after a resync): the commit is due now.
+    const { signed, hash } = bobProposal(builder, NOW - blockTimeMs);
+    service.receive(signed);
+    for (const i of [1, 2]) service.receive(vote(genesis, i, 'prevote', 1, 0, hash));
+    for (const i of [1, 2]) service.receive(vote(genesis, i, 'precommit', 1, 0, hash));
+    await waitFor(() => alice.chain.head.number === 1, 'the commit');
+    await waitFor(() => service.snapshot().height === 2, 'height 2, at once');
+    await service.stop();
+    await wal.close();
+  }, 60_000);
+});
+
+describe('nextHeightDelayMs (the timing rule)', () => {
+  const B = 1000;
+  it('waits until a block time after the committed block’s timestamp, from the commit', () => {
+    // Committed 40 ms after the block was stamped: the next height starts 960 ms after the commit.
+    expect(nextHeightDelayMs(NOW + 40, NOW, B)).toBe(960);
+    // Two validators that committed 3 ms apart start the next height at the same instant (the stamp is common).
+    expect(NOW + 40 + nextHeightDelayMs(NOW + 40, NOW, B)).toBe(NOW + 43 + nextHeightDelayMs(NOW + 43, NOW, B));
+  });
+
+  it('starts at once after a slow height or a synced block, and waits at most one block time', () => {
+    expect(nextHeightDelayMs(NOW + 1500, NOW, B)).toBe(0);
+    expect(nextHeightDelayMs(NOW + B, NOW, B)).toBe(0);
+    // A proposer clock ahead of ours (within the allowed drift): never more than a block time after the commit.
+    expect(nextHeightDelayMs(NOW, NOW + 5000, B)).toBe(B);
+    expect(nextHeightDelayMs(NOW, NOW, 0)).toBe(0);
   });
 });

@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConsensusEngine } from '../../../src/consensus/engine.js';
 import { compareHrs, messageHrs, SignedMessage, type SignedMessageValue } from '../../../src/consensus/messages.js';
 import { inputOf, type EngineInput, type SignRequest } from '../../../src/consensus/types.js';
-import { decodeWalRecords, encodeWalRecord, FileWal, WalCorruptError, WAL_RECORD_HEADER_BYTES } from '../../../src/node/wal.js';
+import { decodeWalRecords, encodeWalProofRecord, encodeWalRecord, FileWal, WalCorruptError, WAL_RECORD_HEADER_BYTES } from '../../../src/node/wal.js';
 import { equalBytes } from '../../../src/primitives/bytes.js';
 import { block, engineConfig, hashBlock, signProposal, signVote, testSet, validatorKey } from '../consensus/harness.js';
 
@@ -85,7 +85,7 @@ describe('FileWal', () => {
     const r1 = encodeWalRecord(sample[1]);
     const zeroed = Buffer.concat([r0, r1]);
     zeroed.fill(0, r0.length + WAL_RECORD_HEADER_BYTES);
-    expect(decodeWalRecords(zeroed)).toEqual({ messages: [sample[0]], validBytes: r0.length, tornTail: true });
+    expect(decodeWalRecords(zeroed)).toEqual({ messages: [sample[0]], proofs: [], validBytes: r0.length, tornTail: true });
     const damaged = Buffer.concat([r0, r1]);
     damaged[WAL_RECORD_HEADER_BYTES + 3] ^= 0xff;
     expect(() => decodeWalRecords(damaged)).toThrow(WalCorruptError);
@@ -130,6 +130,45 @@ describe('FileWal', () => {
     // Below the bound nothing is rewritten.
     expect(await after.pruneBelow(7)).toBe(false);
     await after.close();
+  });
+
+  it('keeps proof records apart from own messages: load returns the own ones, proofs() the others, across reopening and rotation', async () => {
+    const path = tempWalPath();
+    const wal = await FileWal.open(path, { rotateBytes: 300 });
+    await wal.load();
+    const proposal = signProposal(1, 1, 0, block('A'));
+    const pol = [1, 2, 3].map((i) => signVote(i, 'prevote', 1, 0, hashBlock(block('A'))));
+    await wal.append(vote(1, 0, 'prevote', 'A'));
+    await wal.appendProof([proposal, ...pol]);
+    await wal.append(vote(1, 0, 'precommit', 'A'));
+    expect(wal.proofs()).toEqual([proposal, ...pol]);
+    const again = await FileWal.open(path);
+    expect(await again.load()).toEqual([vote(1, 0, 'prevote', 'A'), vote(1, 0, 'precommit', 'A')]);
+    expect(again.proofs()).toEqual([proposal, ...pol]);
+    await again.close();
+    // A rotation keeps the proofs of the heights it keeps and drops the older ones.
+    await wal.append(vote(2, 0, 'prevote'));
+    await wal.appendProof([signVote(1, 'prevote', 3, 0, undefined)]);
+    await wal.append(vote(3, 0, 'prevote'));
+    expect(await wal.pruneBelow(3)).toBe(true);
+    await wal.close();
+    const rotated = await FileWal.open(path);
+    expect((await rotated.load()).map((m) => m.message.value.height)).toEqual([2, 3]);
+    expect(rotated.proofs()).toEqual([signVote(1, 'prevote', 3, 0, undefined)]);
+    await rotated.close();
+  });
+
+  it('reads a file written before proof records existed as own messages only, and flags proof records in the length word', () => {
+    const old = Buffer.concat(sample.map(encodeWalRecord));
+    expect(decodeWalRecords(old)).toEqual({ messages: sample, proofs: [], validBytes: old.length, tornTail: false });
+    const proof = encodeWalProofRecord(sample[2]);
+    expect(proof.subarray(3, 4)[0] & 0x80).toBe(0x80);
+    const mixed = Buffer.concat([encodeWalRecord(sample[0]), proof, encodeWalRecord(sample[1])]);
+    expect(decodeWalRecords(mixed)).toMatchObject({ messages: [sample[0], sample[1]], proofs: [sample[2]], tornTail: false });
+    // The flag is covered by the checksum: flipping it is damage, not a different kind of record.
+    const flipped = Buffer.from(mixed);
+    flipped[encodeWalRecord(sample[0]).length + 3] ^= 0x80;
+    expect(() => decodeWalRecords(flipped)).toThrow(WalCorruptError);
   });
 
   it('keeps serial order under concurrent appends', async () => {
