@@ -361,9 +361,12 @@ export class RpcServer {
       clientTracking: false,
     });
     this.http.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
-    this.http.on('clientError', (err, socket) => {
-      this.log.debug({ err: err.message }, 'malformed HTTP request');
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    this.http.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      // Headers or body not complete within their deadline (slowloris) is not a malformed request.
+      const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+      this.log.debug({ err: err.message, ip: normalizeIp((socket as Duplex & { remoteAddress?: string }).remoteAddress) }, timedOut ? 'HTTP request not received in time' : 'malformed HTTP request');
+      const status = timedOut ? '408 Request Timeout' : '400 Bad Request';
+      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       else socket.destroy();
     });
   }
