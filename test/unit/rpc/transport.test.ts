@@ -6,6 +6,7 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../src/rpc/errors.js';
+import { parseMessage, RawNumberId, scanIdTokens, serializeError, serializeResult, validateRequest } from '../../../src/rpc/protocol.js';
 import type { RpcServerOptions } from '../../../src/rpc/server.js';
 import { RawWs, readSlowly } from '../../helpers/raw-ws.js';
 import { registerTestMethods } from './fixtures.js';
@@ -209,5 +210,29 @@ describe('numeric ids beyond 2^53', () => {
     ws.sendText(`{"jsonrpc":"2.0","id":${big}0,"method":"add","params":[5]}`);
     await until(() => ws.inbox.messages.length === 1);
     expect(raw.join('')).toContain(`{"jsonrpc":"2.0","id":${big}0,"result":5}`);
+  });
+});
+
+describe('scanIdTokens', () => {
+  it('finds the raw id token of the request object, or of each batch element, as JSON.parse would pick it', () => {
+    expect(scanIdTokens('{"id":18446744073709551615,"method":"m"}', false)).toEqual(['18446744073709551615']);
+    // Escaped key, nested "id" members ignored, the last duplicate wins, strings inside strings skipped.
+    expect(scanIdTokens('{"params":[{"id":1},"\\"id\\":2"],"\\u0069d":1e400,"id" : -12345678901234567890 }', false))
+      .toEqual(['-12345678901234567890']);
+    expect(scanIdTokens('[ {"id":1.5}, 7, {"id":"9"}, [{"id":3}], {"x":{"id":4},"id":null}, {"id":90071992547409931}]', true))
+      .toEqual(['1.5', undefined, undefined, undefined, undefined, '90071992547409931']);
+  });
+
+  it('marks only ids a double cannot hold for verbatim echo', () => {
+    expect(parseMessage('{"jsonrpc":"2.0","id":9007199254740991,"method":"m"}')).toEqual({
+      kind: 'single',
+      value: { jsonrpc: '2.0', id: 9007199254740991, method: 'm' },
+    });
+    const p = parseMessage('{"jsonrpc":"2.0","id":9007199254740993,"method":"m"}');
+    expect(p.kind === 'single' && p.rawId?.text).toBe('9007199254740993');
+    const v = validateRequest((p as { value: unknown }).value, (p as { rawId?: RawNumberId }).rawId);
+    expect(v.ok && serializeResult(v.request.id, [1])).toBe('{"jsonrpc":"2.0","id":9007199254740993,"result":[1]}');
+    expect(serializeError(new RawNumberId('1e999'), { code: 1, message: 'x' })).toBe('{"jsonrpc":"2.0","id":1e999,"error":{"code":1,"message":"x"}}');
+    expect(() => serializeResult(new RawNumberId('1'), () => 1)).toThrow(TypeError);
   });
 });
