@@ -161,6 +161,25 @@ type Entry =
 /** Corked bytes on a WebSocket that are written out at once rather than at the end of the turn. */
 const CORK_FLUSH_BYTES = 64 * 1024;
 
+/**
+ * Microtask hops a call may take and still count as answered before the next message of its connection starts.
+ * A synchronous handler's reply is queued about 10 hops after it starts.
+ */
+const QUICK_CALL_HOPS = 64;
+
+/**
+ * Calls started and unanswered on one WebSocket (0 < n) beyond which the next starts only once per event-loop turn,
+ * while the client keeps up.
+ */
+const PUMP_WINDOW = 32;
+
+/** Resolves when `done` has, or after QUICK_CALL_HOPS microtask hops, whichever is first. */
+async function settled(done: Promise<void>): Promise<void> {
+  let finished = false;
+  void done.then(() => { finished = true; });
+  for (let i = 0; i < QUICK_CALL_HOPS && !finished; i++) await undefined;
+}
+
 /** Monotonic milliseconds, for the send-stall timer. */
 const now = (): number => performance.now();
 
@@ -785,10 +804,11 @@ export class RpcServer {
 
   /**
    * Start the connection's queued messages in order, each only while the send buffer is under the backpressure
-   * bound; over it, pause the socket until `drain`. After starting one, wait until it has answered or the event
-   * loop has turned, whichever is first: a quick call's reply is then in the send buffer before the next check
-   * (so 800 pipelined calls cannot all be answered into one buffer), and a slow call holds the next by one turn
-   * only.
+   * bound; over it, pause the socket until `drain`. After starting one, wait until it has answered or a few
+   * microtask hops have passed: a quick call's reply is then in the send buffer before the next check (so 800
+   * pipelined `state_getMetadata` are not all answered into one buffer), while slow calls (a submission awaiting
+   * the signature workers) start together, up to `PUMP_WINDOW` unanswered (1 while the client lags); beyond that,
+   * one per event-loop turn (and `maxPendingMessagesPerConnection` still answers -32009).
    */
   private async pump(conn: Connection): Promise<void> {
     if (conn.pumping) return;
@@ -810,7 +830,12 @@ export class RpcServer {
         conn.pending++;
         const busy = conn.pending > this.maxPending;
         if (busy) this.log.warn({ conn: conn.ctx.connectionId, limit: this.maxPending }, 'too many messages in flight on one connection');
-        await Promise.race([this.answerWsMessage(conn, bytes, busy), this.nextTurn()]);
+        const done = this.answerWsMessage(conn, bytes, busy);
+        // Within the window, a slow call does not hold the next; beyond it, one more starts per turn. A client that
+        // is not keeping up (bytes wait in the process) gets a window of one: replies of slow calls land late.
+        const window = ws.bufferedAmount > 0 ? 1 : PUMP_WINDOW;
+        if (conn.pending > window) await Promise.race([done, this.nextTurn()]);
+        else await settled(done);
       }
       if (!conn.closed && ws.isPaused) ws.resume();
     } finally {

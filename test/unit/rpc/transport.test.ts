@@ -21,6 +21,8 @@ async function boot(opts: Partial<RpcServerOptions> = {}): Promise<Started> {
   const s = await startServer(opts, (server) => {
     registerTestMethods(server);
     server.register({ name: 'blob', handler: () => BLOB });
+    // The same reply after a turn of the event loop, as a call queued behind a limiter or a worker is.
+    server.register({ name: 'lateBlob', handler: async () => { await new Promise((r) => setImmediate(r)); return BLOB; } });
   });
   servers.push(s);
   return s;
@@ -75,6 +77,18 @@ describe('backpressure on WebSockets', () => {
     expect((ws.inbox.messages as Reply[]).every((m) => m.result === BLOB)).toBe(true);
     expect(s.lines.filter((l) => l.msg === 'dropping RPC connection')).toEqual([]);
     expect(s.server.stats().connections).toBe(1);
+  });
+
+  it('holds back slow calls too: pipelined calls answered a turn later reach a slow reader without the buffer passing its hard limit', async () => {
+    const s = await boot({ backpressureBytesPerConnection: 256 * 1024, maxResponseBytes: 128 * 1024, maxBufferedBytesPerConnection: 4 * 1024 * 1024, sendStallTimeoutMs: 5_000 });
+    const ws = await RawWs.open(s.port);
+    track(ws.socket);
+    const n = 400;
+    for (let id = 1; id <= n; id++) ws.sendText(JSON.stringify({ jsonrpc: '2.0', id, method: 'lateBlob', params: [] }));
+    await until(() => logged(s, 'send buffer full; reading paused'));
+    await readSlowly(ws, () => ws.inbox.messages.length === n, 2);
+    expect(new Set((ws.inbox.messages as Reply[]).map((m) => m.id)).size).toBe(n);
+    expect(s.lines.filter((l) => l.msg === 'dropping RPC connection')).toEqual([]);
   });
 
   it('drops a client that reads nothing once its send buffer made no progress for sendStallTimeoutMs, and never lets it grow past the bound', async () => {
