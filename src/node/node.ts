@@ -58,6 +58,7 @@ export interface NodeConfig {
     maxSubscriptionsPerConnection?: number;
     rateLimitPerIpPerSecond?: number;
     maxConnectionsPerIp?: number;
+    limitLoopbackConnections?: boolean;
     requestTimeoutMs?: number;
     sendStallTimeoutMs?: number;
   };

@@ -106,6 +106,11 @@ export interface RpcServerOptions {
    * connection beyond it gets 503 (-32009) and the connection is closed, so one address cannot take every slot.
    */
   maxConnectionsPerIp?: number;
+  /**
+   * Whether `maxConnectionsPerIp` also applies to loopback clients (127.0.0.0/8, ::1); default false: they are the
+   * operator's own tools, or a reverse proxy through which every client would share one address.
+   */
+  limitLoopbackConnections?: boolean;
   /** Milliseconds a client has to send a request's headers, 1 ≤ n ≤ requestTimeoutMs; default 10,000. Then 408 and close. */
   headersTimeoutMs?: number;
   /** Milliseconds a client has to send a whole request, headers and body, 1 ≤ n; default 30,000. Then 408 and close. */
@@ -290,6 +295,11 @@ function newConnection(ctx: RpcContext): Connection {
 function writeQueueSizeOf(socket: Duplex | undefined): number {
   const handle = (socket as { _handle?: { writeQueueSize?: unknown } } | undefined)?._handle;
   return typeof handle?.writeQueueSize === 'number' ? handle.writeQueueSize : 0;
+}
+
+/** 127.0.0.0/8 or ::1 (after `normalizeIp`). */
+function isLoopback(ip: string): boolean {
+  return ip === '::1' || ip.startsWith('127.');
 }
 
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
@@ -536,7 +546,7 @@ export class RpcServer {
       if (left <= 0) this.perIp.delete(ip);
       else this.perIp.set(ip, left);
     });
-    if (count > this.maxPerIp) {
+    if (count > this.maxPerIp && (this.opts.limitLoopbackConnections === true || !isLoopback(ip))) {
       this.overIpLimit.add(socket);
       this.log.warn({ ip, limit: this.maxPerIp }, 'RPC connection limit per IP reached; connection refused');
     }

@@ -29,7 +29,7 @@ describe('the RPC transport of a node on --rpc-external', () => {
       basePath,
       blockTimeMs: 500,
       log: 'warn',
-      args: ['--rpc-external', '--rpc-max-connections-per-ip', String(PER_IP), '--rpc-request-timeout', String(REQUEST_TIMEOUT_MS), '--rpc-stall-timeout', String(STALL_MS)],
+      args: ['--rpc-external', '--rpc-max-connections-per-ip', String(PER_IP), '--rpc-limit-loopback-connections', '--rpc-request-timeout', String(REQUEST_TIMEOUT_MS), '--rpc-stall-timeout', String(STALL_MS)],
     });
   });
   afterAll(async () => {

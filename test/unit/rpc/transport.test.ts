@@ -156,7 +156,7 @@ describe('oversized HTTP bodies', () => {
 
 describe('connections per IP and slow requests', () => {
   it('refuses connections beyond maxConnectionsPerIp with 503 on HTTP and WebSocket, while other addresses are served', async () => {
-    const s = await boot({ maxConnections: 10, maxConnectionsPerIp: 3 });
+    const s = await boot({ maxConnections: 10, maxConnectionsPerIp: 3, limitLoopbackConnections: true });
     // Three unfinished bodies from 127.0.0.1 hold their connections.
     for (let i = 0; i < 3; i++) {
       const so = await connect(s.port);
@@ -184,7 +184,7 @@ describe('connections per IP and slow requests', () => {
   });
 
   it('closes a connection that does not finish its headers within headersTimeoutMs (408), and one that does not finish its body within requestTimeoutMs', async () => {
-    const s = await boot({ headersTimeoutMs: 200, requestTimeoutMs: 400, maxConnectionsPerIp: 2 });
+    const s = await boot({ headersTimeoutMs: 200, requestTimeoutMs: 400, maxConnectionsPerIp: 2, limitLoopbackConnections: true });
     const slowHeaders = await connect(s.port);
     const a = readAll(slowHeaders);
     slowHeaders.write('POST / HTTP/1.1\r\nHost: x\r\n');
@@ -197,6 +197,17 @@ describe('connections per IP and slow requests', () => {
     const c = await TestWs.open(s.wsUrl);
     expect(await c.result('add', [1, 1])).toBe(2);
     c.ws.terminate();
+  });
+});
+
+describe('loopback clients', () => {
+  it('are exempt from maxConnectionsPerIp by default (local tools, or a reverse proxy all clients share)', async () => {
+    const s = await boot({ maxConnectionsPerIp: 1 });
+    const a = await TestWs.open(s.wsUrl);
+    const b = await TestWs.open(s.wsUrl);
+    expect(await b.result('add', [1, 2])).toBe(3);
+    a.ws.terminate();
+    b.ws.terminate();
   });
 });
 
