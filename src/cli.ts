@@ -73,6 +73,10 @@ program
   .option('--rpc-max-batch-request-len <n>', 'most calls in one batch', intFlag('--rpc-max-batch-request-len', 1, 100_000), 1000)
   .option('--rpc-max-subscriptions-per-connection <n>', 'most subscriptions per connection', intFlag('--rpc-max-subscriptions-per-connection', 1, 1_000_000), 1024)
   .option('--rpc-rate-limit <n>', 'calls per second allowed per client IP (default unlimited)', intFlag('--rpc-rate-limit', 1, 1_000_000))
+  .option('--rpc-max-connections-per-ip <n>', 'open RPC connections allowed from one client IP (loopback clients exempt)', intFlag('--rpc-max-connections-per-ip', 1, 100_000), 20)
+  .option('--rpc-limit-loopback-connections', 'apply --rpc-max-connections-per-ip to loopback clients too', false)
+  .option('--rpc-request-timeout <ms>', 'time a client has to send a whole HTTP request (headers within min(10 s, this)); then 408', intFlag('--rpc-request-timeout', 100, 3_600_000), 30_000)
+  .option('--rpc-stall-timeout <ms>', 'drop a WebSocket whose client has read none of its pending replies for this long', intFlag('--rpc-stall-timeout', 100, 3_600_000), 30_000)
   .option('--validator', 'take part in consensus with the keystore\'s ed25519 session key (key type dcns); with --dev, author blocks alone', false)
   .option('--alice', 'shortcut: --validator --name Alice, //Alice\'s session key put into the keystore, the public dev node key of Alice (test chains only)', false)
   .option('--bob', 'like --alice, for Bob', false)
@@ -123,6 +127,10 @@ program
             maxBatchSize: opts.rpcMaxBatchRequestLen,
             maxSubscriptionsPerConnection: opts.rpcMaxSubscriptionsPerConnection,
             rateLimitPerIpPerSecond: opts.rpcRateLimit,
+            maxConnectionsPerIp: opts.rpcMaxConnectionsPerIp,
+            limitLoopbackConnections: opts.rpcLimitLoopbackConnections,
+            requestTimeoutMs: opts.rpcRequestTimeout,
+            sendStallTimeoutMs: opts.rpcStallTimeout,
           },
           validator: Boolean(opts.validator || opts.dev || identity !== undefined),
           authorUri: opts.dev ? '//Alice' : undefined,

@@ -49,8 +49,21 @@ export interface NodeConfig {
   /** Allowed browser origins; undefined keeps Substrate's default list (localhost and polkadot.js.org). */
   rpcCors?: string[] | 'all';
   rpcMaxConnections: number;
-  /** Request/response sizes (bytes), batch length, subscriptions per connection, per-IP calls per second. */
-  rpcLimits?: { maxRequestBytes?: number; maxResponseBytes?: number; maxBatchSize?: number; maxSubscriptionsPerConnection?: number; rateLimitPerIpPerSecond?: number };
+  /**
+   * Request/response sizes (bytes), batch length, subscriptions per connection, per-IP calls per second and
+   * connections, request deadlines and the send-stall timeout (ms).
+   */
+  rpcLimits?: {
+    maxRequestBytes?: number;
+    maxResponseBytes?: number;
+    maxBatchSize?: number;
+    maxSubscriptionsPerConnection?: number;
+    rateLimitPerIpPerSecond?: number;
+    maxConnectionsPerIp?: number;
+    limitLoopbackConnections?: boolean;
+    requestTimeoutMs?: number;
+    sendStallTimeoutMs?: number;
+  };
   /** Take part in consensus (sign with the keystore's `dcns` session key); with `dev`, author blocks alone. */
   validator: boolean;
   /** Secret URI of the authoring key (dev: //Alice). */

@@ -4,8 +4,22 @@
  */
 import { ErrorCode, type ErrorObject } from './errors.js';
 
+/**
+ * A numeric id that a JavaScript number cannot hold exactly (beyond 2^53, or a fraction): kept as the digits the
+ * client sent, and written back verbatim, so a client comparing ids as u64 (jsonrpsee's `Id::Number`) or as
+ * big integers finds its reply. `toJSON` is for logs only; responses splice `text` in.
+ */
+export class RawNumberId {
+  /** @param text the number token exactly as it appeared in the request, a valid JSON number. */
+  constructor(readonly text: string) {}
+
+  toJSON(): string {
+    return this.text;
+  }
+}
+
 /** A request id as JSON-RPC 2.0 allows it. */
-export type JsonRpcId = string | number | null;
+export type JsonRpcId = string | number | null | RawNumberId;
 
 /** A validated request. `id` is absent for a notification (which gets no reply). */
 export interface RpcRequest {
@@ -22,8 +36,8 @@ export const MAX_JSON_DEPTH = 128;
 
 /** The outcome of parsing one message. */
 export type ParsedMessage =
-  | { kind: 'single'; value: unknown }
-  | { kind: 'batch'; values: unknown[] }
+  | { kind: 'single'; value: unknown; rawId?: RawNumberId }
+  | { kind: 'batch'; values: unknown[]; rawIds?: Array<RawNumberId | undefined> }
   | { kind: 'error'; error: ErrorObject };
 
 /** Parse a message's text. Never throws. */
@@ -41,7 +55,128 @@ export function parseMessage(text: string): ParsedMessage {
       error: { code: ErrorCode.ParseError, message: 'Parse error', data: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` },
     };
   }
-  return Array.isArray(value) ? { kind: 'batch', values: value } : { kind: 'single', value };
+  if (Array.isArray(value)) {
+    if (!value.some(hasInexactId)) return { kind: 'batch', values: value };
+    const tokens = scanIdTokens(text, true);
+    return { kind: 'batch', values: value, rawIds: value.map((v, i) => (hasInexactId(v) ? rawIdOf(tokens[i]) : undefined)) };
+  }
+  if (!hasInexactId(value)) return { kind: 'single', value };
+  const rawId = rawIdOf(scanIdTokens(text, false)[0]);
+  return rawId === undefined ? { kind: 'single', value } : { kind: 'single', value, rawId };
+}
+
+/** A request object whose numeric `id` a double does not hold exactly (then its digits are read from the text). */
+function hasInexactId(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const id = (v as Record<string, unknown>).id;
+  return typeof id === 'number' && Number.isFinite(id) && !Number.isSafeInteger(id);
+}
+
+function rawIdOf(token: string | undefined): RawNumberId | undefined {
+  return token === undefined ? undefined : new RawNumberId(token);
+}
+
+/**
+ * The raw text of the number token of each request object's `id` member: of the top-level object (`batch`
+ * false; one entry), or of each element of the top-level array (`batch` true; one entry per element,
+ * `undefined` where the element is not an object or its id is not a number). `text` must be valid JSON. Like
+ * `JSON.parse`, the last of duplicate members wins, and keys are compared after unescaping.
+ */
+export function scanIdTokens(text: string, batch: boolean): Array<string | undefined> {
+  const out: Array<string | undefined> = [];
+  /** Nesting depth (0 outside everything); the request objects sit at depth 1 (single) or 2 (batch). */
+  let depth = 0;
+  const objectDepth = batch ? 2 : 1;
+  /** Index in `out` of the request object being read, or -1. */
+  let current = -1;
+  /** The last key read at `objectDepth`, waiting for its value. */
+  let key: string | null = null;
+  /** Whether the next token at `objectDepth` is a key (after `{` or `,`). */
+  let expectKey = false;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      const start = i;
+      i++;
+      let escaped = false;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c /* \ */) {
+          escaped = true;
+          i += 2;
+          continue;
+        }
+        if (d === 0x22) break;
+        i++;
+      }
+      i++; // past the closing quote
+      if (depth === objectDepth && current >= 0) {
+        if (expectKey) {
+          const raw = text.slice(start + 1, i - 1);
+          key = escaped ? (JSON.parse(text.slice(start, i)) as string) : raw;
+          expectKey = false;
+        } else if (key === 'id') {
+          out[current] = undefined; // a string id: nothing to preserve
+          key = null;
+        }
+      }
+      continue;
+    }
+    if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (depth === objectDepth && current >= 0 && key === 'id') {
+        out[current] = undefined;
+        key = null;
+      }
+      depth++;
+      if (batch && depth === 1 && c === 0x5b) {
+        // The first element starts after '['.
+        out.push(undefined);
+        current = out.length - 1;
+      } else if (!batch && depth === 1 && c === 0x7b) {
+        out.push(undefined);
+        current = 0;
+      }
+      if (depth === objectDepth && c === 0x7b) expectKey = true;
+      i++;
+      continue;
+    }
+    if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      depth--;
+      i++;
+      continue;
+    }
+    if (c === 0x2c /* , */) {
+      if (depth === objectDepth) expectKey = true;
+      if (batch && depth === 1) {
+        out.push(undefined);
+        current = out.length - 1;
+      }
+      i++;
+      continue;
+    }
+    if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) {
+      const start = i;
+      while (i < n && /[0-9eE.+-]/.test(text[i])) i++;
+      if (depth === objectDepth && current >= 0 && key === 'id') {
+        out[current] = text.slice(start, i);
+        key = null;
+      }
+      continue;
+    }
+    if (c === 0x74 /* t */ || c === 0x66 /* f */ || c === 0x6e /* n */) {
+      // true, false, null: an id of null or a boolean preserves nothing.
+      if (depth === objectDepth && current >= 0 && key === 'id') {
+        out[current] = undefined;
+        key = null;
+      }
+      i += c === 0x66 ? 5 : 4;
+      continue;
+    }
+    i++; // whitespace and ':'
+  }
+  return out;
 }
 
 /**
@@ -60,7 +195,7 @@ export function exceedsDepth(value: unknown, maxDepth: number): boolean {
   return false;
 }
 
-function isId(v: unknown): v is JsonRpcId {
+function isId(v: unknown): v is string | number | null {
   return v === null || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
 }
 
@@ -73,7 +208,7 @@ export type ValidatedRequest =
  * Check that `value` is a JSON-RPC 2.0 request object. An invalid request always gets a reply (with its id when
  * the id itself was valid, else `null`), even without an `id` member, as the specification's examples show.
  */
-export function validateRequest(value: unknown): ValidatedRequest {
+export function validateRequest(value: unknown, rawId?: RawNumberId): ValidatedRequest {
   const invalid = (id: JsonRpcId, detail: string): ValidatedRequest => ({
     ok: false,
     id,
@@ -84,31 +219,40 @@ export function validateRequest(value: unknown): ValidatedRequest {
   }
   const obj = value as Record<string, unknown>;
   const hasId = Object.hasOwn(obj, 'id');
-  const rawId = hasId ? obj.id : null;
-  if (!isId(rawId)) return invalid(null, '"id" must be a string, a finite number or null');
-  if (obj.jsonrpc !== '2.0') return invalid(rawId, '"jsonrpc" must be exactly "2.0"');
-  if (typeof obj.method !== 'string') return invalid(rawId, '"method" must be a string');
+  const parsedId = hasId ? obj.id : null;
+  if (!isId(parsedId)) return invalid(null, '"id" must be a string, a finite number or null');
+  // The digits as sent when a double cannot hold them (see `parseMessage`).
+  const id: JsonRpcId = typeof parsedId === 'number' && rawId !== undefined ? rawId : parsedId;
+  if (obj.jsonrpc !== '2.0') return invalid(id, '"jsonrpc" must be exactly "2.0"');
+  if (typeof obj.method !== 'string') return invalid(id, '"method" must be a string');
   const params = Object.hasOwn(obj, 'params') ? obj.params : null;
   let normalized: unknown[] | Record<string, unknown>;
   if (params === null) normalized = [];
   else if (typeof params === 'object') normalized = params as unknown[] | Record<string, unknown>;
-  else return invalid(rawId, '"params" must be an array, an object or null');
-  return { ok: true, request: { method: obj.method, params: normalized, isNotification: !hasId, id: rawId } };
+  else return invalid(id, '"params" must be an array, an object or null');
+  return { ok: true, request: { method: obj.method, params: normalized, isNotification: !hasId, id } };
 }
 
 /** Serialize a success response; throws (e.g. `TypeError` on a bigint) when `result` is not JSON-serializable. */
 export function serializeResult(id: JsonRpcId, result: unknown): string {
-  // `undefined` would drop the member and make the response invalid.
+  if (id instanceof RawNumberId) {
+    // `undefined` would drop the member and make the response invalid.
+    const json = JSON.stringify(result === undefined ? null : result) as string | undefined;
+    if (json === undefined) throw new TypeError(`result of type ${typeof result} is not JSON-serializable`);
+    return `{"jsonrpc":"2.0","id":${id.text},"result":${json}}`;
+  }
   return JSON.stringify({ jsonrpc: '2.0', id, result: result === undefined ? null : result });
 }
 
 /** Serialize an error response. Falls back to omitting `data` when `data` is not serializable. */
 export function serializeError(id: JsonRpcId, error: ErrorObject): string {
+  let json: string;
   try {
-    return JSON.stringify({ jsonrpc: '2.0', id, error: normalizeError(error) });
+    json = JSON.stringify(normalizeError(error));
   } catch {
-    return JSON.stringify({ jsonrpc: '2.0', id, error: { code: error.code, message: String(error.message) } });
+    json = JSON.stringify({ code: error.code, message: String(error.message) });
   }
+  return `{"jsonrpc":"2.0","id":${id instanceof RawNumberId ? id.text : JSON.stringify(id)},"error":${json}}`;
 }
 
 function normalizeError(error: ErrorObject): ErrorObject {

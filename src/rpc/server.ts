@@ -21,6 +21,7 @@ import {
   serializeResult,
   validateRequest,
   type JsonRpcId,
+  type RawNumberId,
   type RpcRequest,
 } from './protocol.js';
 import { RateLimiter, monotonicClock, type Clock } from './rate-limit.js';
@@ -100,6 +101,20 @@ export interface RpcServerOptions {
   methods: 'safe' | 'unsafe';
   /** Open WebSocket connections plus HTTP requests in progress, 1 ≤ n; default 100 (Substrate's). */
   maxConnections?: number;
+  /**
+   * TCP connections open from one client IP (HTTP, keep-alive or WebSocket), 1 ≤ n; default 20. A request on a
+   * connection beyond it gets 503 (-32009) and the connection is closed, so one address cannot take every slot.
+   */
+  maxConnectionsPerIp?: number;
+  /**
+   * Whether `maxConnectionsPerIp` also applies to loopback clients (127.0.0.0/8, ::1); default false: they are the
+   * operator's own tools, or a reverse proxy through which every client would share one address.
+   */
+  limitLoopbackConnections?: boolean;
+  /** Milliseconds a client has to send a request's headers, 1 ≤ n ≤ requestTimeoutMs; default 10,000. Then 408 and close. */
+  headersTimeoutMs?: number;
+  /** Milliseconds a client has to send a whole request, headers and body, 1 ≤ n; default 30,000. Then 408 and close. */
+  requestTimeoutMs?: number;
   /** Request message/body size, default 15 MiB (Substrate's). */
   maxRequestBytes?: number;
   /** Response size, for one response, a batch response and one notification; default 15 MiB (Substrate's). */
@@ -109,10 +124,22 @@ export interface RpcServerOptions {
   /** Subscriptions per WebSocket connection, default 1,024 (Substrate's). */
   maxSubscriptionsPerConnection?: number;
   /**
-   * Bytes queued for sending on one WebSocket before the client is deemed too slow and dropped; at least
+   * Backpressure: while more than this many bytes wait in a WebSocket's send buffer, the server reads and runs no
+   * further messages from it (the socket is paused, as jsonrpsee stops reading while its sink is full) until the
+   * client has read the buffer empty. 1 ≤ n ≤ maxBufferedBytesPerConnection; default 1 MiB.
+   */
+  backpressureBytesPerConnection?: number;
+  /**
+   * Bytes queued for sending on one WebSocket beyond which it is dropped. With backpressure only what cannot be
+   * held back reaches it: replies to calls already running and notifications that outpace the client. At least
    * `maxResponseBytes`; default twice `maxResponseBytes`.
    */
   maxBufferedBytesPerConnection?: number;
+  /**
+   * A WebSocket whose send buffer holds bytes and has not shrunk by one byte for this many milliseconds (the client
+   * reads nothing) is dropped. 0 disables; default 30,000.
+   */
+  sendStallTimeoutMs?: number;
   /** Messages being processed at once on one WebSocket; beyond it calls get -32009; default 1,024. */
   maxPendingMessagesPerConnection?: number;
   /** Calls per second (and burst) per client IP, integer ≥ 1; default unlimited. */
@@ -139,6 +166,28 @@ type Entry =
 /** Corked bytes on a WebSocket that are written out at once rather than at the end of the turn. */
 const CORK_FLUSH_BYTES = 64 * 1024;
 
+/**
+ * Microtask hops a call may take and still count as answered before the next message of its connection starts.
+ * A synchronous handler's reply is queued about 10 hops after it starts.
+ */
+const QUICK_CALL_HOPS = 64;
+
+/**
+ * Calls started and unanswered on one WebSocket (0 < n) beyond which the next starts only once per event-loop turn,
+ * while the client keeps up.
+ */
+const PUMP_WINDOW = 32;
+
+/** Resolves when `done` has, or after QUICK_CALL_HOPS microtask hops, whichever is first. */
+async function settled(done: Promise<void>): Promise<void> {
+  let finished = false;
+  void done.then(() => { finished = true; });
+  for (let i = 0; i < QUICK_CALL_HOPS && !finished; i++) await undefined;
+}
+
+/** Monotonic milliseconds, for the send-stall timer. */
+const now = (): number => performance.now();
+
 interface Connection {
   ctx: RpcContext;
   /** Absent for an HTTP request. */
@@ -153,6 +202,28 @@ interface Connection {
   closed: boolean;
   /** A pong (or any message) arrived since the last ping. */
   alive: boolean;
+  /**
+   * Messages received and not yet started, in order. Bounded: the socket is paused while it holds
+   * `maxPendingMessagesPerConnection` messages or `maxRequestBytes` bytes, or while the send buffer is over the
+   * backpressure bound.
+   */
+  inbox: Buffer[];
+  /** Bytes in `inbox`. */
+  inboxBytes: number;
+  /** `pump` is running for this connection. */
+  pumping: boolean;
+  /** Reading stopped because the send buffer is over the backpressure bound; the socket's `drain` resumes it. */
+  waitingForDrain: boolean;
+  /** Writes completed (handed to the kernel) on the socket, counted by the send callbacks; ≤ 2^53. */
+  flushes: number;
+  /** What the stall check saw last: `flushes` and the bytes still to write of the write in progress. */
+  seen: { flushes: number; writeQueue: number };
+  /** When the send buffer last made progress, or was empty (monotonic ms). */
+  progressAt: number;
+  /** When progress was last seen on a non-empty send buffer (monotonic ms); -∞ when never. */
+  drainProgressAt: number;
+  /** Backpressure paused reading since the last ping. */
+  backlogged: boolean;
 }
 
 interface Subscription {
@@ -197,6 +268,40 @@ function normalizeIp(ip: string | undefined): string {
   return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
 }
 
+/** A connection's bookkeeping; the WebSocket fields are set by the caller. */
+function newConnection(ctx: RpcContext): Connection {
+  return {
+    ctx,
+    subscriptions: new Map(),
+    pending: 0,
+    closed: false,
+    alive: true,
+    inbox: [],
+    inboxBytes: 0,
+    pumping: false,
+    waitingForDrain: false,
+    flushes: 0,
+    seen: { flushes: 0, writeQueue: 0 },
+    progressAt: 0,
+    drainProgressAt: Number.NEGATIVE_INFINITY,
+    backlogged: false,
+  };
+}
+
+/**
+ * Bytes of the write in progress that the kernel has not taken yet (libuv's write queue), which shrinks with every
+ * partial write; 0 when unknown. `writableLength` only changes when a whole write completes.
+ */
+function writeQueueSizeOf(socket: Duplex | undefined): number {
+  const handle = (socket as { _handle?: { writeQueueSize?: unknown } } | undefined)?._handle;
+  return typeof handle?.writeQueueSize === 'number' ? handle.writeQueueSize : 0;
+}
+
+/** 127.0.0.0/8 or ::1 (after `normalizeIp`). */
+function isLoopback(ip: string): boolean {
+  return ip === '::1' || ip.startsWith('127.');
+}
+
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
   const v = value ?? fallback;
   if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
@@ -218,7 +323,18 @@ export class RpcServer {
   private readonly maxBatchSize: number;
   private readonly maxSubscriptions: number;
   private readonly maxBuffered: number;
+  private readonly backpressureBytes: number;
+  /** Milliseconds, 0 = no stall check. */
+  private readonly stallMs: number;
   private readonly maxPending: number;
+  private readonly maxPerIp: number;
+  /** Open TCP connections per client IP; an entry exists only while its count is ≥ 1. */
+  private readonly perIp = new Map<string, number>();
+  /** Sockets accepted beyond `maxPerIp`: their first request is refused and they are closed. */
+  private readonly overIpLimit = new WeakSet<Duplex>();
+  private stallTimer: NodeJS.Timeout | null = null;
+  /** Resolves at the next event-loop turn; shared by every connection's `pump`. */
+  private turn: Promise<void> | null = null;
   private readonly unsafeAllowed: boolean;
   /** HTTP requests in progress, ≤ maxConnections. */
   private activeHttp = 0;
@@ -238,14 +354,35 @@ export class RpcServer {
     this.maxBuffered = positiveInt('maxBufferedBytesPerConnection', opts.maxBufferedBytesPerConnection, 2 * this.maxResponseBytes);
     // A smaller buffer would drop every client that is sent one maximal response.
     if (this.maxBuffered < this.maxResponseBytes) throw new RangeError('maxBufferedBytesPerConnection must be ≥ maxResponseBytes');
+    this.backpressureBytes = positiveInt('backpressureBytesPerConnection', opts.backpressureBytesPerConnection, Math.min(MiB, this.maxBuffered));
+    if (this.backpressureBytes > this.maxBuffered) throw new RangeError('backpressureBytesPerConnection must be ≤ maxBufferedBytesPerConnection');
+    this.stallMs = opts.sendStallTimeoutMs ?? 30_000;
+    if (!Number.isSafeInteger(this.stallMs) || this.stallMs < 0) throw new RangeError(`sendStallTimeoutMs must be a non-negative integer, got ${this.stallMs}`);
     this.maxPending = positiveInt('maxPendingMessagesPerConnection', opts.maxPendingMessagesPerConnection, 1_024);
+    this.maxPerIp = positiveInt('maxConnectionsPerIp', opts.maxConnectionsPerIp, 20);
+    const requestTimeout = positiveInt('requestTimeoutMs', opts.requestTimeoutMs, 30_000);
+    const headersTimeout = positiveInt('headersTimeoutMs', opts.headersTimeoutMs, Math.min(10_000, requestTimeout));
+    // Node refuses a header deadline later than the request deadline.
+    if (headersTimeout > requestTimeout) throw new RangeError('headersTimeoutMs must be ≤ requestTimeoutMs');
     this.limiter = opts.rateLimitPerIpPerSecond === undefined
       ? null
       : new RateLimiter(opts.rateLimitPerIpPerSecond, opts.clock ?? monotonicClock);
     this.cors = opts.cors ?? DEFAULT_CORS_ORIGINS;
     this.unsafeAllowed = opts.methods === 'unsafe';
 
-    this.http = http.createServer((req, res) => this.onHttpRequest(req, res));
+    this.http = http.createServer(
+      {
+        // Slowloris: a client trickling headers or a body holds a socket (and, for a body, a connection slot) only
+        // this long; Node answers 408 and closes. The check runs every quarter deadline, at most once a second.
+        headersTimeout,
+        requestTimeout,
+        connectionsCheckingInterval: Math.min(1_000, Math.max(10, Math.floor(headersTimeout / 4))),
+      },
+      (req, res) => this.onHttpRequest(req, res, false),
+    );
+    // `Expect: 100-continue`: a body declared too big is refused before the client sends it.
+    this.http.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => this.onHttpRequest(req, res, true));
+    this.http.on('connection', (socket: Duplex & { remoteAddress?: string }) => this.onTcpConnection(socket));
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: this.maxRequestBytes,
@@ -253,9 +390,12 @@ export class RpcServer {
       clientTracking: false,
     });
     this.http.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
-    this.http.on('clientError', (err, socket) => {
-      this.log.debug({ err: err.message }, 'malformed HTTP request');
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    this.http.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      // Headers or body not complete within their deadline (slowloris) is not a malformed request.
+      const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+      this.log.debug({ err: err.message, ip: normalizeIp((socket as Duplex & { remoteAddress?: string }).remoteAddress) }, timedOut ? 'HTTP request not received in time' : 'malformed HTTP request');
+      const status = timedOut ? '408 Request Timeout' : '400 Bad Request';
+      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       else socket.destroy();
     });
   }
@@ -315,6 +455,11 @@ export class RpcServer {
       this.pingTimer = setInterval(() => this.pingAll(), interval);
       this.pingTimer.unref();
     }
+    if (this.stallMs > 0) {
+      // Drops happen between stallMs and 1.25 × stallMs (or stallMs + 1 s) after the last progress.
+      this.stallTimer = setInterval(() => this.checkStalls(), Math.min(1_000, Math.max(10, Math.floor(this.stallMs / 4))));
+      this.stallTimer.unref();
+    }
     const address = this.http.address();
     const port = typeof address === 'object' && address !== null ? address.port : this.opts.port;
     this.log.info({ host: this.opts.host, port, methods: this.opts.methods }, 'RPC server listening');
@@ -329,6 +474,7 @@ export class RpcServer {
 
   private async shutdown(): Promise<void> {
     if (this.pingTimer !== null) clearInterval(this.pingTimer);
+    if (this.stallTimer !== null) clearInterval(this.stallTimer);
     const closed = this.listening
       ? new Promise<void>((resolve) => this.http.close(() => resolve()))
       : Promise.resolve();
@@ -351,13 +497,58 @@ export class RpcServer {
   }
 
   private pingAll(): void {
+    const t = now();
     for (const conn of this.wsConnections) {
-      if (!conn.alive) {
+      // A client working through a backlog reads the ping only after the replies queued before it: while it makes
+      // progress, the send-stall check (not the missing pong) decides whether it is gone.
+      const reading = conn.backlogged && t - conn.drainProgressAt < (this.opts.pingIntervalMs ?? 30_000);
+      if (!conn.alive && !reading) {
         this.dropConnection(conn, 'no pong to the previous ping');
         continue;
       }
       conn.alive = false;
+      conn.backlogged = conn.waitingForDrain;
       conn.ws!.ping();
+    }
+  }
+
+  /**
+   * Drop every WebSocket whose send buffer has held bytes without any progress for `stallMs`: the client reads
+   * nothing. Progress is a write completing or the write in progress shrinking (a partial write to the kernel).
+   */
+  private checkStalls(): void {
+    const t = now();
+    for (const conn of this.wsConnections) {
+      const ws = conn.ws!;
+      const buffered = ws.bufferedAmount;
+      const writeQueue = writeQueueSizeOf(conn.socket);
+      const moved = conn.flushes !== conn.seen.flushes || writeQueue !== conn.seen.writeQueue;
+      conn.seen = { flushes: conn.flushes, writeQueue };
+      if (buffered === 0 || moved) {
+        conn.progressAt = t;
+        if (buffered > 0) conn.drainProgressAt = t;
+        // Should a `drain` ever be missed, reading resumes here.
+        if (conn.waitingForDrain && buffered <= this.backpressureBytes) this.onDrain(conn);
+        continue;
+      }
+      if (t - conn.progressAt >= this.stallMs) {
+        this.dropConnection(conn, `client read nothing for ${this.stallMs} ms with ${buffered} bytes waiting to be sent`);
+      }
+    }
+  }
+
+  private onTcpConnection(socket: Duplex & { remoteAddress?: string }): void {
+    const ip = normalizeIp(socket.remoteAddress);
+    const count = (this.perIp.get(ip) ?? 0) + 1;
+    this.perIp.set(ip, count);
+    socket.once('close', () => {
+      const left = (this.perIp.get(ip) ?? 1) - 1;
+      if (left <= 0) this.perIp.delete(ip);
+      else this.perIp.set(ip, left);
+    });
+    if (count > this.maxPerIp && (this.opts.limitLoopbackConnections === true || !isLoopback(ip))) {
+      this.overIpLimit.add(socket);
+      this.log.warn({ ip, limit: this.maxPerIp }, 'RPC connection limit per IP reached; connection refused');
     }
   }
 
@@ -371,9 +562,9 @@ export class RpcServer {
     return origin === undefined ? {} : { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
   }
 
-  private onHttpRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+  private onHttpRequest(req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean): void {
     try {
-      this.routeHttpRequest(req, res);
+      this.routeHttpRequest(req, res, expectsContinue);
     } catch (err) {
       this.log.error({ err }, 'unexpected failure routing an HTTP request');
       if (!res.headersSent) this.sendPlain(res, 500, 'Internal error');
@@ -381,12 +572,21 @@ export class RpcServer {
     }
   }
 
-  private routeHttpRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+  private routeHttpRequest(req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean): void {
     res.on('error', (err) => this.log.debug({ err: err.message }, 'HTTP response error'));
     req.on('error', (err) => this.log.debug({ err: err.message }, 'HTTP request error'));
     const path = (req.url ?? '/').split('?', 1)[0];
     const origin = req.headers.origin;
     const method = req.method ?? 'GET';
+
+    if (this.overIpLimit.has(req.socket)) {
+      res.shouldKeepAlive = false;
+      return this.sendJson(res, 503, serializeError(null, {
+        code: ErrorCode.ServerBusy,
+        message: 'Too many connections, try again later',
+        data: `Exceeded max limit of ${this.maxPerIp} connections per IP`,
+      }), origin);
+    }
 
     if (method === 'GET' || method === 'HEAD') {
       if (path === '/health') return void this.serveHealth(res, this.opts.health, 500);
@@ -424,55 +624,62 @@ export class RpcServer {
       if (counted) this.activeHttp--;
       counted = false;
     });
-    this.readBody(req, res, origin);
+    this.readBody(req, res, origin, expectsContinue);
   }
 
-  private readBody(req: http.IncomingMessage, res: http.ServerResponse, origin: string | undefined): void {
-    const tooBig = () => {
+  /**
+   * Collect the body and answer it. A body over `maxRequestBytes` is answered at once with 413 (-32007) while the
+   * server keeps reading and discarding it, up to twice the limit; the connection is closed once the body has
+   * ended. So a client that writes its whole body before reading (most do) finds the answer instead of a reset
+   * socket (EPIPE). Past the discard cap the socket is cut. With `Expect: 100-continue`, a declared length over
+   * the limit is refused before the client sends the body.
+   */
+  private readBody(req: http.IncomingMessage, res: http.ServerResponse, origin: string | undefined, expectsContinue: boolean): void {
+    const discardCap = 2 * this.maxRequestBytes;
+    const refuse = () => {
       this.log.warn({ limit: this.maxRequestBytes }, 'HTTP request body over the size limit');
-      const body = serializeError(null, {
+      this.sendJson(res, 413, serializeError(null, {
         code: ErrorCode.RequestTooBig,
         message: 'Request is too big',
         data: `Exceeded max limit of ${this.maxRequestBytes}`,
-      });
-      // Keep reading (and discarding) so the client can finish its upload and see the answer; then close.
-      res.shouldKeepAlive = false;
-      this.sendJson(res, 413, body, origin);
+      }), origin);
     };
     const declared = Number(req.headers['content-length'] ?? '0');
-    if (declared > this.maxRequestBytes) {
-      tooBig();
-      req.resume();
-      return;
+    if (declared > this.maxRequestBytes && expectsContinue) {
+      // The client waits for 100 Continue and never sends the body: answer and close.
+      res.shouldKeepAlive = false;
+      return refuse();
     }
+    if (expectsContinue) res.writeContinue();
     const chunks: Buffer[] = [];
-    let size = 0; // ≤ maxRequestBytes while collecting
+    let size = 0; // ≤ discardCap + one chunk
     let over = false;
+    const discard = () => {
+      over = true;
+      chunks.length = 0;
+      // Not closing here: Node would reset the socket while the client still writes, and the client would see
+      // EPIPE instead of this answer.
+      refuse();
+    };
+    if (declared > this.maxRequestBytes) discard();
     req.on('data', (chunk: Buffer) => {
-      if (over) return;
       size += chunk.length;
-      if (size > this.maxRequestBytes) {
-        over = true;
-        chunks.length = 0;
-        tooBig();
-        return;
+      if (!over && size > this.maxRequestBytes) discard();
+      if (!over) return void chunks.push(chunk);
+      if (size > discardCap) {
+        this.log.warn({ cap: discardCap }, 'HTTP request body over the discard cap; connection cut');
+        req.socket.destroy();
       }
-      chunks.push(chunk);
     });
     req.on('end', () => {
-      if (over) return;
-      const conn: Connection = {
-        ctx: Object.freeze({
-          connectionId: this.nextConnectionId(),
-          ip: normalizeIp(req.socket.remoteAddress),
-          transport: 'http' as const,
-          unsafeAllowed: this.unsafeAllowed,
-        }),
-        subscriptions: new Map(),
-        pending: 1,
-        closed: false,
-        alive: true,
-      };
+      if (over) return void req.socket.end();
+      const conn = newConnection(Object.freeze({
+        connectionId: this.nextConnectionId(),
+        ip: normalizeIp(req.socket.remoteAddress),
+        transport: 'http' as const,
+        unsafeAllowed: this.unsafeAllowed,
+      }));
+      conn.pending = 1;
       void this.answerHttp(conn, Buffer.concat(chunks), res, origin);
     });
   }
@@ -551,6 +758,7 @@ export class RpcServer {
       );
     };
     const origin = req.headers.origin;
+    if (this.overIpLimit.has(socket)) return reject(503, `Too many connections from your address (limit ${this.maxPerIp})`);
     if (!isOriginAllowed(this.cors, origin)) {
       this.log.debug({ origin }, 'WebSocket upgrade from a disallowed origin');
       return reject(403, 'Origin not allowed');
@@ -570,23 +778,19 @@ export class RpcServer {
   }
 
   private onWsConnection(ws: WebSocket, req: http.IncomingMessage, socket: Duplex): void {
-    const conn: Connection = {
-      // Frozen: a handler must not be able to change what later calls on the connection may do.
-      ctx: Object.freeze({
-        connectionId: this.nextConnectionId(),
-        ip: normalizeIp(req.socket.remoteAddress),
-        transport: 'ws' as const,
-        unsafeAllowed: this.unsafeAllowed,
-      }),
-      ws,
-      socket,
-      corked: false,
-      subscriptions: new Map(),
-      pending: 0,
-      closed: false,
-      alive: true,
-    };
+    // Frozen: a handler must not be able to change what later calls on the connection may do.
+    const conn = newConnection(Object.freeze({
+      connectionId: this.nextConnectionId(),
+      ip: normalizeIp(req.socket.remoteAddress),
+      transport: 'ws' as const,
+      unsafeAllowed: this.unsafeAllowed,
+    }));
+    conn.ws = ws;
+    conn.socket = socket;
+    conn.corked = false;
+    conn.progressAt = now();
     this.wsConnections.add(conn);
+    socket.on('drain', () => this.onDrain(conn));
     this.log.debug({ conn: conn.ctx.connectionId, ip: conn.ctx.ip }, 'WebSocket connected');
     ws.on('error', (err) => this.log.debug({ conn: conn.ctx.connectionId, err: err.message }, 'WebSocket error'));
     ws.on('pong', () => { conn.alive = true; });
@@ -597,13 +801,75 @@ export class RpcServer {
     ws.on('message', (data: RawData) => this.onWsMessage(conn, data));
   }
 
+  /** Queue the message; `pump` starts it when the send buffer allows. */
   private onWsMessage(conn: Connection, data: RawData): void {
     conn.alive = true;
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-    conn.pending++;
-    const busy = conn.pending > this.maxPending;
-    if (busy) this.log.warn({ conn: conn.ctx.connectionId, limit: this.maxPending }, 'too many messages in flight on one connection');
-    void this.answerWsMessage(conn, bytes, busy);
+    conn.inbox.push(bytes);
+    conn.inboxBytes += bytes.length;
+    // Messages already parsed keep arriving after a pause; stop reading more until these have started.
+    if (conn.inbox.length >= this.maxPending || conn.inboxBytes > this.maxRequestBytes) conn.ws!.pause();
+    if (!conn.pumping) void this.pump(conn);
+  }
+
+  /**
+   * Start the connection's queued messages in order, each only while the send buffer is under the backpressure
+   * bound; over it, pause the socket until `drain`. After starting one, wait until it has answered or a few
+   * microtask hops have passed: a quick call's reply is then in the send buffer before the next check (so 800
+   * pipelined `state_getMetadata` are not all answered into one buffer), while slow calls (a submission awaiting
+   * the signature workers) start together, up to `PUMP_WINDOW` unanswered (1 while the client lags); beyond that,
+   * one per event-loop turn (and `maxPendingMessagesPerConnection` still answers -32009).
+   */
+  private async pump(conn: Connection): Promise<void> {
+    if (conn.pumping) return;
+    conn.pumping = true;
+    const ws = conn.ws!;
+    try {
+      while (!conn.closed && conn.inbox.length > 0) {
+        if (ws.bufferedAmount > this.backpressureBytes) {
+          if (!conn.waitingForDrain) {
+            this.log.debug({ conn: conn.ctx.connectionId, buffered: ws.bufferedAmount }, 'send buffer full; reading paused');
+          }
+          conn.waitingForDrain = true;
+          conn.backlogged = true;
+          ws.pause();
+          return;
+        }
+        const bytes = conn.inbox.shift()!;
+        conn.inboxBytes -= bytes.length;
+        conn.pending++;
+        const busy = conn.pending > this.maxPending;
+        if (busy) this.log.warn({ conn: conn.ctx.connectionId, limit: this.maxPending }, 'too many messages in flight on one connection');
+        const done = this.answerWsMessage(conn, bytes, busy);
+        // Within the window, a slow call does not hold the next; beyond it, one more starts per turn. A client that
+        // is not keeping up (bytes wait in the process) gets a window of one: replies of slow calls land late.
+        const window = ws.bufferedAmount > 0 ? 1 : PUMP_WINDOW;
+        if (conn.pending > window) await Promise.race([done, this.nextTurn()]);
+        else await settled(done);
+      }
+      if (!conn.closed && ws.isPaused) ws.resume();
+    } finally {
+      conn.pumping = false;
+    }
+  }
+
+  /** The send buffer is empty: read again. */
+  private onDrain(conn: Connection): void {
+    if (!conn.waitingForDrain || conn.closed) return;
+    conn.waitingForDrain = false;
+    conn.drainProgressAt = now();
+    void this.pump(conn).then(() => {
+      // Nothing was queued: reading stopped for the buffer alone.
+      if (!conn.closed && !conn.waitingForDrain && conn.inbox.length === 0 && conn.ws!.isPaused) conn.ws!.resume();
+    });
+  }
+
+  private nextTurn(): Promise<void> {
+    this.turn ??= new Promise<void>((resolve) => setImmediate(() => {
+      this.turn = null;
+      resolve();
+    }));
+    return this.turn;
   }
 
   private async answerWsMessage(conn: Connection, bytes: Buffer, busy: boolean): Promise<void> {
@@ -636,14 +902,15 @@ export class RpcServer {
         socket.uncork();
       });
     }
-    ws.send(text);
+    ws.send(text, () => { conn.flushes++; });
     // A turn that queues a lot writes it out at once, so the limit below measures what the client did not read.
     if (conn.corked === true && socket !== undefined && socket.writableLength >= CORK_FLUSH_BYTES) {
       conn.corked = false;
       socket.uncork();
     }
     if (ws.bufferedAmount > this.maxBuffered) {
-      this.dropConnection(conn, `send buffer over ${this.maxBuffered} bytes (client too slow)`);
+      // Backpressure holds back new calls; only replies already under way and notifications get this far.
+      this.dropConnection(conn, `send buffer over ${this.maxBuffered} bytes (notifications and replies outpace the client)`);
     }
   }
 
@@ -659,6 +926,8 @@ export class RpcServer {
   private closeConnection(conn: Connection): void {
     if (conn.closed) return;
     conn.closed = true;
+    conn.inbox = [];
+    conn.inboxBytes = 0;
     this.wsConnections.delete(conn);
     for (const sub of [...conn.subscriptions.values()]) this.endSubscription(sub);
   }
@@ -691,7 +960,7 @@ export class RpcServer {
     const parsed = parseMessage(text);
     if (parsed.kind === 'error') return { reply: serializeError(null, parsed.error), subscriptions: [] };
     if (parsed.kind === 'single') {
-      const out = await this.processCall(conn, parsed.value, busy);
+      const out = await this.processCall(conn, parsed.value, busy, parsed.rawId);
       return { reply: out.reply, subscriptions: out.subscription ? [out.subscription] : [] };
     }
     const values = parsed.values;
@@ -716,8 +985,8 @@ export class RpcServer {
     // results never holds much more than one response's worth of memory.
     let bytes = 1; // '[' plus one ',' or ']' per reply; ≤ maxResponseBytes + one reply
     let over = false;
-    const outs = await Promise.all(values.map(async (v) => {
-      const out = await this.processCall(conn, v, busy);
+    const outs = await Promise.all(values.map(async (v, i) => {
+      const out = await this.processCall(conn, v, busy, parsed.rawIds?.[i]);
       if (out.reply !== null && !over) {
         bytes += out.bytes + 1;
         over = bytes > this.maxResponseBytes;
@@ -744,8 +1013,8 @@ export class RpcServer {
     return { reply: `[${replies.join(',')}]`, subscriptions };
   }
 
-  private async processCall(conn: Connection, value: unknown, busy: boolean): Promise<CallOutcome> {
-    const validated = validateRequest(value);
+  private async processCall(conn: Connection, value: unknown, busy: boolean, rawId: RawNumberId | undefined): Promise<CallOutcome> {
+    const validated = validateRequest(value, rawId);
     if (!validated.ok) return errorOutcome(validated.id, validated.error);
     const req = validated.request;
     this.log.debug({ conn: conn.ctx.connectionId, transport: conn.ctx.transport, method: req.method, id: req.id }, 'rpc call');

@@ -6,7 +6,7 @@ import { RuntimeVersionCodec } from '../../primitives/types.js';
 import { callRuntimeApi, RuntimeApiError } from '../../runtime/apis.js';
 import type { SealedBlock } from '../../runtime/runtime.js';
 import type { ChainHead } from '../../node/chain.js';
-import { RpcError } from '../errors.js';
+import { RpcError, ensureUnsafeAllowed } from '../errors.js';
 import { defineMethod, defineSubscription, type RpcServer } from '../server.js';
 import { boundedArray, hash32, hexBytes, optional, optionalBlockHash, tupleParams, u32 } from '../params.js';
 import { apiContextAt, resolveAt, type RpcNode } from './context.js';
@@ -111,6 +111,8 @@ export function registerStateMethods(server: RpcServer, node: RpcNode): void {
   server.register(
     defineMethod({
       name: 'state_queryStorage',
+      // Substrate refuses it on a public interface (`deny_unsafe`): it walks up to 1,000 blocks per call.
+      unsafe: true,
       params: tupleParams(keysParam, hash32, optionalBlockHash),
       handler: ([keys, from, to]) => {
         const fromHeader = chain.header(from);
@@ -211,7 +213,9 @@ export function registerStateMethods(server: RpcServer, node: RpcNode): void {
       unsubscribe: 'state_unsubscribeStorage',
       notification: 'state_storage',
       params: tupleParams(optional(keysParam)),
-      start: ([keys], emit) => {
+      start: ([keys], emit, ctx) => {
+        // Every change of every block: unsafe without keys, as in Substrate.
+        if (keys === undefined) ensureUnsafeAllowed(ctx);
         const watched = keys === undefined ? undefined : new Set(keys.map((k) => toHexRaw(k)));
         if (keys !== undefined) {
           const state = chain.headState();
