@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHAIN_RUNTIME_SPEC } from '../../src/runtime/chain-runtime.js';
 import { killAllNodes, NodeProcess, removeBasePath } from '../helpers/node-process.js';
 import { RpcClient } from '../helpers/rpc-client.js';
-import { bytes, devAccount, expectRpcError, extrinsicHash, freshAccount, hex, remarkCall, signExtrinsic, transferKeepAliveCall, XFG } from './support.js';
+import { bytes, devAccount, expectRpcError, extrinsicHash, freshAccount, hex, signedRemarkOfLength, signExtrinsic, transferKeepAliveCall, XFG } from './support.js';
 
 /** The Normal class's share of the block length: 75 % of 5 MiB = 3,932,160 bytes. */
 const NORMAL_LENGTH = (CHAIN_RUNTIME_SPEC.limits.maxBlockLength * Number(CHAIN_RUNTIME_SPEC.limits.normalRatioBps)) / 10_000;
@@ -44,14 +44,7 @@ describe('dev node process: block stuffing (issue 9)', () => {
 
   const nextNonce = (who: KeyringPair): Promise<number> => client.call<number>('system_accountNextIndex', [who.address]);
 
-  /** `signer`'s remark whose whole extrinsic is exactly `total` bytes. */
-  function remark(signer: KeyringPair, total: number, nonce: number, tip = 0n): Uint8Array {
-    const sign = (len: number) => signExtrinsic(signer, remarkCall(new Uint8Array(len).fill(0x73)), { genesisHash }, { nonce, tip });
-    const probe = sign(total - 200);
-    const xt = sign(total - 200 + total - probe.length);
-    expect(xt.length).toBe(total);
-    return xt;
-  }
+  const remark = (signer: KeyringPair, total: number, nonce: number, tip = 0n): Uint8Array => signedRemarkOfLength(signer, total, { genesisHash }, { nonce, tip });
 
   const transfer = (signer: KeyringPair, nonce: number, to: Uint8Array): Uint8Array =>
     signExtrinsic(signer, transferKeepAliveCall(to, XFG), { genesisHash }, { nonce });
