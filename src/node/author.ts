@@ -35,6 +35,13 @@ export const MIN_BUILD_BUDGET_MS = 50;
 /** How often (in applied extrinsics) block building looks at its deadline. */
 const DEADLINE_CHECK_EVERY = 32;
 
+/**
+ * How many transactions that do not fit the space left in the block the builder passes over before it calls the
+ * block full (Substrate's basic-authorship `MAX_SKIPPED_TRANSACTIONS`): a big transaction first in line must not keep
+ * the small ones behind it out, and a full block must not cost a walk of the whole pool.
+ */
+export const MAX_SKIPPED_TRANSACTIONS = 8;
+
 /** Options of {@link buildBlock}. */
 export interface BuildOptions {
   author: Uint8Array;
@@ -50,9 +57,19 @@ export interface BuildOptions {
    * does not touch determinism: the block is what it is, and the others only re-execute it.
    */
   deadline?: { atMs: number; clock: () => number };
+  /** Where skipped and dropped transactions are logged (debug and info). */
+  logger?: Logger;
 }
 
-/** Build a block on the chain head from the pool. Pure with respect to the chain: nothing is committed. */
+/**
+ * Build a block on the chain head from the pool. Pure with respect to the chain: nothing is committed.
+ *
+ * Transactions go in best first. One that is invalid now is passed over with everything depending on it (the pool's
+ * revalidation removes it later). One that does not fit the space left (`ExhaustsResources`) is passed over too, and
+ * the walk goes on until {@link MAX_SKIPPED_TRANSACTIONS} such skips, the deadline or `maxExtrinsics`. One that does
+ * not fit even a block holding only the inherents can never be included: it is removed from the pool (status
+ * `invalid`, with the runtime's reason) instead of waiting there forever.
+ */
 export function buildBlock(chain: Chain, txs: TransactionService, opts: BuildOptions): SealedBlock {
   const parent = chain.head;
   const state = chain.headState();
@@ -68,6 +85,8 @@ export function buildBlock(chain: Chain, txs: TransactionService, opts: BuildOpt
   const ready = txs.pool.ready();
   let taken = 0;
   let tried = 0; // 0 ≤ tried ≤ pool size
+  let skipped = 0; // 0 ≤ skipped ≤ MAX_SKIPPED_TRANSACTIONS
+  const unfit: Array<{ hash: Uint8Array; hashHex: string; reason: string }> = [];
   for (const tx of ready) {
     if (taken >= opts.maxExtrinsics) break;
     if (opts.deadline !== undefined && ++tried % DEADLINE_CHECK_EVERY === 0 && opts.deadline.clock() >= opts.deadline.atMs) break;
@@ -76,11 +95,27 @@ export function buildBlock(chain: Chain, txs: TransactionService, opts: BuildOpt
       taken++;
       continue;
     }
-    if (r.error.reason === 'ExhaustsResources') break;
-    // Invalid now (e.g. balance spent by an earlier transaction): skip it and everything that depends on it.
+    // Not in this block: neither is anything that depends on it.
     ready.reportInvalid(tx);
+    if (r.error.reason !== 'ExhaustsResources') continue; // invalid now (e.g. its balance spent by an earlier one)
+    if (r.exceedsEmptyBlock === true || taken === 0) {
+      // Beside nothing but the inherents and still too big: no later block can take it either.
+      unfit.push({ hash: tx.hash, hashHex: tx.hashHex, reason: `${r.error.reason}: ${r.error.message}` });
+      continue;
+    }
+    if (skipped === MAX_SKIPPED_TRANSACTIONS) {
+      opts.logger?.debug({ hash: tx.hashHex, skipped, taken }, 'block building: block full');
+      break;
+    }
+    skipped++;
+    opts.logger?.debug({ hash: tx.hashHex, reason: r.error.message, skipped, taken }, 'block building: transaction does not fit the space left; skipped');
   }
-  return exec.finalize(chain.headTrie(), digest);
+  const sealed = exec.finalize(chain.headTrie(), digest);
+  for (const u of unfit) {
+    opts.logger?.info({ hash: u.hashHex, reason: u.reason }, 'block building: transaction can never fit a block; removed from the pool');
+    txs.pool.remove([u.hash], u.reason, { ban: true });
+  }
+  return sealed;
 }
 
 /** The development chain's block producer. */
@@ -138,7 +173,7 @@ export class DevAuthor {
       const nowMs = BigInt(start) + this.offsetMs;
       // Half the block time for building, so a deep pool does not stretch the block time.
       const deadline = { atMs: start + Math.max(MIN_BUILD_BUDGET_MS, Math.floor(this.opts.blockTimeMs / 2)), clock };
-      const sealed = buildBlock(this.chain, this.txs, { author: this.opts.author, round: 0, nowMs, maxExtrinsics: this.opts.maxExtrinsics ?? 10_000, deadline });
+      const sealed = buildBlock(this.chain, this.txs, { author: this.opts.author, round: 0, nowMs, maxExtrinsics: this.opts.maxExtrinsics ?? 10_000, deadline, logger: this.logger });
       await this.chain.commit(sealed);
       // The hashes computed when the block applied them (the decode cache holds these very arrays).
       const included = sealed.extrinsics.map((x, index) => ({ hash: decodeExtrinsic(x).hash, index }));

@@ -425,6 +425,7 @@ export class ConsensusService {
         nowMs: BigInt(start),
         maxExtrinsics: this.#opts.maxExtrinsics ?? 10_000,
         deadline: { atMs: start + budgetMs, clock: this.#now },
+        logger: this.#logger,
       });
       this.#sealed.set(toHexRaw(sealed.hash), sealed);
       this.#stats.built++;

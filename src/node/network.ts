@@ -13,7 +13,8 @@
  * become ready in the pool (submitted over RPC, or promoted) are batched for one event-loop turn (or until the
  * batch is full) and broadcast; ones that came from the network are not re-broadcast by us (the gossip layer
  * forwards accepted batches). When a peer connects, every ready transaction (at most {@link MAX_RESEND_TXS}) is
- * sent again, so a node that was away learns what it missed (peers that have them ignore them). Verdict of a received batch: `accept` when at least one transaction entered the pool;
+ * sent again, so a node that was away learns what it missed (peers that have them ignore them). A transaction too
+ * large for one message of the channel is not gossiped at all (only this node's blocks can include it). Verdict of a received batch: `accept` when at least one transaction entered the pool;
  * otherwise `reject` when one was undecodable or badly signed (an honest peer never forwards those); otherwise
  * `ignore` (already known, stale nonce, pool full: not the peer's fault).
  */
@@ -21,7 +22,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { SignedMessage, type SignedMessageValue } from '../consensus/messages.js';
 import { LruCache } from '../crypto/lru.js';
-import type { GossipVerdict, P2pHost } from '../p2p/index.js';
+import { DEFAULT_CHANNEL_OPTIONS, type GossipVerdict, type P2pHost } from '../p2p/index.js';
 import { toHexRaw } from '../primitives/bytes.js';
 import { blake2_256 } from '../primitives/hashing.js';
 import { bytes as bytesCodec, vec } from '../primitives/scale/index.js';
@@ -114,7 +115,12 @@ export interface TransactionGossipOptions {
   maxBatchTxs?: number;
   /** Byte budget of a batch (1 ≤ n ≤ 1 MiB − 16, the channel's limit). Default 512 KiB. */
   maxBatchBytes?: number;
+  /** The transactions channel's message limit (bytes, as the host was configured). Default 1 MiB, the gossip default. */
+  maxMessageBytes?: number;
 }
+
+/** Most bytes a batch of one transaction adds to it: `Compact<1>` and the transaction's `Compact<len>`. */
+const SINGLE_BATCH_OVERHEAD = 6;
 
 /** Transaction gossip (see the module doc). */
 export class TransactionGossip {
@@ -123,6 +129,7 @@ export class TransactionGossip {
   readonly #logger: Logger;
   readonly #maxTxs: number;
   readonly #maxBytes: number;
+  readonly #maxMessageBytes: number;
   #batch: PoolTransaction[] = [];
   #batchBytes = 0; // ≤ maxBytes + one transaction
   #flushScheduled = false;
@@ -139,6 +146,17 @@ export class TransactionGossip {
     this.#logger = logger;
     this.#maxTxs = Math.min(options.maxBatchTxs ?? 512, MAX_TX_BATCH);
     this.#maxBytes = options.maxBatchBytes ?? 512 * 1024;
+    this.#maxMessageBytes = options.maxMessageBytes ?? DEFAULT_CHANNEL_OPTIONS.transactions.maxMessageBytes;
+  }
+
+  /**
+   * Whether `tx` fits a gossip message at all. One that does not (a valid transaction may be up to ~3.9 MB) stays in
+   * this node's pool for this node's blocks; put in a batch, it would make the whole batch fail to send.
+   */
+  #gossipable(tx: PoolTransaction): boolean {
+    if (tx.bytes.length + SINGLE_BATCH_OVERHEAD <= this.#maxMessageBytes) return true;
+    this.#logger.debug({ hash: tx.hashHex, bytes: tx.bytes.length, limit: this.#maxMessageBytes }, 'network: transaction too large to gossip; kept for our own blocks');
+    return false;
   }
 
   /** Subscribe to the pool and to the channel. */
@@ -158,7 +176,7 @@ export class TransactionGossip {
   }
 
   #onReady(tx: PoolTransaction): void {
-    if (this.#fromNetwork.has(tx.hashHex)) return;
+    if (this.#fromNetwork.has(tx.hashHex) || !this.#gossipable(tx)) return;
     this.#batch.push(tx);
     this.#batchBytes += tx.bytes.length + 5;
     if (this.#batch.length >= this.#maxTxs || this.#batchBytes >= this.#maxBytes) this.#flush();
@@ -182,6 +200,7 @@ export class TransactionGossip {
       let n = 0; // ≤ MAX_RESEND_TXS
       for (const tx of this.#txs.pool.ready()) {
         if (n++ >= MAX_RESEND_TXS) break;
+        if (!this.#gossipable(tx)) continue;
         this.#batch.push(tx);
         this.#batchBytes += tx.bytes.length + 5;
         if (this.#batch.length >= this.#maxTxs || this.#batchBytes >= this.#maxBytes) this.#flush();

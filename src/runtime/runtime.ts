@@ -12,7 +12,7 @@ import { ScaleWriter } from '../primitives/scale/io.js';
 import { decodeExtrinsic, signingPayload, type DecodedExtrinsic } from '../primitives/extrinsic.js';
 import { eraBirth, eraDeath, type DispatchErrorValue, type DispatchInfoValue, type Header, type RuntimeVersion, HeaderCodec } from '../primitives/types.js';
 import { createBalances, type BalancesGenesis } from '../pallets/balances/index.js';
-import { TIMESTAMP_INDEX, TIMESTAMP_SET_CALL, timestampPallet } from '../pallets/timestamp/index.js';
+import { MINIMUM_PERIOD_MS, TIMESTAMP_INDEX, TIMESTAMP_SET_CALL, TimestampStorage, timestampPallet } from '../pallets/timestamp/index.js';
 import {
   accountNonce,
   blockHash,
@@ -158,6 +158,18 @@ export class BlockExecutionError extends Error {
   }
 }
 
+/** Length (bytes) and ref-time weight (ps) that a block's inherents take. */
+export interface BlockOverhead {
+  length: number;
+  weight: bigint;
+}
+
+/**
+ * Why {@link BlockExecution.applyExtrinsic} did not include an extrinsic. `exceedsEmptyBlock` marks an
+ * `ExhaustsResources` that no block could cure: the extrinsic does not fit even a block holding only its inherents.
+ */
+export type ApplyFailure = { ok: false; error: TransactionValidityError; exceedsEmptyBlock?: true };
+
 /** A decoded call ready to dispatch. */
 export interface ResolvedCall {
   pallet: Pallet;
@@ -179,6 +191,8 @@ export class Runtime {
   readonly currency: ReturnType<typeof createBalances>['currency'];
   private readonly callsByName = new Map<string, { pallet: Pallet; def: AnyCallDef; camel: string }>();
   private readonly metadataCache = new Map<number, Uint8Array>();
+  /** The last {@link nextBlockOverhead}: pool validation asks for the same time until the next block. */
+  private overheadCache: { now: bigint; overhead: BlockOverhead } | undefined;
   private readonly genesisHandlers: Array<(st: Overlay, g: GenesisConfig) => void> = [];
 
   constructor(spec: RuntimeSpec) {
@@ -336,6 +350,47 @@ export class Runtime {
     }
   }
 
+  /**
+   * What the inherents of the block after `state` take at the least: the timestamp inherent for the earliest time that
+   * block may have (`Timestamp.Now` + the minimum period). Its compact-encoded time only lengthens as time passes, so
+   * an extrinsic that does not fit beside it now never will.
+   */
+  nextBlockOverhead(state: StateReader): BlockOverhead {
+    const now = TimestampStorage.Now.get(state) + MINIMUM_PERIOD_MS;
+    const cached = this.overheadCache;
+    if (cached !== undefined && cached.now === now) return cached.overhead;
+    const length = this.timestampInherent(now).length;
+    const weight = timestampPallet.calls!.set.weight({ now });
+    const overhead = { length, weight };
+    this.overheadCache = { now, overhead };
+    return overhead;
+  }
+
+  /**
+   * Why an extrinsic of class `cls`, total `weight` (base extrinsic weight included) and encoded `length` cannot fit a
+   * block that holds nothing but inherents taking `overhead`, or `undefined` when it can. The bounds are exactly those
+   * {@link BlockExecution} applies to a block with no other extrinsic: a `Normal` one gets `normalRatioBps` of the
+   * block length less the inherents' length, and the same share of the weight (Mandatory weight does not count against
+   * it); the other classes get the whole block less the inherents.
+   */
+  exceedsEmptyBlock(cls: DispatchClassName, weight: bigint, length: number, overhead: BlockOverhead): string | undefined {
+    const { maxBlockRefTime, maxBlockLength, normalRatioBps } = this.spec.limits;
+    const normal = cls === 'Normal';
+    const classLength = normal ? (BigInt(maxBlockLength) * normalRatioBps) / 10_000n : BigInt(maxBlockLength);
+    const lengthRoom = classLength - BigInt(overhead.length);
+    const share = normal ? `, ${normalRatioBps / 100n}% of the ${maxBlockLength}-byte block` : '';
+    if (BigInt(length) > lengthRoom) {
+      return `length ${length} exceeds ${lengthRoom}, the most a ${cls} extrinsic can take (${classLength}${share}, less ${overhead.length} for the block's inherents): it could never be included in a block`;
+    }
+    const classWeight = normal ? (maxBlockRefTime * normalRatioBps) / 10_000n : maxBlockRefTime;
+    const weightRoom = normal ? classWeight : classWeight - overhead.weight;
+    if (weight > weightRoom) {
+      const less = normal ? '' : `, less ${overhead.weight} for the block's inherents`;
+      return `weight ${weight} exceeds ${weightRoom}, the most a ${cls} extrinsic can take (${classWeight} ps${normal ? `, ${normalRatioBps / 100n}% of the ${maxBlockRefTime} ps block` : ''}${less}): it could never be included in a block`;
+    }
+    return undefined;
+  }
+
   /** Start executing a block on top of `base` (the parent's state). */
   beginBlock(base: StateReader, header: Pick<Header, 'parentHash' | 'number' | 'digest'>, checker: SignatureChecker): BlockExecution {
     return new BlockExecution(this, base, header, checker);
@@ -453,6 +508,12 @@ export class Runtime {
     // CheckWeight (per extrinsic)
     const callWeight = call.def.weight(call.args);
     const weight = this.spec.fees.baseExtrinsicWeight + callWeight;
+    if (mode === 'pool') {
+      // Refuse at the door what no block could hold beside the inherents: in the pool it would wait forever (and, tried
+      // first, cost every block a skip). In a block, the block limits apply with what the block really holds.
+      const never = this.exceedsEmptyBlock(call.def.class ?? 'Normal', weight, xt.bytes.length, this.nextBlockOverhead(state));
+      if (never !== undefined) invalid('ExhaustsResources', never);
+    }
     const normalMax = (this.spec.limits.maxBlockRefTime * this.spec.limits.normalRatioBps) / 10_000n;
     if (weight > normalMax) invalid('ExhaustsResources', `weight ${weight} exceeds the per-extrinsic limit ${normalMax}`);
     const normalLen = (BigInt(this.spec.limits.maxBlockLength) * this.spec.limits.normalRatioBps) / 10_000n;
@@ -493,6 +554,8 @@ export class BlockExecution implements DispatchContext {
   /** Weight used per class this block. */
   private readonly used = { Normal: 0n, Operational: 0n, Mandatory: 0n };
   private length = 0;
+  /** What the inherents applied so far take. */
+  private readonly overhead: BlockOverhead = { length: 0, weight: 0n };
   private initialized = false;
 
   constructor(
@@ -537,7 +600,7 @@ export class BlockExecution implements DispatchContext {
    * Apply one extrinsic. An invalid one (bad signature, nonce, fee, limits…) changes nothing and is reported
    * `{ ok: false }`; a valid one is included whether its call succeeds or fails.
    */
-  applyExtrinsic(bytes: Uint8Array, opts: { enforceLimits: boolean }): { ok: true; applied: AppliedExtrinsic } | { ok: false; error: TransactionValidityError } {
+  applyExtrinsic(bytes: Uint8Array, opts: { enforceLimits: boolean }): { ok: true; applied: AppliedExtrinsic } | ApplyFailure {
     const index = this.extrinsics.length;
     let xt: DecodedExtrinsic;
     try {
@@ -550,7 +613,11 @@ export class BlockExecution implements DispatchContext {
       if (!xt.signature) return this.applyInherent(xt, index);
       const checked = this.runtime.checkSigned(this.state, xt, this.blockNumber, this.checker, 'block');
       const cls = checked.call.def.class ?? 'Normal';
-      if (opts.enforceLimits) this.checkBlockLimits(cls, checked.weight, bytes.length);
+      if (opts.enforceLimits) {
+        const never = this.runtime.exceedsEmptyBlock(cls, checked.weight, bytes.length, this.overhead);
+        if (never !== undefined) return { ok: false, error: { kind: 'invalid', reason: 'ExhaustsResources', message: `${INVALID_MESSAGES.ExhaustsResources}: ${never}` }, exceedsEmptyBlock: true };
+        this.checkBlockLimits(cls, checked.weight, bytes.length);
+      }
       // Pre-dispatch: nonce and fee are final whatever the call does.
       incrementNonce(this.state, checked.who);
       this.runtime.fees.withdrawFee(this, checked.who, checked.fee);
@@ -569,7 +636,7 @@ export class BlockExecution implements DispatchContext {
     }
   }
 
-  private applyInherent(xt: DecodedExtrinsic, index: number): { ok: true; applied: AppliedExtrinsic } | { ok: false; error: TransactionValidityError } {
+  private applyInherent(xt: DecodedExtrinsic, index: number): { ok: true; applied: AppliedExtrinsic } | ApplyFailure {
     let call: ResolvedCall;
     try {
       call = this.runtime.decodeCall(xt.call);
@@ -586,6 +653,8 @@ export class BlockExecution implements DispatchContext {
     this.deposit(extrinsicSuccess(info));
     this.used.Mandatory += weight;
     this.length += xt.bytes.length;
+    this.overhead.weight += weight;
+    this.overhead.length += xt.bytes.length;
     this.extrinsics.push(xt.bytes);
     return { ok: true, applied: { index, hash: xt.hash, dispatch: { ok: true }, fee: 0n } };
   }

@@ -35,8 +35,10 @@ import {
   type SigningContext,
 } from './support.js';
 
-/** Longest extrinsic a Normal-class transaction may be: 75 % of the 5 MiB block length. */
+/** The Normal class's share of the block length: 75 % of 5 MiB. */
 const NORMAL_MAX_LENGTH = (CHAIN_RUNTIME_SPEC.limits.maxBlockLength * Number(CHAIN_RUNTIME_SPEC.limits.normalRatioBps)) / 10_000;
+/** What the timestamp inherent of every block takes of it (a time of 2^40 ..< 2^48 ms). */
+const TIMESTAMP_INHERENT_LENGTH = 11;
 
 describe('dev node process: bad inputs are refused with their reason and change nothing', () => {
   const basePath = makeTempBasePath('rejections');
@@ -154,7 +156,7 @@ describe('dev node process: bad inputs are refused with their reason and change 
     expect((await readAccount(client, pauper.publicKey)).providers).toBe(0);
   });
 
-  it(`remark longer than the per-extrinsic limit (${NORMAL_MAX_LENGTH} bytes) → 1010 ExhaustsResources`, async () => {
+  it(`remark longer than the Normal share of a block (${NORMAL_MAX_LENGTH} bytes) → 1010 ExhaustsResources`, async () => {
     await expectNoEffect(async () => {
       // Over 75 % of 5 MiB but within the decoder's bound: the runtime's CheckWeight refuses it.
       const remark = new Uint8Array(NORMAL_MAX_LENGTH + 1024).fill(0x61);
@@ -162,7 +164,7 @@ describe('dev node process: bad inputs are refused with their reason and change 
       expect(xt.length).toBeGreaterThan(NORMAL_MAX_LENGTH);
       expect(xt.length).toBeLessThanOrEqual(MAX_EXTRINSIC_BYTES);
       const e = await expectRpcError(client.call('author_submitExtrinsic', [hex(xt)], 60_000), 1010, 'Transaction would exhaust the block limits');
-      expect(String(e.data)).toContain(`exceeds the per-extrinsic limit ${NORMAL_MAX_LENGTH}`);
+      expect(String(e.data)).toContain(`exceeds ${NORMAL_MAX_LENGTH - TIMESTAMP_INHERENT_LENGTH}, the most a Normal extrinsic can take`);
     });
   });
 
@@ -173,7 +175,7 @@ describe('dev node process: bad inputs are refused with their reason and change 
       expect(xt.length).toBeGreaterThan(5 * 1024 * 1024);
       expect(xt.length).toBeLessThanOrEqual(MAX_EXTRINSIC_BYTES);
       const e = await expectRpcError(client.call('author_submitExtrinsic', [hex(xt)], 60_000), 1010, 'Transaction would exhaust the block limits');
-      expect(String(e.data)).toContain(`exceeds the per-extrinsic limit ${NORMAL_MAX_LENGTH}`);
+      expect(String(e.data)).toContain(`exceeds ${NORMAL_MAX_LENGTH - TIMESTAMP_INHERENT_LENGTH}, the most a Normal extrinsic can take`);
     });
   });
 

@@ -108,6 +108,18 @@ export function signExtrinsic(signer: KeyringPair, call: Uint8Array, ctx: Signin
   return u8aConcat(compactToU8a(body.length), body);
 }
 
+/**
+ * `signer`'s signed `System.remark` whose whole extrinsic (length prefix included) is exactly `total` bytes
+ * (16,384 ≤ total < 2^30, so that both length prefixes are 4 bytes).
+ */
+export function signedRemarkOfLength(signer: KeyringPair, total: number, ctx: SigningContext, opts: SignOptions): Uint8Array {
+  const sign = (len: number) => signExtrinsic(signer, remarkCall(new Uint8Array(len).fill(0x73)), ctx, opts);
+  const probe = sign(total - 200);
+  const xt = sign(total - 200 + total - probe.length);
+  if (xt.length !== total) throw new Error(`a remark extrinsic of ${total} bytes came out ${xt.length}`);
+  return xt;
+}
+
 /** blake2_256 of an extrinsic's bytes (its pool and RPC hash), as hex. */
 export function extrinsicHash(xt: Uint8Array): string {
   return u8aToHex(blake2AsU8a(xt, 256));

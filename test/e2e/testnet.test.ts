@@ -6,7 +6,8 @@
  * catches up by block sync; a validator wiped to an empty base path resyncs from genesis; a full node (its key from
  * `key generate-node-key`, listed as a reserved node by the validators) follows the chain without signing; every
  * node reports the same block hash and state root at every height; no equivocation is ever seen; the auditor's
- * replay of a validator's database verifies every certificate.
+ * replay of a validator's database verifies every certificate. A transaction no block could hold beside its inherent
+ * is refused with 1010 and never pooled.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -17,9 +18,10 @@ import { createValidatorSet, type ValidatorSet } from '../../src/consensus/valid
 import { verifyEd25519 } from '../../src/crypto/verify.js';
 import { genesisConfigOf, loadChainSpec } from '../../src/node/chain-spec.js';
 import { SystemStorage } from '../../src/pallets/system/index.js';
+import { CHAIN_RUNTIME_SPEC } from '../../src/runtime/chain-runtime.js';
 import { CLI_PATH, REPO_ROOT } from '../helpers/node-process.js';
 import { RpcClient } from '../helpers/rpc-client.js';
-import { accountKey, bytes, devAccount, extrinsicHash, freshAccount, hex, signExtrinsic, transferKeepAliveCall, type HeaderJson } from './support.js';
+import { accountKey, bytes, devAccount, expectRpcError, extrinsicHash, freshAccount, hex, signedRemarkOfLength, signExtrinsic, transferKeepAliveCall, XFG, type HeaderJson } from './support.js';
 import { DEV_PEER_IDS, freePorts, removeBasePath, tempBasePath, Testnet, until, ValidatorProcess } from './testnet-cluster.js';
 
 const run = promisify(execFile);
@@ -207,6 +209,33 @@ describe('4-validator testnet on loopback', () => {
     }
   }, 60_000);
 
+  it('block stuffing (issue 9): a transaction no block could hold beside its inherent → 1010 with the reason, never pooled; a transfer is still included', async () => {
+    // 75 % of the 5 MiB block length, less the timestamp inherent (11 bytes at a time of 2^40 ..< 2^48 ms).
+    const largest = (CHAIN_RUNTIME_SPEC.limits.maxBlockLength * Number(CHAIN_RUNTIME_SPEC.limits.normalRatioBps)) / 10_000 - 11;
+    const alice = await devAccount('Alice');
+    const dest = await freshAccount();
+    const bob = net.node('Bob');
+    const client = await RpcClient.connect(`ws://127.0.0.1:${bob.rpcPort}`);
+    try {
+      const submit = (xt: Uint8Array) => client.call<string>('author_submitExtrinsic', [hex(xt)], 60_000);
+      const status = (xt: Uint8Array) => bob.call<{ status: string; reason?: string; blockNumber?: number }>('dcn_transactionStatus', [extrinsicHash(xt)]);
+      const nonce = await bob.call<number>('system_accountNextIndex', [alice.address]);
+      for (const len of [largest + 1, 3_932_152]) {
+        const over = signedRemarkOfLength(alice, len, { genesisHash: genesis }, { nonce });
+        const e = await expectRpcError(submit(over), 1010, 'Transaction would exhaust the block limits');
+        expect(String(e.data)).toContain(`length ${len} exceeds ${largest}, the most a Normal extrinsic can take`);
+        expect(await status(over)).toMatchObject({ status: 'invalid', reason: expect.stringContaining('it could never be included in a block') });
+        expect(await bob.call<string[]>('author_pendingExtrinsics')).not.toContain(hex(over));
+      }
+      // Alice's next transaction (the same nonce) goes through.
+      const xt = signExtrinsic(alice, transferKeepAliveCall(dest.publicKey, XFG), { genesisHash: genesis }, { nonce });
+      await submit(xt);
+      await until(async () => (await status(xt)).status === 'finalized', 30_000, 'the transfer to be finalized');
+    } finally {
+      await client.close();
+    }
+  }, 120_000);
+
   it("the auditor's replay of a validator's database verifies every block's certificate", async () => {
     const alice = net.node('Alice');
     await alice.stop();
@@ -216,4 +245,5 @@ describe('4-validator testnet on loopback', () => {
     expect(head).toMatch(/: OK/);
     expect(head).toContain(`certificates: ${blocks} verified`);
   }, 60_000);
+
 });

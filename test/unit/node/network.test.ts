@@ -12,7 +12,7 @@ import type { P2pHost } from '../../../src/p2p/index.js';
 import { blake2_256 } from '../../../src/primitives/hashing.js';
 import { block, hashBlock, signProposal, signVote } from '../consensus/harness.js';
 import { keysFor, startHost, waitFor } from '../p2p/helpers.js';
-import { devAccount, freshAccount, signExtrinsic, transferKeepAliveCall } from '../../e2e/support.js';
+import { devAccount, freshAccount, remarkCall, signExtrinsic, transferKeepAliveCall } from '../../e2e/support.js';
 import { openLocalChain, type TestChain } from './certified-chain.js';
 
 const logger = pino({ level: 'silent' });
@@ -91,6 +91,10 @@ describe('gossip over real hosts: A — B — C in a line', () => {
     for (const x of xts) await chains[0].txs.submit(x);
     const hashes = xts.map((x) => blake2_256(x));
     await waitFor(() => hashes.every((h) => chains[1].txs.pool.has(h) && chains[2].txs.pool.has(h)), 'the transactions in B’s and C’s pools');
+    // B also holds a transaction too large for a gossip message (1.5 MB): it must not take the re-send down with it.
+    const bob = await devAccount('Bob');
+    const big = signExtrinsic(bob, remarkCall(new Uint8Array(1_500_000)), { genesisHash }, { nonce: 0 });
+    await chains[1].txs.submit(big);
     // D connects to B later: B re-sends its ready transactions on the new connection.
     const [kd] = await keysFor(['Dave']);
     const late = await openLocalChain();
@@ -101,6 +105,7 @@ describe('gossip over real hosts: A — B — C in a line', () => {
     dGossip.start();
     txg.push(dGossip);
     await waitFor(() => hashes.every((h) => late.txs.pool.has(h)), 'the transactions in D’s pool');
+    expect([chains[0], chains[2], late].map((c) => c.txs.pool.has(blake2_256(big)))).toEqual([false, false, false]);
     const before = hosts[1].stats().gossip.channels.transactions.rejected;
     const bad = xts[0].slice();
     bad[bad.length - 40] ^= 1; // inside the call: the signature no longer covers it

@@ -8,8 +8,8 @@ import { concatBytes, toHexRaw } from '../../../src/primitives/bytes.js';
 import { decodeExtrinsic, encodeSignedExtrinsic, encodeUnsignedExtrinsic } from '../../../src/primitives/extrinsic.js';
 import { u32 } from '../../../src/primitives/scale/index.js';
 import { mortalEra } from '../../../src/primitives/types.js';
-import { XFG } from '../../../src/runtime/chain-runtime.js';
-import { MAX_FUTURE_NONCE_GAP } from '../../../src/runtime/runtime.js';
+import { CHAIN_RUNTIME_SPEC, XFG } from '../../../src/runtime/chain-runtime.js';
+import { MAX_FUTURE_NONCE_GAP, Runtime } from '../../../src/runtime/runtime.js';
 import type { InvalidReason, UnknownReason } from '../../../src/runtime/validity.js';
 import { checkInvariantsAfterEach, TestChain } from '../../helpers/chain.js';
 import { devKeys, type DevKeys } from '../../helpers/keys.js';
@@ -196,5 +196,92 @@ describe('validateTransaction (the pool’s view)', () => {
     // ed25519 signatures are deterministic: the same inputs give the same bytes.
     expect(viaChain).toEqual(xt);
     expect(encodeSignedExtrinsic).toBeTypeOf('function');
+  });
+});
+
+describe('ExhaustsResources: what no block could hold is refused at the door (issue 9: block stuffing)', () => {
+  const { maxBlockLength, normalRatioBps } = CHAIN_RUNTIME_SPEC.limits;
+  /** The Normal class's share of the block length: 3,932,160 bytes. */
+  const NORMAL_LENGTH = Number((BigInt(maxBlockLength) * normalRatioBps) / 10_000n);
+
+  /** Alice's signed `System.remark` whose whole extrinsic (length prefix included) is exactly `total` bytes. */
+  function remarkOfLength(c: TestChain, total: number, o: { nonce?: number; tip?: bigint } = {}): Uint8Array {
+    const probe = c.sign(k.alice, c.call('System', 'remark', { remark: new Uint8Array(total - 200) }), o);
+    const xt = c.sign(k.alice, c.call('System', 'remark', { remark: new Uint8Array(total - 200 + total - probe.length).fill(0x61) }), o);
+    expect(xt.length).toBe(total);
+    return xt;
+  }
+
+  it('the largest remark that fits beside the timestamp inherent is valid and fills a block; one byte more (and the 3,932,152-byte one of the report) is refused', async () => {
+    const c = await TestChain.create(k);
+    c.produceEmpty(1);
+    const best = { number: c.head.header.number, hash: c.head.hash };
+    // The next block's inherent: Compact<len> ‖ 0x04 ‖ pallet ‖ call ‖ Compact<u64> of a time around 1.7e12 ms (6 bytes).
+    const inherent = c.runtime.timestampInherent(c.timeOf(c.nextNumber)).length;
+    expect(inherent).toBe(11);
+    const largest = NORMAL_LENGTH - inherent;
+    const v = (xt: Uint8Array) => c.runtime.validateTransaction(c.state, xt, best, c.checker);
+    expect(v(remarkOfLength(c, largest))).toMatchObject({ ok: true });
+    for (const len of [largest + 1, 3_932_152, NORMAL_LENGTH]) {
+      const r = v(remarkOfLength(c, len));
+      expect(r).toMatchObject({ ok: false, kind: 'invalid', reason: 'ExhaustsResources' });
+      if (!r.ok) {
+        expect(r.message).toBe(
+          `Transaction would exhaust the block limits: length ${len} exceeds ${largest}, the most a Normal extrinsic can take (${NORMAL_LENGTH}, 75% of the ${maxBlockLength}-byte block, less ${inherent} for the block's inherents): it could never be included in a block`,
+        );
+      }
+    }
+    // The largest goes into the next block, which is then exactly full.
+    const { results, sealed } = c.produce([remarkOfLength(c, largest)]);
+    expect(results[0]).toMatchObject({ ok: true });
+    expect(sealed.extrinsics.reduce((n, x) => n + x.length, 0)).toBe(NORMAL_LENGTH);
+  });
+
+  it('in a block: one that does not fit beside the inherents is flagged exceedsEmptyBlock; one that only lacks the space left is not', async () => {
+    const c = await TestChain.create(k);
+    c.produceEmpty(1);
+    const largest = NORMAL_LENGTH - c.runtime.timestampInherent(c.timeOf(c.nextNumber)).length;
+    const block = c.begin();
+    const tooBig = block.exec.applyExtrinsic(remarkOfLength(c, largest + 1), { enforceLimits: true });
+    expect(tooBig).toMatchObject({ ok: false, exceedsEmptyBlock: true, error: { kind: 'invalid', reason: 'ExhaustsResources', message: expect.stringMatching(/could never be included/) } });
+    const half = block.exec.applyExtrinsic(remarkOfLength(c, Math.floor(largest / 2)), { enforceLimits: true });
+    expect(half.ok).toBe(true);
+    const rest = block.exec.applyExtrinsic(remarkOfLength(c, largest - Math.floor(largest / 2) + 1, { nonce: 1 }), { enforceLimits: true });
+    expect(rest).toMatchObject({ ok: false, error: { reason: 'ExhaustsResources', message: expect.stringMatching(/block length limit reached/) } });
+    expect(rest.ok === false && rest.exceedsEmptyBlock).toBeUndefined();
+    c.commit(c.seal(block));
+  });
+
+  it('weight: a call whose weight exceeds the Normal class maximum is refused at submission; one at the maximum is valid', async () => {
+    // A runtime whose normal class holds 75 % of 400,000,000 ps = 300,000,000 ps: exactly one transfer.
+    const transferWeight = (rt: Runtime, c: TestChain) => rt.queryFee(c.sign(k.alice, c.transferCall(k.bob.publicKey, XFG))).weight;
+    const roomy = await TestChain.create(k, { runtime: new Runtime({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: 400_000_000n } }) });
+    expect(transferWeight(roomy.runtime, roomy)).toBe(300_000_000n);
+    const best = (c: TestChain) => ({ number: c.head.header.number, hash: c.head.hash });
+    expect(roomy.runtime.validateTransaction(roomy.state, roomy.sign(k.alice, roomy.transferCall(k.bob.publicKey, XFG)), best(roomy), roomy.checker)).toMatchObject({ ok: true });
+    const tight = await TestChain.create(k, { runtime: new Runtime({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: 399_999_996n } }) });
+    const r = tight.runtime.validateTransaction(tight.state, tight.sign(k.alice, tight.transferCall(k.bob.publicKey, XFG)), best(tight), tight.checker);
+    expect(r).toMatchObject({ ok: false, kind: 'invalid', reason: 'ExhaustsResources' });
+    if (!r.ok) expect(r.message).toContain('weight 300000000 exceeds 299999997, the most a Normal extrinsic can take (299999997 ps, 75% of the 399999996 ps block): it could never be included in a block');
+  });
+
+  it('per dispatch class: Normal gets its share less the inherents; Operational the whole block less the inherents (length and weight)', async () => {
+    const c = await TestChain.create(k);
+    const overhead = { length: 11, weight: 10_000_000n };
+    const rt = c.runtime;
+    const W = CHAIN_RUNTIME_SPEC.limits.maxBlockRefTime;
+    expect(rt.exceedsEmptyBlock('Normal', 1n, NORMAL_LENGTH - 11, overhead)).toBeUndefined();
+    expect(rt.exceedsEmptyBlock('Normal', 1n, NORMAL_LENGTH - 10, overhead)).toMatch(/^length/);
+    // Mandatory weight does not count against the Normal class's weight.
+    expect(rt.exceedsEmptyBlock('Normal', (W * 3n) / 4n, 100, overhead)).toBeUndefined();
+    expect(rt.exceedsEmptyBlock('Normal', (W * 3n) / 4n + 1n, 100, overhead)).toMatch(/^weight/);
+    expect(rt.exceedsEmptyBlock('Operational', 1n, maxBlockLength - 11, overhead)).toBeUndefined();
+    expect(rt.exceedsEmptyBlock('Operational', 1n, maxBlockLength - 10, overhead)).toMatch(/^length/);
+    expect(rt.exceedsEmptyBlock('Operational', W - 10_000_000n, 100, overhead)).toBeUndefined();
+    expect(rt.exceedsEmptyBlock('Operational', W - 10_000_000n + 1n, 100, overhead)).toMatch(/less 10000000 for the block's inherents/);
+    // The next block's overhead comes from the state: at genesis (time 0) the inherent is shorter than later.
+    expect(rt.nextBlockOverhead(c.state)).toEqual({ length: 5, weight: 10_000_000n });
+    c.produceEmpty(1);
+    expect(rt.nextBlockOverhead(c.state)).toEqual({ length: 11, weight: 10_000_000n });
   });
 });
