@@ -25,6 +25,7 @@ import {
 } from './protocol.js';
 import { RateLimiter, monotonicClock, type Clock } from './rate-limit.js';
 import { DEFAULT_CORS_ORIGINS, isOriginAllowed, type CorsPolicy } from './cors.js';
+import { HeavyCallLimiter, type HeavyCallLimits } from './heavy-calls.js';
 
 /** Who is calling, handed to every handler. */
 export interface RpcContext {
@@ -58,6 +59,11 @@ export interface MethodDef<S extends z.ZodType = z.ZodType> {
   unsafe?: boolean;
   /** Schema of the parameters, usually `tupleParams(...)`; without it the handler gets the raw params (`[]` when absent). */
   params?: S;
+  /**
+   * Costly (large results, scans, runtime calls): runs under the server's heavy-call limits, in a turn of the event
+   * loop of its own, or is refused with -32009 when too many wait (see `heavy-calls.ts`).
+   */
+  heavy?: boolean;
   /** Returns the JSON result (`undefined` is sent as `null`). Throw `RpcError` for an expected failure. */
   handler(params: z.output<S>, ctx: RpcContext): unknown;
 }
@@ -123,6 +129,8 @@ export interface RpcServerOptions {
   cors?: CorsPolicy;
   /** WebSocket ping period; a connection that has not answered the previous ping is dropped. 0 disables; default 30 s. */
   pingIntervalMs?: number;
+  /** Limits on heavy calls (methods registered with `heavy: true`); defaults in `DEFAULT_HEAVY_CALL_LIMITS`. */
+  heavyCalls?: Partial<HeavyCallLimits>;
   /** `GET /health`: 200 when ok, else 500. 404 when absent. */
   health?: () => Promise<HealthReport>;
   /** `GET /health/readiness`: 200 when ok, else 503. 404 when absent. */
@@ -211,6 +219,7 @@ export class RpcServer {
   private readonly http: http.Server;
   private readonly wss: WebSocketServer;
   private readonly limiter: RateLimiter | null;
+  private readonly heavy: HeavyCallLimiter;
   private readonly cors: CorsPolicy;
   private readonly maxConnections: number;
   private readonly maxRequestBytes: number;
@@ -243,6 +252,7 @@ export class RpcServer {
       ? null
       : new RateLimiter(opts.rateLimitPerIpPerSecond, opts.clock ?? monotonicClock);
     this.cors = opts.cors ?? DEFAULT_CORS_ORIGINS;
+    this.heavy = new HeavyCallLimiter(opts.heavyCalls);
     this.unsafeAllowed = opts.methods === 'unsafe';
 
     this.http = http.createServer((req, res) => this.onHttpRequest(req, res));
@@ -293,6 +303,11 @@ export class RpcServer {
     let subscriptions = 0;
     for (const c of this.wsConnections) subscriptions += c.subscriptions.size;
     return { connections: this.wsConnections.size, subscriptions };
+  }
+
+  /** Heavy calls running and waiting, and counts of those started, refused and cancelled (for metrics and tests). */
+  heavyCallStats(): ReturnType<HeavyCallLimiter['stats']> {
+    return this.heavy.stats();
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -797,7 +812,11 @@ export class RpcServer {
     switch (entry.kind) {
       case 'method': {
         const params = await parseParams(entry.def.params, req.params);
-        return { result: await entry.def.handler(params, conn.ctx) };
+        const def = entry.def;
+        if (def.heavy === true) {
+          return { result: await this.heavy.run(conn.ctx.connectionId, () => def.handler(params, conn.ctx), () => conn.closed) };
+        }
+        return { result: await def.handler(params, conn.ctx) };
       }
       case 'subscribe':
         return this.subscribe(conn, req, entry.def);

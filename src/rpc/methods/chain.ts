@@ -35,6 +35,7 @@ export function registerChainMethods(server: RpcServer, node: RpcNode): void {
   server.register(
     defineMethod({
       name: 'chain_getBlock',
+      heavy: true,
       params: tupleParams(optionalBlockHash),
       handler: ([at]) => {
         const hash = at ?? chain.head.hash;

@@ -1,0 +1,60 @@
+/**
+ * Hex of what depends only on the runtime, encoded once per runtime and version: the metadata (`state_getMetadata`)
+ * and the results of the `Metadata_*` runtime API calls (`state_call`, `archive_v1_call`, `chainHead_v1_call`).
+ * Clients fetch the metadata on every connect; encoding 81 KB to 162 KB of hex per call made 200 concurrent calls
+ * block the event loop for 1.7 s (issue 9). A cached string is handed out as is: JSON serialization copies it into
+ * the reply, so no caller can change it.
+ */
+import { toHex } from '../../primitives/bytes.js';
+import { callRuntimeApi, type ApiContext } from '../../runtime/apis.js';
+import type { Runtime } from '../../runtime/runtime.js';
+
+/** Runtime API methods whose result depends on the runtime and the input only, never on the state or the block. */
+const RUNTIME_ONLY_CALLS: ReadonlySet<string> = new Set(['Metadata_metadata', 'Metadata_metadata_at_version', 'Metadata_metadata_versions']);
+
+/**
+ * Results shorter than this are not cached: encoding them costs nothing, and a client must not be able to grow the
+ * cache by asking for each of the 2^32 metadata versions (the unsupported ones answer one byte, `None`).
+ */
+const MIN_CACHED_BYTES = 1024;
+
+/** Per runtime: `specVersion/method/input hex` → result hex. Entries ≤ 2 metadata versions × 3 methods per spec version. */
+const cache = new WeakMap<Runtime, Map<string, string>>();
+const counters = { hits: 0, misses: 0 };
+
+/** Cache hits and misses since the process started (for tests). */
+export function runtimeHexStats(): { hits: number; misses: number } {
+  return { ...counters };
+}
+
+function cached(runtime: Runtime, key: string, compute: () => Uint8Array): string {
+  let entries = cache.get(runtime);
+  const k = `${runtime.version.specVersion}/${key}`;
+  const hit = entries?.get(k);
+  if (hit !== undefined) {
+    counters.hits++;
+    return hit;
+  }
+  counters.misses++;
+  const bytes = compute();
+  const hex = toHex(bytes);
+  if (bytes.length >= MIN_CACHED_BYTES) {
+    if (entries === undefined) {
+      entries = new Map();
+      cache.set(runtime, entries);
+    }
+    entries.set(k, hex);
+  }
+  return hex;
+}
+
+/** `0x`-hex of the runtime's metadata of `version` (RuntimeMetadataPrefixed), encoded once. */
+export function metadataHex(runtime: Runtime, version: 14 | 15): string {
+  return cached(runtime, `metadata/${version}`, () => runtime.metadata(version));
+}
+
+/** `0x`-hex of a runtime API call's result; cached for the `Metadata_*` calls. Throws what `callRuntimeApi` throws. */
+export function runtimeCallHex(ctx: ApiContext, method: string, input: Uint8Array): string {
+  if (!RUNTIME_ONLY_CALLS.has(method)) return toHex(callRuntimeApi(ctx, method, input));
+  return cached(ctx.runtime, `call/${method}/${toHex(input)}`, () => callRuntimeApi(ctx, method, input));
+}
