@@ -73,6 +73,8 @@ program
   .option('--rpc-max-batch-request-len <n>', 'most calls in one batch', intFlag('--rpc-max-batch-request-len', 1, 100_000), 1000)
   .option('--rpc-max-subscriptions-per-connection <n>', 'most subscriptions per connection', intFlag('--rpc-max-subscriptions-per-connection', 1, 1_000_000), 1024)
   .option('--rpc-rate-limit <n>', 'calls per second allowed per client IP (default unlimited)', intFlag('--rpc-rate-limit', 1, 1_000_000))
+  .option('--rpc-max-heavy-calls <n>', 'heavy RPC calls (metadata, blocks, storage scans, runtime calls) running at once; the rest wait', intFlag('--rpc-max-heavy-calls', 1, 65_536), 4)
+  .option('--rpc-max-heavy-queue <n>', 'heavy RPC calls waiting per connection; beyond, -32009 Server is busy', intFlag('--rpc-max-heavy-queue', 0, 1_048_576), 1024)
   .option('--validator', 'take part in consensus with the keystore\'s ed25519 session key (key type dcns); with --dev, author blocks alone', false)
   .option('--alice', 'shortcut: --validator --name Alice, //Alice\'s session key put into the keystore, the public dev node key of Alice (test chains only)', false)
   .option('--bob', 'like --alice, for Bob', false)
@@ -122,6 +124,7 @@ program
             maxBatchSize: opts.rpcMaxBatchRequestLen,
             maxSubscriptionsPerConnection: opts.rpcMaxSubscriptionsPerConnection,
             rateLimitPerIpPerSecond: opts.rpcRateLimit,
+            heavyCalls: { maxConcurrent: opts.rpcMaxHeavyCalls, maxQueuedPerConnection: opts.rpcMaxHeavyQueue },
           },
           validator: Boolean(opts.validator || opts.dev || identity !== undefined),
           authorUri: opts.dev ? '//Alice' : undefined,

@@ -19,6 +19,7 @@ import type { StateVersion } from '../trie/index.js';
 import { validators, ValidatorSetStorage } from '../pallets/validator-set/index.js';
 import { registerAllMethods, type RpcNode } from '../rpc/methods/index.js';
 import { RpcServer } from '../rpc/server.js';
+import type { HeavyCallLimits } from '../rpc/heavy-calls.js';
 import { ChainDatabase } from '../storage/index.js';
 import { DevAuthor } from './author.js';
 import { Chain, type ChainHead } from './chain.js';
@@ -48,7 +49,7 @@ export interface NodeConfig {
   rpcCors?: string[] | 'all';
   rpcMaxConnections: number;
   /** Request/response sizes (bytes), batch length, subscriptions per connection, per-IP calls per second. */
-  rpcLimits?: { maxRequestBytes?: number; maxResponseBytes?: number; maxBatchSize?: number; maxSubscriptionsPerConnection?: number; rateLimitPerIpPerSecond?: number };
+  rpcLimits?: { maxRequestBytes?: number; maxResponseBytes?: number; maxBatchSize?: number; maxSubscriptionsPerConnection?: number; rateLimitPerIpPerSecond?: number; heavyCalls?: Partial<HeavyCallLimits> };
   /** Take part in consensus (sign with the keystore's `dcns` session key); with `dev`, author blocks alone. */
   validator: boolean;
   /** Secret URI of the authoring key (dev: //Alice). */
