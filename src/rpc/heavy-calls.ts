@@ -8,8 +8,8 @@
  * - At most one heavy call *starts* per turn of the event loop, from a `setImmediate` callback: between two of them
  *   timers, network I/O and cheap calls (`system_health`) run. A synchronous handler therefore blocks the loop for
  *   at most one call's cost, however many are queued.
- * - Beyond `maxQueuedPerConnection` waiting on one connection, or `maxQueued` on the node, a call is refused at
- *   once with jsonrpsee's `-32009 Server is busy, try again later` (the data names the limit); it did not run.
+ * - Beyond `maxQueuedPerConnection` waiting on one connection (besides its running slots), or `maxQueued` on the
+ *   node (besides its running slots), a call is refused at once with jsonrpsee's `-32009 Server is busy, try again later` (the data names the limit); it did not run.
  * - A call whose connection closed while it waited is not run.
  *
  * Long scans also give the loop back while they run: see {@link ReadBudget}.
@@ -22,9 +22,9 @@ export interface HeavyCallLimits {
   maxConcurrent: number;
   /** Heavy calls running at once on one connection (one HTTP request, or one WebSocket), 1 ≤ n ≤ 2^16; default 2. */
   maxPerConnection: number;
-  /** Heavy calls waiting on one connection, 0 ≤ n ≤ 2^20; default 1,024 (the server's messages-in-flight limit). */
+  /** Heavy calls waiting on one connection beyond its running ones, 0 ≤ n ≤ 2^20; default 1,024 (the server's messages-in-flight limit). */
   maxQueuedPerConnection: number;
-  /** Heavy calls waiting on the node, 0 ≤ n ≤ 2^20; default 4,096. */
+  /** Heavy calls waiting on the node beyond the running ones, 0 ≤ n ≤ 2^20; default 4,096. */
   maxQueued: number;
 }
 
@@ -64,7 +64,7 @@ export class HeavyCallLimiter {
   private readonly lanes = new Map<number, Lane>();
   /** Heavy calls running, ≤ maxConcurrent. */
   private running = 0;
-  /** Heavy calls waiting, ≤ maxQueued. */
+  /** Heavy calls waiting, ≤ maxConcurrent + maxQueued. */
   private waiting = 0;
   /** A start is scheduled for the next turn. */
   private scheduled = false;
@@ -93,13 +93,15 @@ export class HeavyCallLimiter {
    */
   run<T>(connection: number, task: () => T | Promise<T>, cancelled: () => boolean = () => false): Promise<Awaited<T>> {
     let lane = this.lanes.get(connection);
-    const laneWaiting = lane?.waiting.length ?? 0;
-    if (laneWaiting >= this.limits.maxQueuedPerConnection) {
+    // A call takes a running slot or a place in the queue: on the connection, `maxPerConnection` running (or about
+    // to run, in the next turn) plus `maxQueuedPerConnection` waiting; on the node, `maxConcurrent` plus `maxQueued`.
+    const onLane = lane === undefined ? 0 : lane.running + lane.waiting.length;
+    if (onLane >= this.limits.maxPerConnection + this.limits.maxQueuedPerConnection) {
       this.counters.refused++;
       return Promise.reject(new RpcError(ErrorCode.ServerBusy, SERVER_BUSY_MESSAGE,
         `too many heavy calls waiting on this connection (limit ${this.limits.maxQueuedPerConnection})`));
     }
-    if (this.waiting >= this.limits.maxQueued) {
+    if (this.running + this.waiting >= this.limits.maxConcurrent + this.limits.maxQueued) {
       this.counters.refused++;
       return Promise.reject(new RpcError(ErrorCode.ServerBusy, SERVER_BUSY_MESSAGE,
         `too many heavy calls waiting on the node (limit ${this.limits.maxQueued})`));
