@@ -19,7 +19,9 @@
  *
  * Every flood goes to 127.0.0.1 only, stops at its deadline and after at most 100,000 calls.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { NodeProcess, removeBasePath } from '../test/helpers/node-process.js';
@@ -27,8 +29,10 @@ import { RpcClient, httpCall } from '../test/helpers/rpc-client.js';
 import { devAccount, extrinsicHash, hex, remarkCall, signExtrinsic, type HeaderJson } from '../test/e2e/support.js';
 import { Testnet, until } from '../test/e2e/testnet-cluster.js';
 
-const SECONDS = intArg(2, 'seconds', 10, 2, 600);
-const TARGETS = (process.argv[3] ?? 'dev,testnet').split(',');
+/** `--flooder <json>`: this file run as the flood's own process (see `runFlood`). */
+const FLOODER = process.argv[2] === '--flooder';
+const SECONDS = FLOODER ? 0 : intArg(2, 'seconds', 10, 2, 600);
+const TARGETS = FLOODER ? [] : (process.argv[3] ?? 'dev,testnet').split(',');
 for (const t of TARGETS) {
   if (t !== 'dev' && t !== 'testnet') {
     console.error(`bench:rpc: targets are dev and/or testnet, got ${JSON.stringify(t)}`);
@@ -46,7 +50,7 @@ const MAX_CALLS = 100_000;
 const PROBE_EVERY_MS = 100;
 const PROBE_TIMEOUT_MS = 5_000;
 /** Quiet time after a flood before the "after" RSS, ms. */
-const SETTLE_MS = 10_000;
+const SETTLE_MS = 15_000;
 
 function intArg(index: number, name: string, fallback: number, min: number, max: number): number {
   const raw = process.argv[index];
@@ -96,11 +100,24 @@ interface FloodCount {
 }
 
 /**
- * Keep `flood.inFlight` calls in flight on each of `flood.sockets` WebSockets until `deadline` (performance.now ms)
- * or MAX_CALLS, then wait for the replies still due (at most 60 s) and close. Replies are not parsed beyond their
- * first bytes (a 7 MB block reply would otherwise cost this process more than the node).
+ * Run `flood` for `seconds` from a process of its own, so that the flood's client work (receiving megabytes of
+ * replies) does not delay this process's health probes and head subscription.
  */
-async function runFlood(port: number, flood: Flood, deadline: number): Promise<FloodCount> {
+async function runFlood(port: number, flood: Flood, seconds: number): Promise<FloodCount> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--flooder', JSON.stringify({ port, flood, seconds })], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  if (code !== 0) throw new Error(`the ${flood.name} flooder exited with ${code}`);
+  return JSON.parse(out.trim().split('\n').pop()!) as FloodCount;
+}
+
+/**
+ * The flooder: keep `flood.inFlight` calls in flight on each of `flood.sockets` WebSockets until `deadline`
+ * (performance.now ms) or MAX_CALLS, then wait for the replies still due (at most 60 s) and close. Replies are not
+ * parsed beyond their first bytes.
+ */
+async function flood(port: number, flood: Flood, deadline: number): Promise<FloodCount> {
   const count: FloodCount = { ok: 0, busy: 0, otherErrors: 0 };
   let sent = 0;
   const sockets = await Promise.all(Array.from({ length: flood.sockets }, () => new Promise<WebSocket>((resolve, reject) => {
@@ -211,10 +228,18 @@ async function measure(t: Target, flood: Flood | undefined): Promise<Row> {
   const t0 = performance.now();
   const deadline = t0 + SECONDS * 1000;
   let count: FloodCount | undefined;
-  if (flood === undefined) await sleep(SECONDS * 1000);
-  else count = await runFlood(t.port, flood, deadline);
-  const elapsed = (performance.now() - t0) / 1000;
-  const b1 = heads.best();
+  let b1: number;
+  if (flood === undefined) {
+    await sleep(SECONDS * 1000);
+    b1 = heads.best();
+  } else {
+    const flooding = runFlood(t.port, flood, SECONDS);
+    // The flood's window: blocks counted until its deadline, while late replies may still be coming in.
+    await sleep(Math.max(0, deadline - performance.now()));
+    b1 = heads.best();
+    count = await flooding;
+  }
+  const elapsed = (Math.min(performance.now(), deadline) - t0) / 1000;
   const lat = await probe.stop();
   clearInterval(rssTimer);
   rssPeak = Math.max(rssPeak, rssMiB(t.pid));
@@ -281,11 +306,12 @@ async function floodsFor(port: number): Promise<Flood[]> {
   const best = Number.parseInt(((await httpCall(`http://127.0.0.1:${port}/`, 'chain_getHeader', [])).body.result as HeaderJson).number, 16);
   const fromNumber = Math.max(1, best - QUERY_BLOCKS + 1);
   const from = (await httpCall(`http://127.0.0.1:${port}/`, 'chain_getBlockHash', [fromNumber])).body.result as string;
+  const to = (await httpCall(`http://127.0.0.1:${port}/`, 'chain_getBlockHash', [best])).body.result as string;
   console.log(`  floods: getBlock of ${big} (${(BIG_REMARK_BYTES / 1e6).toFixed(1)} MB remark), queryStorage ${keys.length} keys × blocks ${fromNumber}..${best} (${best - fromNumber + 1})`);
   return [
     { name: 'metadata', method: 'state_getMetadata', params: [], sockets: 10, inFlight: 20 },
     { name: 'getBlock', method: 'chain_getBlock', params: [big], sockets: 10, inFlight: 1 },
-    { name: 'queryStorage', method: 'state_queryStorage', params: [keys, from], sockets: 4, inFlight: 1 },
+    { name: 'queryStorage', method: 'state_queryStorage', params: [keys, from, to], sockets: 4, inFlight: 1 },
   ];
 }
 
@@ -355,7 +381,13 @@ async function main(): Promise<void> {
   print(rows);
 }
 
-main().then(() => process.exit(0), (e: unknown) => {
+async function flooderMain(): Promise<void> {
+  const { port, flood: f, seconds } = JSON.parse(process.argv[3]) as { port: number; flood: Flood; seconds: number };
+  const count = await flood(port, f, performance.now() + seconds * 1000);
+  console.log(JSON.stringify(count));
+}
+
+(FLOODER ? flooderMain() : main()).then(() => process.exit(0), (e: unknown) => {
   console.error(e);
   process.exit(1);
 });

@@ -36,10 +36,9 @@ describe('dev node process: heavy RPC calls are bounded', () => {
     const client = await RpcClient.connect(limited.wsUrl);
     try {
       const metadata = await client.call<string>('state_getMetadata');
-      const entries = await client.batch([
-        ...Array.from({ length: 8 }, () => ['state_getMetadata', []] as const),
-        ['system_health', []] as const,
-      ]);
+      const calls: Array<[string, unknown[]]> = Array.from({ length: 8 }, () => ['state_getMetadata', []]);
+      calls.push(['system_health', []]);
+      const entries = await client.batch(calls);
       const answered = entries.slice(0, 8).filter((e) => e.ok);
       const refused = entries.slice(0, 8).filter((e) => !e.ok);
       expect(answered).toHaveLength(4);
