@@ -18,8 +18,10 @@ import {
   parseMessage,
   serializeError,
   serializeNotification,
+  serializeRawResult,
   serializeResult,
   validateRequest,
+  RawJson,
   type JsonRpcId,
   type RpcRequest,
 } from './protocol.js';
@@ -180,7 +182,8 @@ interface Subscription {
 
 /** What one call produced: the serialized reply (none for a notification) and a subscription awaiting its reply. */
 interface CallOutcome {
-  reply: string | null;
+  /** A Buffer for a `RawJson` result (UTF-8 JSON text, sent as a text frame). */
+  reply: string | Buffer | null;
   /** UTF-8 length of `reply`, ≤ maxResponseBytes plus the length of an error reply. */
   bytes: number;
   subscription?: Subscription;
@@ -515,7 +518,7 @@ export class RpcServer {
     res.end(text);
   }
 
-  private sendJson(res: http.ServerResponse, status: number, body: string, origin: string | undefined): void {
+  private sendJson(res: http.ServerResponse, status: number, body: string | Buffer, origin: string | undefined): void {
     if (res.headersSent) return;
     res.writeHead(status, {
       ...this.corsHeaders(origin),
@@ -639,7 +642,7 @@ export class RpcServer {
    * corked until the end of the event-loop turn (or until 64 KiB gather), so the replies and notifications of one
    * turn (a block's `inBlock` for every watched transaction) leave in a few writes, not one system call each.
    */
-  private send(conn: Connection, text: string): void {
+  private send(conn: Connection, text: string | Buffer): void {
     const ws = conn.ws;
     if (ws === undefined || conn.closed || ws.readyState !== WebSocket.OPEN) return;
     const socket = conn.socket;
@@ -651,7 +654,8 @@ export class RpcServer {
         socket.uncork();
       });
     }
-    ws.send(text);
+    // A Buffer holds UTF-8 JSON (a `RawJson` reply): still a text frame.
+    ws.send(text, { binary: false });
     // A turn that queues a lot writes it out at once, so the limit below measures what the client did not read.
     if (conn.corked === true && socket !== undefined && socket.writableLength >= CORK_FLUSH_BYTES) {
       conn.corked = false;
@@ -685,7 +689,7 @@ export class RpcServer {
     conn: Connection,
     bytes: Buffer,
     busy: boolean,
-  ): Promise<{ reply: string | null; subscriptions: Subscription[] }> {
+  ): Promise<{ reply: string | Buffer | null; subscriptions: Subscription[] }> {
     let text: string;
     try {
       text = utf8Fatal.decode(bytes);
@@ -702,7 +706,7 @@ export class RpcServer {
     conn: Connection,
     text: string,
     busy: boolean,
-  ): Promise<{ reply: string | null; subscriptions: Subscription[] }> {
+  ): Promise<{ reply: string | Buffer | null; subscriptions: Subscription[] }> {
     const parsed = parseMessage(text);
     if (parsed.kind === 'error') return { reply: serializeError(null, parsed.error), subscriptions: [] };
     if (parsed.kind === 'single') {
@@ -774,14 +778,14 @@ export class RpcServer {
       return errorOutcome(req.id, this.errorObjectOf(err, req, conn));
     }
     if (req.isNotification) return NO_REPLY;
-    let text: string;
+    let text: string | Buffer;
     try {
-      text = serializeResult(req.id, result);
+      text = result instanceof RawJson ? serializeRawResult(req.id, result) : serializeResult(req.id, result);
     } catch (err) {
       if (subscription) this.endSubscription(subscription);
       return errorOutcome(req.id, this.errorObjectOf(err, req, conn));
     }
-    const bytes = Buffer.byteLength(text);
+    const bytes = typeof text === 'string' ? Buffer.byteLength(text) : text.length;
     if (bytes > this.maxResponseBytes) {
       this.log.warn({ conn: conn.ctx.connectionId, method: req.method, limit: this.maxResponseBytes }, 'response over the size limit');
       if (subscription) this.endSubscription(subscription);

@@ -8,6 +8,7 @@
 import { toHex } from '../../primitives/bytes.js';
 import { callRuntimeApi, type ApiContext } from '../../runtime/apis.js';
 import type { Runtime } from '../../runtime/runtime.js';
+import { RawJson } from '../protocol.js';
 
 /** Runtime API methods whose result depends on the runtime and the input only, never on the state or the block. */
 const RUNTIME_ONLY_CALLS: ReadonlySet<string> = new Set(['Metadata_metadata', 'Metadata_metadata_at_version', 'Metadata_metadata_versions']);
@@ -18,8 +19,14 @@ const RUNTIME_ONLY_CALLS: ReadonlySet<string> = new Set(['Metadata_metadata', 'M
  */
 const MIN_CACHED_BYTES = 1024;
 
-/** Per runtime: `specVersion/method/input hex` → result hex. Entries ≤ 2 metadata versions × 3 methods per spec version. */
-const cache = new WeakMap<Runtime, Map<string, string>>();
+/** A cached result: its hex, and the same as a JSON string's UTF-8 bytes (what a reply carries). */
+interface Encoded {
+  hex: string;
+  json: RawJson;
+}
+
+/** Per runtime: `specVersion/method/input hex` → result. Entries ≤ 2 metadata versions × 3 methods per spec version. */
+const cache = new WeakMap<Runtime, Map<string, Encoded>>();
 const counters = { hits: 0, misses: 0 };
 
 /** Cache hits and misses since the process started (for tests). */
@@ -27,7 +34,7 @@ export function runtimeHexStats(): { hits: number; misses: number } {
   return { ...counters };
 }
 
-function cached(runtime: Runtime, key: string, compute: () => Uint8Array): string {
+function cached(runtime: Runtime, key: string, compute: () => Uint8Array): Encoded | string {
   let entries = cache.get(runtime);
   const k = `${runtime.version.specVersion}/${key}`;
   const hit = entries?.get(k);
@@ -38,23 +45,42 @@ function cached(runtime: Runtime, key: string, compute: () => Uint8Array): strin
   counters.misses++;
   const bytes = compute();
   const hex = toHex(bytes);
-  if (bytes.length >= MIN_CACHED_BYTES) {
-    if (entries === undefined) {
-      entries = new Map();
-      cache.set(runtime, entries);
-    }
-    entries.set(k, hex);
+  if (bytes.length < MIN_CACHED_BYTES) return hex;
+  // Hex needs no JSON escaping: the JSON string is the hex in quotes.
+  const encoded: Encoded = { hex, json: new RawJson(Buffer.from(`"${hex}"`, 'latin1')) };
+  if (entries === undefined) {
+    entries = new Map();
+    cache.set(runtime, entries);
   }
-  return hex;
+  entries.set(k, encoded);
+  return encoded;
 }
 
 /** `0x`-hex of the runtime's metadata of `version` (RuntimeMetadataPrefixed), encoded once. */
 export function metadataHex(runtime: Runtime, version: 14 | 15): string {
-  return cached(runtime, `metadata/${version}`, () => runtime.metadata(version));
+  const e = cached(runtime, `metadata/${version}`, () => runtime.metadata(version));
+  return typeof e === 'string' ? e : e.hex;
+}
+
+/** The metadata hex as a ready JSON result (`state_getMetadata`): each reply copies the bytes once. */
+export function metadataJson(runtime: Runtime, version: 14 | 15): RawJson | string {
+  const e = cached(runtime, `metadata/${version}`, () => runtime.metadata(version));
+  return typeof e === 'string' ? e : e.json;
+}
+
+/**
+ * A runtime API call's result as hex, or for the cached `Metadata_*` calls as a ready JSON result (the same hex).
+ * Throws what `callRuntimeApi` throws.
+ */
+export function runtimeCallJson(ctx: ApiContext, method: string, input: Uint8Array): RawJson | string {
+  if (!RUNTIME_ONLY_CALLS.has(method)) return toHex(callRuntimeApi(ctx, method, input));
+  const e = cached(ctx.runtime, `call/${method}/${toHex(input)}`, () => callRuntimeApi(ctx, method, input));
+  return typeof e === 'string' ? e : e.json;
 }
 
 /** `0x`-hex of a runtime API call's result; cached for the `Metadata_*` calls. Throws what `callRuntimeApi` throws. */
 export function runtimeCallHex(ctx: ApiContext, method: string, input: Uint8Array): string {
   if (!RUNTIME_ONLY_CALLS.has(method)) return toHex(callRuntimeApi(ctx, method, input));
-  return cached(ctx.runtime, `call/${method}/${toHex(input)}`, () => callRuntimeApi(ctx, method, input));
+  const e = cached(ctx.runtime, `call/${method}/${toHex(input)}`, () => callRuntimeApi(ctx, method, input));
+  return typeof e === 'string' ? e : e.hex;
 }

@@ -11,7 +11,7 @@ import { defineMethod, defineSubscription, type RpcServer } from '../server.js';
 import { boundedArray, hash32, hexBytes, optional, optionalBlockHash, tupleParams, u32 } from '../params.js';
 import { apiContextAt, resolveAt, type RpcNode } from './context.js';
 import { ReadBudget, nextTurn } from '../heavy-calls.js';
-import { metadataHex, runtimeCallHex } from './runtime-hex.js';
+import { metadataJson, runtimeCallJson } from './runtime-hex.js';
 
 /**
  * The call data of `state_call`: hex with or without `0x`, possibly empty, as Substrate's `Bytes` deserializer
@@ -175,7 +175,7 @@ export function registerStateMethods(server: RpcServer, node: RpcNode): void {
       params: tupleParams(optionalBlockHash),
       handler: ([at]) => {
         resolveAt(node, at);
-        return metadataHex(chain.runtime, 14);
+        return metadataJson(chain.runtime, 14);
       },
     }),
   );
@@ -197,7 +197,7 @@ export function registerStateMethods(server: RpcServer, node: RpcNode): void {
       handler: ([method, data, at]) => {
         const ctx = apiContextAt(node, resolveAt(node, at));
         try {
-          return runtimeCallHex(ctx, method, data);
+          return runtimeCallJson(ctx, method, data);
         } catch (e) {
           if (e instanceof RuntimeApiError) throw new RpcError(STATE_ERROR.Client, `Client error: Execution failed: ${e.message}`);
           throw e;

@@ -13,6 +13,10 @@ import { registerStateMethods } from '../../../src/rpc/methods/state.js';
 import { registerV1Methods } from '../../../src/rpc/methods/v1/index.js';
 import type { RpcNode } from '../../../src/rpc/methods/context.js';
 import { runtimeHexStats } from '../../../src/rpc/methods/runtime-hex.js';
+import { blockJsonStats } from '../../../src/rpc/methods/block-json.js';
+import { RawJson } from '../../../src/rpc/protocol.js';
+import { tupleParams } from '../../../src/rpc/params.js';
+import { post, startServer } from './helpers.js';
 import { callRuntimeApi } from '../../../src/runtime/apis.js';
 import { DigestItemCodec } from '../../../src/primitives/types.js';
 import { DEFAULT_READS_PER_TURN } from '../../../src/rpc/heavy-calls.js';
@@ -43,15 +47,15 @@ beforeAll(async () => {
   registerV1Methods(server, { chain: h.chain, txs: h.txs, spec: h.spec });
   const { port } = await server.listen();
   url = `ws://127.0.0.1:${port}`;
-  // A block holding a 20 KB remark (its hex goes through the native encoder), then two more blocks.
+  // A block holding a 40 KB remark (its 80 KB of hex is cached as JSON), then two more blocks.
   const v = h.chain.runtime.version;
-  const call = h.chain.runtime.encodeCall('System', 'remark', { remark: Uint8Array.from({ length: 20_000 }, (_, i) => (i * 131) & 0xff) });
+  const call = h.chain.runtime.encodeCall('System', 'remark', { remark: Uint8Array.from({ length: 40_000 }, (_, i) => (i * 131) & 0xff) });
   await h.txs.submit(signExtrinsic(h.keys.alice, call, {
     nonce: h.txs.nextNonce(h.keys.alice.publicKey), specVersion: v.specVersion, transactionVersion: v.transactionVersion,
     genesisHash: h.chain.genesisHash, eraBlockHash: h.chain.genesisHash,
   }));
   remarkBlock = (await h.produce()).hash;
-  expect(h.chain.body(remarkBlock)!.some((x) => x.length > 20_000)).toBe(true);
+  expect(h.chain.body(remarkBlock)!.some((x) => x.length > 40_000)).toBe(true);
   await h.txs.submit(h.transfer(h.keys.bob, h.keys.alice.publicKey, 1_000n));
   await h.produce();
   await h.produce();
@@ -95,7 +99,7 @@ describe('hex served by the node', () => {
     await ws.close();
   });
 
-  it('chain_getBlock and archive_v1_body of a block with a 20 KB extrinsic are byte-identical to the loop encoding', async () => {
+  it('chain_getBlock and archive_v1_body of a block with a 40 KB extrinsic are byte-identical to the loop encoding; the body is encoded once', async () => {
     const ws = await TestWs.open(url);
     const header = h.chain.header(remarkBlock)!;
     const body = h.chain.body(remarkBlock)!;
@@ -113,8 +117,21 @@ describe('hex served by the node', () => {
       },
       justifications: justification === undefined ? null : [[[...justification.subarray(0, 4)], loopHex(justification.subarray(4))]],
     };
+    const before = blockJsonStats();
     expect(JSON.stringify(await ws.result('chain_getBlock', [loopHex(remarkBlock)]))).toBe(JSON.stringify(expected));
     expect(JSON.stringify(await ws.result('archive_v1_body', [loopHex(remarkBlock)]))).toBe(JSON.stringify(expected.block.extrinsics));
+    expect(JSON.stringify(await ws.result('chain_getBlock', [loopHex(remarkBlock)]))).toBe(JSON.stringify(expected));
+    const after = blockJsonStats();
+    expect(after.misses - before.misses).toBe(1);
+    expect(after.hits - before.hits).toBe(2);
+    // A small block (the last one) is served the same way, uncached; an unknown one is null.
+    const small = h.chain.head.hash;
+    const smallHeader = h.chain.header(small)!;
+    const got = (await ws.result('chain_getBlock', [loopHex(small)])) as { block: { header: { number: string }; extrinsics: string[] } };
+    expect(got.block.header.number).toBe('0x' + smallHeader.number.toString(16));
+    expect(got.block.extrinsics).toEqual(h.chain.body(small)!.map((x) => loopHex(x)));
+    expect(await ws.result('chain_getBlock', ['0x' + '11'.repeat(32)])).toBeNull();
+    expect(await ws.result('archive_v1_body', ['0x' + '11'.repeat(32)])).toBeNull();
     await ws.close();
   });
 });
@@ -157,5 +174,28 @@ describe('state_queryStorage scans', () => {
     expect(expected.length).toBeGreaterThan(1);
     expect(JSON.stringify(second.result)).toBe(JSON.stringify(expected));
     await ws.close();
+  });
+});
+
+describe('RawJson results', () => {
+  it('reach the client as the same JSON over WebSocket, in a batch beside ordinary results, and over HTTP', async () => {
+    const value = { a: [1, 'ü', null], b: { c: '0xabcdef' } };
+    const text = JSON.stringify(value);
+    const s = await startServer({}, (srv) => {
+      srv.register({ name: 'raw', params: tupleParams(), handler: () => new RawJson(Buffer.from(text.slice(0, 5)), Buffer.from(text.slice(5))) });
+      srv.register({ name: 'plain', params: tupleParams(), handler: () => value });
+    });
+    try {
+      const ws = await TestWs.open(s.wsUrl);
+      expect(await ws.result('raw', [])).toEqual(value);
+      ws.send([{ jsonrpc: '2.0', id: 1, method: 'raw', params: [] }, { jsonrpc: '2.0', id: 2, method: 'plain', params: [] }]);
+      expect(await ws.next()).toEqual([{ jsonrpc: '2.0', id: 1, result: value }, { jsonrpc: '2.0', id: 2, result: value }]);
+      await ws.close();
+      const r = await post(s.httpUrl, { jsonrpc: '2.0', id: 'x', method: 'raw', params: [] });
+      expect(r.status).toBe(200);
+      expect(r.text).toBe(`{"jsonrpc":"2.0","id":"x","result":${text}}`);
+    } finally {
+      await s.server.close();
+    }
   });
 });

@@ -12,6 +12,8 @@
 import { z } from 'zod';
 import { toHex } from '../../../primitives/bytes.js';
 import { runtimeCallHex } from '../runtime-hex.js';
+import { bodyJson } from '../block-json.js';
+import { RawJson } from '../../protocol.js';
 import { RpcError, invalidParams } from '../../errors.js';
 import { defineMethod, defineSubscription, type RpcServer, type SubscriptionContext } from '../../server.js';
 import { boundedArray, hash32, optional, tupleParams } from '../../params.js';
@@ -69,7 +71,10 @@ export function registerArchiveMethods(server: RpcServer, node: V1Node, limits: 
       name: 'archive_v1_body',
       heavy: true,
       params: tupleParams(hash32),
-      handler: ([hash]) => chain.body(hash)?.map((x) => toHex(x)) ?? null,
+      handler: ([hash]) => {
+        const json = bodyJson(chain, hash);
+        return json === undefined ? null : new RawJson(json);
+      },
     }),
   );
   server.register(
