@@ -266,7 +266,7 @@ async function measure(t: Target, flood: Flood | undefined): Promise<Row> {
   };
 }
 
-/** Submit a signed remark of BIG_REMARK_BYTES by //Alice over HTTP and return the hash of the block holding it. */
+/** Submit a signed remark of BIG_REMARK_BYTES by //Alice and return the hash of the block holding it. */
 async function makeBigBlock(port: number): Promise<string> {
   const alice = await devAccount('Alice');
   const genesis = await httpCall(`http://127.0.0.1:${port}/`, 'chain_getBlockHash', [0]);
@@ -277,8 +277,7 @@ async function makeBigBlock(port: number): Promise<string> {
   const client = await RpcClient.connect(`ws://127.0.0.1:${port}`);
   try {
     const heads = await client.subscribe<HeaderJson>('chain_subscribeNewHeads', [], 'chain_unsubscribeNewHeads');
-    const submitted = await httpCall(`http://127.0.0.1:${port}/`, 'author_submitExtrinsic', [hex(xt)]);
-    if (submitted.body.error !== undefined) throw new Error(`the 3.5 MB remark was refused: ${JSON.stringify(submitted.body.error)}`);
+    await client.call('author_submitExtrinsic', [hex(xt)], 60_000);
     const want = extrinsicHash(xt);
     for (let i = 0; i < 200; i++) {
       const h = await heads.next(30_000);
