@@ -374,10 +374,9 @@ async function benchTestnet(): Promise<Row[]> {
 
 async function main(): Promise<void> {
   console.log(`bench:rpc: ${SECONDS} s per flood, health every ${PROBE_EVERY_MS} ms, ${SETTLE_MS / 1000} s of quiet after each (noisy: shared machine)`);
-  const rows: Row[] = [];
-  if (TARGETS.includes('dev')) rows.push(...await benchDev());
-  if (TARGETS.includes('testnet')) rows.push(...await benchTestnet());
-  print(rows);
+  // Each node's table as soon as it is measured.
+  if (TARGETS.includes('dev')) print(await benchDev());
+  if (TARGETS.includes('testnet')) print(await benchTestnet());
 }
 
 async function flooderMain(): Promise<void> {
