@@ -266,8 +266,11 @@ async function measure(t: Target, flood: Flood | undefined): Promise<Row> {
   };
 }
 
-/** Submit a signed remark of BIG_REMARK_BYTES by //Alice and return the hash of the block holding it. */
-async function makeBigBlock(port: number): Promise<string> {
+/**
+ * Submit a signed remark of BIG_REMARK_BYTES by //Alice and return the hash of the block holding it, or undefined
+ * when no block holds it within 90 s (then the getBlock flood is left out, and said so).
+ */
+async function makeBigBlock(port: number): Promise<string | undefined> {
   const alice = await devAccount('Alice');
   const genesis = await httpCall(`http://127.0.0.1:${port}/`, 'chain_getBlockHash', [0]);
   const nonce = await httpCall(`http://127.0.0.1:${port}/`, 'system_accountNextIndex', [hex(alice.publicKey)]);
@@ -279,13 +282,19 @@ async function makeBigBlock(port: number): Promise<string> {
     const heads = await client.subscribe<HeaderJson>('chain_subscribeNewHeads', [], 'chain_unsubscribeNewHeads');
     await client.call('author_submitExtrinsic', [hex(xt)], 60_000);
     const want = extrinsicHash(xt);
-    for (let i = 0; i < 200; i++) {
-      const h = await heads.next(30_000);
+    const giveUp = performance.now() + 90_000;
+    while (performance.now() < giveUp) {
+      let h: HeaderJson;
+      try {
+        h = await heads.next(Math.max(1, giveUp - performance.now()));
+      } catch {
+        break;
+      }
       const hash = await client.call<string>('chain_getBlockHash', [Number.parseInt(h.number, 16)]);
       const block = await client.call<{ block: { extrinsics: string[] } }>('chain_getBlock', [hash]);
       if (block.block.extrinsics.some((x) => x.length > 2 * BIG_REMARK_BYTES && extrinsicHash(Buffer.from(x.slice(2), 'hex')) === want)) return hash;
     }
-    throw new Error('the 3.5 MB remark was not included within 200 blocks');
+    return undefined;
   } finally {
     await client.close();
   }
@@ -306,10 +315,10 @@ async function floodsFor(port: number): Promise<Flood[]> {
   const fromNumber = Math.max(1, best - QUERY_BLOCKS + 1);
   const from = (await httpCall(`http://127.0.0.1:${port}/`, 'chain_getBlockHash', [fromNumber])).body.result as string;
   const to = (await httpCall(`http://127.0.0.1:${port}/`, 'chain_getBlockHash', [best])).body.result as string;
-  console.log(`  floods: getBlock of ${big} (${(BIG_REMARK_BYTES / 1e6).toFixed(1)} MB remark), queryStorage ${keys.length} keys × blocks ${fromNumber}..${best} (${best - fromNumber + 1})`);
+  console.log(`  floods: getBlock of ${big ?? '(none: the 3.5 MB remark was not in a block within 90 s, so no getBlock flood)'} , queryStorage ${keys.length} keys × blocks ${fromNumber}..${best} (${best - fromNumber + 1})`);
   return [
     { name: 'metadata', method: 'state_getMetadata', params: [], sockets: 10, inFlight: 20 },
-    { name: 'getBlock', method: 'chain_getBlock', params: [big], sockets: 10, inFlight: 1 },
+    ...(big === undefined ? [] : [{ name: 'getBlock', method: 'chain_getBlock', params: [big], sockets: 10, inFlight: 1 }]),
     { name: 'queryStorage', method: 'state_queryStorage', params: [keys, from, to], sockets: 4, inFlight: 1 },
   ];
 }
