@@ -77,6 +77,8 @@ program
   .option('--rpc-limit-loopback-connections', 'apply --rpc-max-connections-per-ip to loopback clients too', false)
   .option('--rpc-request-timeout <ms>', 'time a client has to send a whole HTTP request (headers within min(10 s, this)); then 408', intFlag('--rpc-request-timeout', 100, 3_600_000), 30_000)
   .option('--rpc-stall-timeout <ms>', 'drop a WebSocket whose client has read none of its pending replies for this long', intFlag('--rpc-stall-timeout', 100, 3_600_000), 30_000)
+  .option('--rpc-max-heavy-calls <n>', 'heavy RPC calls (metadata, blocks, storage scans, runtime calls) running at once; the rest wait', intFlag('--rpc-max-heavy-calls', 1, 65_536), 4)
+  .option('--rpc-max-heavy-queue <n>', 'heavy RPC calls waiting per connection; beyond, -32009 Server is busy', intFlag('--rpc-max-heavy-queue', 0, 1_048_576), 1024)
   .option('--validator', 'take part in consensus with the keystore\'s ed25519 session key (key type dcns); with --dev, author blocks alone', false)
   .option('--alice', 'shortcut: --validator --name Alice, //Alice\'s session key put into the keystore, the public dev node key of Alice (test chains only)', false)
   .option('--bob', 'like --alice, for Bob', false)
@@ -131,6 +133,7 @@ program
             limitLoopbackConnections: opts.rpcLimitLoopbackConnections,
             requestTimeoutMs: opts.rpcRequestTimeout,
             sendStallTimeoutMs: opts.rpcStallTimeout,
+            heavyCalls: { maxConcurrent: opts.rpcMaxHeavyCalls, maxQueuedPerConnection: opts.rpcMaxHeavyQueue },
           },
           validator: Boolean(opts.validator || opts.dev || identity !== undefined),
           authorUri: opts.dev ? '//Alice' : undefined,

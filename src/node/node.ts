@@ -19,6 +19,7 @@ import type { StateVersion } from '../trie/index.js';
 import { validators, ValidatorSetStorage } from '../pallets/validator-set/index.js';
 import { registerAllMethods, type RpcNode } from '../rpc/methods/index.js';
 import { RpcServer } from '../rpc/server.js';
+import type { HeavyCallLimits } from '../rpc/heavy-calls.js';
 import { ChainDatabase } from '../storage/index.js';
 import { DevAuthor } from './author.js';
 import { DevFeeder } from './dev-feeder.js';
@@ -51,7 +52,7 @@ export interface NodeConfig {
   rpcMaxConnections: number;
   /**
    * Request/response sizes (bytes), batch length, subscriptions per connection, per-IP calls per second and
-   * connections, request deadlines and the send-stall timeout (ms).
+   * connections, request deadlines, the send-stall timeout (ms) and the heavy-call limits.
    */
   rpcLimits?: {
     maxRequestBytes?: number;
@@ -63,6 +64,7 @@ export interface NodeConfig {
     limitLoopbackConnections?: boolean;
     requestTimeoutMs?: number;
     sendStallTimeoutMs?: number;
+    heavyCalls?: Partial<HeavyCallLimits>;
   };
   /** Take part in consensus (sign with the keystore's `dcns` session key); with `dev`, author blocks alone. */
   validator: boolean;

@@ -5,18 +5,32 @@
 const HEX = '0123456789abcdef';
 const HEX_PAIRS: string[] = Array.from({ length: 256 }, (_, i) => HEX[i >> 4] + HEX[i & 15]);
 
-/** Lowercase `0x`-prefixed hex of `bytes`. */
-export function toHex(bytes: Uint8Array): string {
-  let out = '0x';
+/**
+ * Below this length a JavaScript loop is faster than a call into `Buffer`'s native hex encoder (measured on Node 20:
+ * equal at about 16 bytes, the loop 3–4× faster at 4 bytes, the encoder 4× faster from 64 bytes on).
+ */
+const NATIVE_HEX_FROM = 16;
+
+/**
+ * Hex digits of `bytes`. Long inputs go through `Buffer`'s native encoder, which writes one flat string: the loop's
+ * `+=` builds a rope of one V8 cons-string (32 bytes) per input byte, so a 3.5 MB extrinsic cost over 100 MB and
+ * most of a second to encode (issue 9). Deterministic either way; no copy of `bytes` is made.
+ */
+function hexDigits(bytes: Uint8Array): string {
+  if (bytes.length >= NATIVE_HEX_FROM) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+  let out = '';
   for (let i = 0; i < bytes.length; i++) out += HEX_PAIRS[bytes[i]];
   return out;
 }
 
+/** Lowercase `0x`-prefixed hex of `bytes`. */
+export function toHex(bytes: Uint8Array): string {
+  return '0x' + hexDigits(bytes);
+}
+
 /** Lowercase hex of `bytes` without the `0x` prefix (for map keys). */
 export function toHexRaw(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i++) out += HEX_PAIRS[bytes[i]];
-  return out;
+  return hexDigits(bytes);
 }
 
 /** Thrown when a hex string is malformed. */

@@ -233,6 +233,25 @@ export function validateRequest(value: unknown, rawId?: RawNumberId): ValidatedR
   return { ok: true, request: { method: obj.method, params: normalized, isNotification: !hasId, id } };
 }
 
+/**
+ * A result already serialized: UTF-8 bytes of one JSON value, spliced into the response as they are. For large
+ * results served again and again (a block's extrinsics, the metadata), so that each call copies bytes once instead
+ * of serializing, measuring and encoding megabytes of string on the event loop. The bytes must not change later.
+ */
+export class RawJson {
+  /** The value's bytes are the concatenation of `parts` (so a cached piece can be spliced in without a copy). */
+  readonly parts: readonly Uint8Array[];
+
+  constructor(...parts: Uint8Array[]) {
+    this.parts = parts;
+  }
+}
+
+/** Serialize a success response whose result is `raw`: one buffer, the result's bytes copied once. */
+export function serializeRawResult(id: JsonRpcId, raw: RawJson): Buffer {
+  return Buffer.concat([Buffer.from(`{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":`), ...raw.parts, Buffer.from('}')]);
+}
+
 /** Serialize a success response; throws (e.g. `TypeError` on a bigint) when `result` is not JSON-serializable. */
 export function serializeResult(id: JsonRpcId, result: unknown): string {
   if (id instanceof RawNumberId) {

@@ -18,14 +18,17 @@ import {
   parseMessage,
   serializeError,
   serializeNotification,
+  serializeRawResult,
   serializeResult,
   validateRequest,
+  RawJson,
   type JsonRpcId,
   type RawNumberId,
   type RpcRequest,
 } from './protocol.js';
 import { RateLimiter, monotonicClock, type Clock } from './rate-limit.js';
 import { DEFAULT_CORS_ORIGINS, isOriginAllowed, type CorsPolicy } from './cors.js';
+import { HeavyCallLimiter, type HeavyCallLimits } from './heavy-calls.js';
 
 /** Who is calling, handed to every handler. */
 export interface RpcContext {
@@ -59,6 +62,11 @@ export interface MethodDef<S extends z.ZodType = z.ZodType> {
   unsafe?: boolean;
   /** Schema of the parameters, usually `tupleParams(...)`; without it the handler gets the raw params (`[]` when absent). */
   params?: S;
+  /**
+   * Costly (large results, scans, runtime calls): runs under the server's heavy-call limits, in a turn of the event
+   * loop of its own, or is refused with -32009 when too many wait (see `heavy-calls.ts`).
+   */
+  heavy?: boolean;
   /** Returns the JSON result (`undefined` is sent as `null`). Throw `RpcError` for an expected failure. */
   handler(params: z.output<S>, ctx: RpcContext): unknown;
 }
@@ -150,6 +158,8 @@ export interface RpcServerOptions {
   cors?: CorsPolicy;
   /** WebSocket ping period; a connection that has not answered the previous ping is dropped. 0 disables; default 30 s. */
   pingIntervalMs?: number;
+  /** Limits on heavy calls (methods registered with `heavy: true`); defaults in `DEFAULT_HEAVY_CALL_LIMITS`. */
+  heavyCalls?: Partial<HeavyCallLimits>;
   /** `GET /health`: 200 when ok, else 500. 404 when absent. */
   health?: () => Promise<HealthReport>;
   /** `GET /health/readiness`: 200 when ok, else 503. 404 when absent. */
@@ -243,7 +253,8 @@ interface Subscription {
 
 /** What one call produced: the serialized reply (none for a notification) and a subscription awaiting its reply. */
 interface CallOutcome {
-  reply: string | null;
+  /** A Buffer for a `RawJson` result (UTF-8 JSON text, sent as a text frame). */
+  reply: string | Buffer | null;
   /** UTF-8 length of `reply`, ≤ maxResponseBytes plus the length of an error reply. */
   bytes: number;
   subscription?: Subscription;
@@ -316,6 +327,7 @@ export class RpcServer {
   private readonly http: http.Server;
   private readonly wss: WebSocketServer;
   private readonly limiter: RateLimiter | null;
+  private readonly heavy: HeavyCallLimiter;
   private readonly cors: CorsPolicy;
   private readonly maxConnections: number;
   private readonly maxRequestBytes: number;
@@ -368,6 +380,7 @@ export class RpcServer {
       ? null
       : new RateLimiter(opts.rateLimitPerIpPerSecond, opts.clock ?? monotonicClock);
     this.cors = opts.cors ?? DEFAULT_CORS_ORIGINS;
+    this.heavy = new HeavyCallLimiter(opts.heavyCalls);
     this.unsafeAllowed = opts.methods === 'unsafe';
 
     this.http = http.createServer(
@@ -433,6 +446,11 @@ export class RpcServer {
     let subscriptions = 0;
     for (const c of this.wsConnections) subscriptions += c.subscriptions.size;
     return { connections: this.wsConnections.size, subscriptions };
+  }
+
+  /** Heavy calls running and waiting, and counts of those started, refused and cancelled (for metrics and tests). */
+  heavyCallStats(): ReturnType<HeavyCallLimiter['stats']> {
+    return this.heavy.stats();
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -707,7 +725,7 @@ export class RpcServer {
     res.end(text);
   }
 
-  private sendJson(res: http.ServerResponse, status: number, body: string, origin: string | undefined): void {
+  private sendJson(res: http.ServerResponse, status: number, body: string | Buffer, origin: string | undefined): void {
     if (res.headersSent) return;
     res.writeHead(status, {
       ...this.corsHeaders(origin),
@@ -890,7 +908,7 @@ export class RpcServer {
    * corked until the end of the event-loop turn (or until 64 KiB gather), so the replies and notifications of one
    * turn (a block's `inBlock` for every watched transaction) leave in a few writes, not one system call each.
    */
-  private send(conn: Connection, text: string): void {
+  private send(conn: Connection, text: string | Buffer): void {
     const ws = conn.ws;
     if (ws === undefined || conn.closed || ws.readyState !== WebSocket.OPEN) return;
     const socket = conn.socket;
@@ -902,7 +920,8 @@ export class RpcServer {
         socket.uncork();
       });
     }
-    ws.send(text, () => { conn.flushes++; });
+    // A Buffer holds UTF-8 JSON (a `RawJson` reply): still a text frame.
+    ws.send(text, { binary: false }, () => { conn.flushes++; });
     // A turn that queues a lot writes it out at once, so the limit below measures what the client did not read.
     if (conn.corked === true && socket !== undefined && socket.writableLength >= CORK_FLUSH_BYTES) {
       conn.corked = false;
@@ -939,7 +958,7 @@ export class RpcServer {
     conn: Connection,
     bytes: Buffer,
     busy: boolean,
-  ): Promise<{ reply: string | null; subscriptions: Subscription[] }> {
+  ): Promise<{ reply: string | Buffer | null; subscriptions: Subscription[] }> {
     let text: string;
     try {
       text = utf8Fatal.decode(bytes);
@@ -956,7 +975,7 @@ export class RpcServer {
     conn: Connection,
     text: string,
     busy: boolean,
-  ): Promise<{ reply: string | null; subscriptions: Subscription[] }> {
+  ): Promise<{ reply: string | Buffer | null; subscriptions: Subscription[] }> {
     const parsed = parseMessage(text);
     if (parsed.kind === 'error') return { reply: serializeError(null, parsed.error), subscriptions: [] };
     if (parsed.kind === 'single') {
@@ -1028,14 +1047,14 @@ export class RpcServer {
       return errorOutcome(req.id, this.errorObjectOf(err, req, conn));
     }
     if (req.isNotification) return NO_REPLY;
-    let text: string;
+    let text: string | Buffer;
     try {
-      text = serializeResult(req.id, result);
+      text = result instanceof RawJson ? serializeRawResult(req.id, result) : serializeResult(req.id, result);
     } catch (err) {
       if (subscription) this.endSubscription(subscription);
       return errorOutcome(req.id, this.errorObjectOf(err, req, conn));
     }
-    const bytes = Buffer.byteLength(text);
+    const bytes = typeof text === 'string' ? Buffer.byteLength(text) : text.length;
     if (bytes > this.maxResponseBytes) {
       this.log.warn({ conn: conn.ctx.connectionId, method: req.method, limit: this.maxResponseBytes }, 'response over the size limit');
       if (subscription) this.endSubscription(subscription);
@@ -1066,7 +1085,11 @@ export class RpcServer {
     switch (entry.kind) {
       case 'method': {
         const params = await parseParams(entry.def.params, req.params);
-        return { result: await entry.def.handler(params, conn.ctx) };
+        const def = entry.def;
+        if (def.heavy === true) {
+          return { result: await this.heavy.run(conn.ctx.connectionId, () => def.handler(params, conn.ctx), () => conn.closed) };
+        }
+        return { result: await def.handler(params, conn.ctx) };
       }
       case 'subscribe':
         return this.subscribe(conn, req, entry.def);

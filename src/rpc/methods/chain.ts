@@ -5,6 +5,10 @@ import { defineMethod, defineSubscription, type RpcServer } from '../server.js';
 import { blockNumber, optional, optionalBlockHash, tupleParams } from '../params.js';
 import type { ChainHead } from '../../node/chain.js';
 import { headerJson, type RpcNode } from './context.js';
+import { bodyJson } from './block-json.js';
+import { RawJson } from '../protocol.js';
+
+const EMPTY_BODY = Buffer.from('[]');
 
 
 /** Register the `chain_*` methods. */
@@ -35,17 +39,21 @@ export function registerChainMethods(server: RpcServer, node: RpcNode): void {
   server.register(
     defineMethod({
       name: 'chain_getBlock',
+      heavy: true,
       params: tupleParams(optionalBlockHash),
       handler: ([at]) => {
         const hash = at ?? chain.head.hash;
         const header = chain.header(hash);
         if (header === undefined) return null;
-        const body = chain.body(hash) ?? [];
+        const body = bodyJson(chain, hash) ?? EMPTY_BODY;
         const justification = chain.db.getJustification(hash);
-        return {
-          block: { header: headerJson(header), extrinsics: body.map((x) => toHex(x)) },
-          justifications: justification === undefined ? null : [[[...justification.subarray(0, 4)], toHex(justification.subarray(4))]],
-        };
+        const justifications = justification === undefined ? null : [[[...justification.subarray(0, 4)], toHex(justification.subarray(4))]];
+        // The same text as serializing {block: {header, extrinsics}, justifications}, with the (cached) body spliced in.
+        return new RawJson(
+          Buffer.from(`{"block":{"header":${JSON.stringify(headerJson(header))},"extrinsics":`),
+          body,
+          Buffer.from(`},"justifications":${JSON.stringify(justifications)}}`),
+        );
       },
     }),
   );

@@ -3,13 +3,15 @@ import { z } from 'zod';
 import { compareBytes, fromHex, startsWith, toHex, toHexRaw } from '../../primitives/bytes.js';
 import { blake2_256 } from '../../primitives/hashing.js';
 import { RuntimeVersionCodec } from '../../primitives/types.js';
-import { callRuntimeApi, RuntimeApiError } from '../../runtime/apis.js';
+import { RuntimeApiError } from '../../runtime/apis.js';
 import type { SealedBlock } from '../../runtime/runtime.js';
 import type { ChainHead } from '../../node/chain.js';
 import { RpcError, ensureUnsafeAllowed } from '../errors.js';
 import { defineMethod, defineSubscription, type RpcServer } from '../server.js';
 import { boundedArray, hash32, hexBytes, optional, optionalBlockHash, tupleParams, u32 } from '../params.js';
 import { apiContextAt, resolveAt, type RpcNode } from './context.js';
+import { ReadBudget, nextTurn } from '../heavy-calls.js';
+import { metadataJson, runtimeCallJson } from './runtime-hex.js';
 
 /**
  * The call data of `state_call`: hex with or without `0x`, possibly empty, as Substrate's `Bytes` deserializer
@@ -81,10 +83,12 @@ export function registerStateMethods(server: RpcServer, node: RpcNode): void {
   server.register(
     defineMethod({
       name: 'state_getKeysPaged',
+      heavy: true,
       params: tupleParams(hexBytes, z.number().int().min(0).max(MAX_KEYS_PAGE), optional(hexBytes), optionalBlockHash),
-      handler: ([prefix, count, startKey, at]) => {
+      handler: async ([prefix, count, startKey, at]) => {
         const state = stateOf(at);
         const out: string[] = [];
+        const budget = new ReadBudget();
         // Keys strictly after startKey (when it is at or past the prefix), in byte order, under the prefix.
         let k: Uint8Array | undefined;
         if (startKey !== undefined && compareBytes(startKey, prefix) >= 0) k = state.nextKey(startKey);
@@ -92,6 +96,8 @@ export function registerStateMethods(server: RpcServer, node: RpcNode): void {
         while (k !== undefined && out.length < count && startsWith(k, prefix)) {
           out.push(toHex(k));
           k = state.nextKey(k);
+          // Every stored state stays readable (archive), so the scan may continue after other work.
+          if (budget.spend()) await nextTurn();
         }
         return out;
       },
@@ -100,11 +106,18 @@ export function registerStateMethods(server: RpcServer, node: RpcNode): void {
   server.register(
     defineMethod({
       name: 'state_queryStorageAt',
+      heavy: true,
       params: tupleParams(keysParam, optionalBlockHash),
-      handler: ([keys, at]) => {
+      handler: async ([keys, at]) => {
         const hash = resolveAt(node, at);
         const state = chain.stateAt(hash)!;
-        return [{ block: toHex(hash), changes: keys.map((k) => [toHex(k), hexOrNull(state.get(k))]) }];
+        const budget = new ReadBudget();
+        const changes: Array<[string, string | null]> = [];
+        for (const k of keys) {
+          changes.push([toHex(k), hexOrNull(state.get(k))]);
+          if (budget.spend()) await nextTurn();
+        }
+        return [{ block: toHex(hash), changes }];
       },
     }),
   );
@@ -113,8 +126,9 @@ export function registerStateMethods(server: RpcServer, node: RpcNode): void {
       name: 'state_queryStorage',
       // Substrate refuses it on a public interface (`deny_unsafe`): it walks up to 1,000 blocks per call.
       unsafe: true,
+      heavy: true,
       params: tupleParams(keysParam, hash32, optionalBlockHash),
-      handler: ([keys, from, to]) => {
+      handler: async ([keys, from, to]) => {
         const fromHeader = chain.header(from);
         const toHash = resolveAt(node, to);
         const toHeader = chain.header(toHash)!;
@@ -122,17 +136,21 @@ export function registerStateMethods(server: RpcServer, node: RpcNode): void {
         if (fromHeader.number > toHeader.number) throw new RpcError(STATE_ERROR.InvalidBlockRange, `Invalid block range: ${fromHeader.number} is after ${toHeader.number}`);
         if (toHeader.number - fromHeader.number >= MAX_QUERY_BLOCKS) throw new RpcError(STATE_ERROR.InvalidBlockRange, `Invalid block range: at most ${MAX_QUERY_BLOCKS} blocks`);
         const out: Array<{ block: string; changes: Array<[string, string | null]> }> = [];
-        let last = new Map<string, string | null>();
+        // Up to 1,000 keys × 1,000 blocks of reads: the scan gives the event loop a turn every ReadBudget reads.
+        // Every stored state stays readable (archive) and the blocks by number never change (instant finality).
+        const keyHex = keys.map((k) => toHex(k));
+        const budget = new ReadBudget();
+        let last: Array<string | null> = [];
         for (let n = fromHeader.number; n <= toHeader.number; n++) {
           const hash = chain.hashAt(n)!;
           const state = chain.stateAt(hash)!;
           const changes: Array<[string, string | null]> = [];
-          const now = new Map<string, string | null>();
-          for (const k of keys) {
-            const hex = toHex(k);
-            const v = hexOrNull(state.get(k));
-            now.set(hex, v);
-            if (n === fromHeader.number || last.get(hex) !== v) changes.push([hex, v]);
+          const now: Array<string | null> = new Array<string | null>(keys.length);
+          for (let i = 0; i < keys.length; i++) {
+            const v = hexOrNull(state.get(keys[i]));
+            now[i] = v;
+            if (n === fromHeader.number || last[i] !== v) changes.push([keyHex[i], v]);
+            if (budget.spend()) await nextTurn();
           }
           last = now;
           if (changes.length > 0 || n === fromHeader.number) out.push({ block: toHex(hash), changes });
@@ -144,6 +162,7 @@ export function registerStateMethods(server: RpcServer, node: RpcNode): void {
   server.register(
     defineMethod({
       name: 'state_getReadProof',
+      heavy: true,
       params: tupleParams(keysParam, optionalBlockHash),
       handler: ([keys, at]) => {
         const hash = resolveAt(node, at);
@@ -154,10 +173,11 @@ export function registerStateMethods(server: RpcServer, node: RpcNode): void {
   server.register(
     defineMethod({
       name: 'state_getMetadata',
+      heavy: true,
       params: tupleParams(optionalBlockHash),
       handler: ([at]) => {
         resolveAt(node, at);
-        return toHex(chain.runtime.metadata(14));
+        return metadataJson(chain.runtime, 14);
       },
     }),
   );
@@ -174,11 +194,12 @@ export function registerStateMethods(server: RpcServer, node: RpcNode): void {
   server.register(
     defineMethod({
       name: 'state_call',
+      heavy: true,
       params: tupleParams(z.string().min(1).max(256), callData, optionalBlockHash),
       handler: ([method, data, at]) => {
         const ctx = apiContextAt(node, resolveAt(node, at));
         try {
-          return toHex(callRuntimeApi(ctx, method, data));
+          return runtimeCallJson(ctx, method, data);
         } catch (e) {
           if (e instanceof RuntimeApiError) throw new RpcError(STATE_ERROR.Client, `Client error: Execution failed: ${e.message}`);
           throw e;

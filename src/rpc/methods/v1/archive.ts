@@ -11,7 +11,9 @@
  */
 import { z } from 'zod';
 import { toHex } from '../../../primitives/bytes.js';
-import { callRuntimeApi } from '../../../runtime/apis.js';
+import { runtimeCallHex } from '../runtime-hex.js';
+import { bodyJson } from '../block-json.js';
+import { RawJson } from '../../protocol.js';
 import { RpcError, invalidParams } from '../../errors.js';
 import { defineMethod, defineSubscription, type RpcServer, type SubscriptionContext } from '../../server.js';
 import { boundedArray, hash32, optional, tupleParams } from '../../params.js';
@@ -67,21 +69,26 @@ export function registerArchiveMethods(server: RpcServer, node: V1Node, limits: 
   server.register(
     defineMethod({
       name: 'archive_v1_body',
+      heavy: true,
       params: tupleParams(hash32),
-      handler: ([hash]) => chain.body(hash)?.map((x) => toHex(x)) ?? null,
+      handler: ([hash]) => {
+        const json = bodyJson(chain, hash);
+        return json === undefined ? null : new RawJson(json);
+      },
     }),
   );
   server.register(
     defineMethod({
       name: 'archive_v1_call',
+      heavy: true,
       params: tupleParams(hash32, z.string().max(256), hexOrEmpty),
       handler: ([hash, fn, input]) => {
         const header = chain.header(hash);
         const state = chain.stateAt(hash);
         if (header === undefined || state === undefined) return null;
         try {
-          const output = callRuntimeApi({ runtime: chain.runtime, state, block: { number: header.number, hash }, checker: node.txs.checker }, fn, input);
-          return { success: true, value: toHex(output) };
+          const value = runtimeCallHex({ runtime: chain.runtime, state, block: { number: header.number, hash }, checker: node.txs.checker }, fn, input);
+          return { success: true, value };
         } catch (e) {
           return { success: false, error: e instanceof Error ? e.message : String(e) };
         }

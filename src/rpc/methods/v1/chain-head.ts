@@ -16,7 +16,7 @@
 import { z } from 'zod';
 import { toHex, toHexRaw } from '../../../primitives/bytes.js';
 import type { ChainHead } from '../../../node/chain.js';
-import { callRuntimeApi } from '../../../runtime/apis.js';
+import { runtimeCallHex } from '../runtime-hex.js';
 import { ErrorCode, RpcError } from '../../errors.js';
 import { defineMethod, defineSubscription, type RpcServer, type SubscriptionContext } from '../../server.js';
 import { bool, boundedArray, hash32, optional, tupleParams } from '../../params.js';
@@ -254,8 +254,8 @@ export function registerChainHeadMethods(server: RpcServer, node: V1Node, limits
             const header = chain.header(hash);
             const state = chain.stateAt(hash);
             if (header === undefined || state === undefined) throw new Error('block state not found in the database');
-            const output = callRuntimeApi({ runtime: chain.runtime, state, block: { number: header.number, hash }, checker: node.txs.checker }, fn, input);
-            f.emit({ event: 'operationCallDone', operationId: op.id, output: toHex(output) });
+            const output = runtimeCallHex({ runtime: chain.runtime, state, block: { number: header.number, hash }, checker: node.txs.checker }, fn, input);
+            f.emit({ event: 'operationCallDone', operationId: op.id, output });
           } catch (e) {
             f.emit({ event: 'operationError', operationId: op.id, error: errorMessage(e) });
           }
