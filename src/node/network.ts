@@ -42,6 +42,8 @@ export const MAX_RESEND_TXS = 16_384;
  * height in four), while its pool idles. Substrate's transaction protocol re-propagates on a timer too.
  */
 export const REPROPAGATE_MS = 2000;
+/** Most transactions one re-propagation offers (the first in the ready order: what blocks take next). */
+export const MAX_REPROPAGATE_TXS = 2048;
 /** A transaction gossip batch. */
 export const TxBatchCodec = vec(bytesCodec, MAX_TX_BATCH);
 
@@ -209,7 +211,8 @@ export class TransactionGossip {
   }
 
   /**
-   * Offer the ready transactions this node took in itself (at most {@link MAX_RESEND_TXS}) to every peer again; peers
+   * Offer the ready transactions this node took in itself (at most {@link MAX_REPROPAGATE_TXS}, first in the ready
+   * order) to every peer again; peers
    * that have one drop it after a hash lookup. Each round starts at a different place in the ready order, so its
    * batches are not byte for byte those of the last round (which the peers' gossip would drop as already seen).
    */
@@ -217,7 +220,7 @@ export class TransactionGossip {
     if (this.#stopped || this.#host.connectedPeers().length === 0) return;
     const own: PoolTransaction[] = [];
     for (const tx of this.#txs.pool.ready()) {
-      if (own.length >= MAX_RESEND_TXS) break;
+      if (own.length >= MAX_REPROPAGATE_TXS) break;
       if (!this.#fromNetwork.has(tx.hashHex)) own.push(tx);
     }
     if (own.length === 0) return;

@@ -147,8 +147,8 @@ describe('four validators offered transfers far above capacity', () => {
     // Until every pool is empty: each validator keeps its three peers, and the pools drain.
     await until(
       async () => {
-        const sizes = await Promise.all(VALIDATOR_NAMES.map((n) => net.node(n).call<string[]>('author_pendingExtrinsics')));
-        const health = await Promise.all(VALIDATOR_NAMES.map((n) => net.node(n).call<{ peers: number }>('system_health')));
+        const sizes = await Promise.all(VALIDATOR_NAMES.map((_, k) => load[k].call<string[]>('author_pendingExtrinsics')));
+        const health = await Promise.all(VALIDATOR_NAMES.map((_, k) => load[k].call<{ peers: number }>('system_health')));
         for (const h of health) peersSeen.push(h.peers);
         return sizes.every((s) => s.length === 0);
       },
@@ -163,7 +163,7 @@ describe('four validators offered transfers far above capacity', () => {
     let committed = 0;
     const ended = new Map<string, number>();
     for (const o of accepted) {
-      const reports = await Promise.all(VALIDATOR_NAMES.map((n) => net.node(n).call<{ status: string; blockHash?: string; reason?: string }>('dcn_transactionStatus', [o.hash])));
+      const reports = await Promise.all(VALIDATOR_NAMES.map((_, k) => load[k].call<{ status: string; blockHash?: string; reason?: string }>('dcn_transactionStatus', [o.hash])));
       const own = reports[o.node];
       if (own.status === 'finalized') {
         committed++;
@@ -181,8 +181,8 @@ describe('four validators offered transfers far above capacity', () => {
     // (a proposer whose pool was empty while the others' were not would make one every few heights).
     const counts: number[] = [];
     for (let n = startBlock + 1; n <= endBlock; n++) {
-      const hash = await alice.call<string>('chain_getBlockHash', [n]);
-      const b = await alice.call<{ block: { extrinsics: string[] } }>('chain_getBlock', [hash]);
+      const hash = await load[0].call<string>('chain_getBlockHash', [n]);
+      const b = await load[0].call<{ block: { extrinsics: string[] } }>('chain_getBlock', [hash]);
       counts.push(b.block.extrinsics.length - 1);
     }
     const first = counts.findIndex((c) => c > 0);
