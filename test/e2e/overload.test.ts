@@ -20,9 +20,9 @@ import { onChainNonce, Testnet, until, VALIDATOR_NAMES } from './testnet-cluster
 
 /** The plan's seed (`OVERLOAD_SEED=n` replays another). */
 const SEED = Number(process.env.OVERLOAD_SEED ?? 11);
-const SENDERS = 240;
+const SENDERS = 200;
 /** Transfers per sender (consecutive nonces, offered without waiting for the earlier ones). */
-const PER_SENDER = 20;
+const PER_SENDER = 16;
 /** Offered per second: several times what four validators on two cores commit (≈ 500–950/s measured). */
 const RATE = 2400;
 const TICK_MS = 50;
