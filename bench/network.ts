@@ -91,10 +91,7 @@ async function main(): Promise<void> {
 
   const net = await Testnet.start({ blockTimeMs: 250, proposeTimeoutMs: 1000 });
   const pids = new Map(VALIDATOR_NAMES.map((n) => [n, (net.node(n) as unknown as { child: { pid: number } }).child.pid]));
-  // Several WebSockets per node: a connection may hold at most 1,024 subscriptions (Substrate's default).
-  const clients = await Promise.all(
-    Array.from({ length: SOCKETS_PER_NODE * VALIDATOR_NAMES.length }, (_, c) => RpcClient.connect(`ws://127.0.0.1:${net.node(VALIDATOR_NAMES[c % VALIDATOR_NAMES.length]).rpcPort}`)),
-  ); // client c talks to validator c mod 4
+  let clients: RpcClient[] = [];
   try {
     const alice = net.node('Alice');
     await until(async () => (await alice.best()) >= 1, 60_000, 'the chain to start');
@@ -131,6 +128,11 @@ async function main(): Promise<void> {
       signed.push(hex(signExtrinsic(s, transferKeepAliveCall(funder.publicKey, 1_000_000n), { genesisHash: genesis }, { nonce: Math.floor(j / ACCOUNTS) })));
     }
     console.log(`signed ${signed.length} transfers in ${((performance.now() - tsign) / 1000).toFixed(1)} s (before the load)`);
+    // Several WebSockets per node: a connection may hold at most 1,024 subscriptions (Substrate's default). Opened
+    // after the signing, which holds this event loop long enough for the nodes to drop a socket that missed pings.
+    clients = await Promise.all(
+      Array.from({ length: SOCKETS_PER_NODE * VALIDATOR_NAMES.length }, (_, c) => RpcClient.connect(`ws://127.0.0.1:${net.node(VALIDATOR_NAMES[c % VALIDATOR_NAMES.length]).rpcPort}`)),
+    ); // client c talks to validator c mod 4
 
     const broken = new Array<boolean>(ACCOUNTS).fill(false);
     /** Offer transfers [from, from + count) at `rate` per second; wait for every one to end; print the figures. */

@@ -416,8 +416,11 @@ export class ConsensusService {
     const me = validators(chain.headState())[self];
     if (me === undefined) return undefined;
     try {
-      // A quarter of the round's propose timeout for building leaves the rest for gossip and the others' execution.
-      const budgetMs = Math.max(MIN_BUILD_BUDGET_MS, Math.floor(timeoutDuration(this.#timeouts, 'propose', round) / 4));
+      // A quarter of the first round's propose timeout for building leaves the rest for gossip and the others'
+      // execution; halved at each later round. A round that failed most often failed because the validators could
+      // not check the block in time (a loaded machine): a block as big as the longer timeout allows would fail the
+      // same way, round after round, while a smaller one gets through and the pool drains over the next heights.
+      const budgetMs = Math.max(MIN_BUILD_BUDGET_MS, Math.floor(timeoutDuration(this.#timeouts, 'propose', 0) / 4 / 2 ** Math.min(round, 16)));
       const start = this.#now();
       const sealed = buildBlock(chain, txs, {
         author: me.account,

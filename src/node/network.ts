@@ -37,6 +37,14 @@ export const CONSENSUS_NONCE_BYTES = 8;
 export const MAX_TX_BATCH = 4096;
 /** Most ready transactions re-sent when a peer connects. */
 export const MAX_RESEND_TXS = 16_384;
+/**
+ * How often (ms) the ready transactions a node took in over RPC are offered to its peers again: a peer whose pool was
+ * full when they first came refused them, and without a second offer only this node could ever include them (one
+ * height in four), while its pool idles. Substrate's transaction protocol re-propagates on a timer too.
+ */
+export const REPROPAGATE_MS = 2000;
+/** Most transactions one re-propagation offers (the first in the ready order: what blocks take next). */
+export const MAX_REPROPAGATE_TXS = 2048;
 /** A transaction gossip batch. */
 export const TxBatchCodec = vec(bytesCodec, MAX_TX_BATCH);
 
@@ -117,6 +125,8 @@ export interface TransactionGossipOptions {
   maxBatchBytes?: number;
   /** The transactions channel's message limit (bytes, as the host was configured). Default 1 MiB, the gossip default. */
   maxMessageBytes?: number;
+  /** Period of the re-propagation of the ready transactions taken in over RPC, ms (0: never). Default {@link REPROPAGATE_MS}. */
+  repropagateMs?: number;
 }
 
 /** Most bytes a batch of one transaction adds to it: `Compact<1>` and the transaction's `Compact<len>`. */
@@ -139,6 +149,10 @@ export class TransactionGossip {
   #unsubscribePeers: (() => void) | undefined;
   #resendScheduled = false;
   #stopped = false;
+  readonly #repropagateMs: number;
+  #repropagateTimer: NodeJS.Timeout | undefined;
+  /** Re-propagations so far (0 ≤ n ≤ 2^53): where the next one starts in the ready order, so batches differ. */
+  #rounds = 0;
 
   constructor(host: P2pHost, txs: TransactionService, logger: Logger, options: TransactionGossipOptions = {}) {
     this.#host = host;
@@ -147,6 +161,7 @@ export class TransactionGossip {
     this.#maxTxs = Math.min(options.maxBatchTxs ?? 512, MAX_TX_BATCH);
     this.#maxBytes = options.maxBatchBytes ?? 512 * 1024;
     this.#maxMessageBytes = options.maxMessageBytes ?? DEFAULT_CHANNEL_OPTIONS.transactions.maxMessageBytes;
+    this.#repropagateMs = options.repropagateMs ?? REPROPAGATE_MS;
   }
 
   /**
@@ -164,6 +179,10 @@ export class TransactionGossip {
     this.#unsubscribe = this.#txs.pool.onReady((tx) => this.#onReady(tx));
     this.#unsubscribePeers = this.#host.onPeerConnected(() => this.#scheduleResend());
     this.#host.on('transactions', (b, peer) => this.#receive(b, peer));
+    if (this.#repropagateMs > 0) {
+      this.#repropagateTimer = setInterval(() => this.#repropagate(), this.#repropagateMs);
+      this.#repropagateTimer.unref();
+    }
   }
 
   /** Stop batching (what is queued is dropped). */
@@ -171,6 +190,7 @@ export class TransactionGossip {
     this.#stopped = true;
     this.#unsubscribe?.();
     this.#unsubscribePeers?.();
+    if (this.#repropagateTimer !== undefined) clearInterval(this.#repropagateTimer);
     this.#batch = [];
     this.#batchBytes = 0;
   }
@@ -207,6 +227,30 @@ export class TransactionGossip {
       }
       this.#flush();
     }, 250);
+  }
+
+  /**
+   * Offer the ready transactions this node took in itself (at most {@link MAX_REPROPAGATE_TXS}, first in the ready
+   * order) to every peer again; peers
+   * that have one drop it after a hash lookup. Each round starts at a different place in the ready order, so its
+   * batches are not byte for byte those of the last round (which the peers' gossip would drop as already seen).
+   */
+  #repropagate(): void {
+    if (this.#stopped || this.#host.connectedPeers().length === 0) return;
+    const own: PoolTransaction[] = [];
+    for (const tx of this.#txs.pool.ready()) {
+      if (own.length >= MAX_REPROPAGATE_TXS) break;
+      if (!this.#fromNetwork.has(tx.hashHex)) own.push(tx);
+    }
+    if (own.length === 0) return;
+    const start = (this.#rounds++ * 7919) % own.length;
+    for (let k = 0; k < own.length; k++) {
+      const tx = own[(start + k) % own.length];
+      this.#batch.push(tx);
+      this.#batchBytes += tx.bytes.length + 5;
+      if (this.#batch.length >= this.#maxTxs || this.#batchBytes >= this.#maxBytes) this.#flush();
+    }
+    this.#flush();
   }
 
   #flush(): void {

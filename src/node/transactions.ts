@@ -15,7 +15,7 @@ import { TransactionPool } from '../txpool/pool.js';
 import { PoolError, POOL_ERROR_RPC_CODES, type TxSource, type TxStatus } from '../txpool/types.js';
 import type { SignatureVerifier } from '../crypto/verifier-pool.js';
 import type { Chain } from './chain.js';
-import { CachedSignatureChecker } from './signatures.js';
+import { CachedSignatureChecker, IntakeFull, IntakeVerifier } from './signatures.js';
 import { blockDispatchOutcomes, type DispatchOutcome } from './dispatch-outcome.js';
 
 /** A submission refused, with its JSON-RPC code, message and data (Substrate's shapes). */
@@ -63,6 +63,8 @@ const ACCEPT_ANY_SIGNATURE: SignatureChecker = { verify: () => true };
 export class TransactionService {
   readonly pool: TransactionPool;
   readonly checker: CachedSignatureChecker;
+  /** Signature checks of submissions, batched onto the worker threads and bounded (see {@link IntakeVerifier}). */
+  readonly intake: IntakeVerifier;
   private readonly history = new LruCache<string, TransactionStatusReport>(HISTORY_ENTRIES);
   /** Dispatch outcomes of recently asked-about blocks, by block hash (a block's events are decoded once). */
   private readonly outcomes = new LruCache<string, Map<number, DispatchOutcome>>(OUTCOME_BLOCKS);
@@ -74,6 +76,7 @@ export class TransactionService {
     limits?: ConstructorParameters<typeof TransactionPool>[0]['limits'],
   ) {
     this.checker = new CachedSignatureChecker(verifier);
+    this.intake = new IntakeVerifier(verifier);
     this.pool = new TransactionPool({
       validate: (bytes) => this.chain.runtime.validateTransaction(this.chain.headState(), bytes, this.chain.head, this.checker),
       limits,
@@ -91,13 +94,24 @@ export class TransactionService {
       throw new SubmitError(1002, 'Verification Error: Runtime error: Could not decode extrinsic', (e as Error).message);
     }
     if (xt.signature) {
-      // Verify on a worker thread first; the runtime's check then reads the cached verdict.
+      // A full ready queue refuses an equal-priority newcomer (the runtime's priority is the tip): say so before
+      // paying for its signature. This also refuses a later nonce of a sender whose earlier one was just refused,
+      // which would otherwise wait in the future queue for a predecessor that is not coming.
+      const { address, extra } = xt.signature;
+      const worst = this.pool.noRoomFor(extra.tip, bytes.length);
+      if (worst !== undefined && (address.tag === 'Id' || address.tag === 'Address32') && !this.pool.holdsNonce(address.value, extra.nonce)) {
+        const refused = new PoolError({ code: 'TooLowPriority', old: worst, new: extra.tip });
+        throw new SubmitError(refused.rpcCode, refused.message);
+      }
+      // Verify on the worker threads, batched with this turn's other submissions; the runtime's check then reads the
+      // cached verdict.
       const state = new Overlay(this.chain.headState());
       SystemStorage.BlockHash.set(state, this.chain.head.number, this.chain.head.hash);
       try {
         const job = this.chain.runtime.signatureJob(state, xt, this.chain.head.number + 1);
-        await this.verifier.verifyOffThread(job);
+        await this.intake.verify(job);
       } catch (e) {
+        if (e instanceof IntakeFull) throw new SubmitError(POOL_ERROR_RPC_CODES.ImmediatelyDropped, 'Immediately Dropped', e.message);
         if (!(e instanceof TransactionInvalid)) throw e;
         // The pool's validation reports the same error with Substrate's code.
       }

@@ -26,7 +26,8 @@
  *   full, transactions the newest (see `queue.ts`). A batch is sent only when the stream has drained, so a slow
  *   peer costs at most its queue limits plus one batch, and never slows the other peers.
  * - Inbound: at most `maxPendingValidations` handler calls in flight per stream; beyond that the stream is paused,
- *   Yamux stops granting window, and the backlog moves to the sender's bounded queue.
+ *   Yamux stops granting window, and the backlog moves to the sender's bounded queue. Consensus messages skip the
+ *   backlog (their handler is quick): they never wait behind transaction validations.
  * - A frame above the size limit closes the stream (the peer is broken or hostile; it reopens after a backoff);
  *   an unknown channel, an empty frame or an oversized message for its channel is counted and skipped.
  */
@@ -636,7 +637,11 @@ export class Gossip {
       return;
     }
     // The one copy of the payload: the frame is a view into the transport's chunk.
-    reader.backlog.push({ channel, payload: copyBytes(frame, 1) });
+    const payload = copyBytes(frame, 1);
+    // Consensus goes first inbound as it does outbound: its handler is quick, and a vote must not wait behind the
+    // transaction batches whose validations fill the stream's budget under a flood (the round would time out).
+    if (channel === 'consensus') this.#process(reader, channel, payload);
+    else reader.backlog.push({ channel, payload });
   }
 
   /** Run handlers for the backlog while fewer than maxPendingValidations are in flight; pause or resume the stream. */

@@ -127,6 +127,9 @@ export function peerIdOfMultiaddr(ma: Multiaddr): string | undefined {
   return id;
 }
 
+/** Least time a ping may take before libp2p's connection monitor closes the connection, ms. */
+export const PING_TIMEOUT_MIN_MS = 30_000;
+
 /** The libp2p host of a node (see the module comment). */
 export class P2pHost {
   readonly #node: Libp2p;
@@ -224,6 +227,11 @@ export class P2pHost {
         // Redial is ours (unbounded retries with capped backoff); libp2p's own gives up after five.
         reconnectRetries: 0,
       },
+      // A validator whose event loop is busy (a flood of transactions, a big block) answers pings late; the default
+      // adaptive timeout (5 s at least, from loopback round trips of a millisecond) then drops a live connection, and
+      // the reconnection re-sends every ready transaction on top of the load. A dead connection is still found (TCP
+      // errors close it at once; a silent one within this bound).
+      connectionMonitor: { pingTimeout: { minTimeout: PING_TIMEOUT_MIN_MS } },
       services: { identify: identify(), ping: ping() },
     });
     const host = new P2pHost(node, allowed, opts, logger);

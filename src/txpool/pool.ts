@@ -621,6 +621,23 @@ export class TransactionPool {
     return { ready, future, total: ready + future };
   }
 
+  /**
+   * When a new transaction of `priority` and `bytes` (0 ..= 2^53-1) finds no room in the ready queue (it is full and its
+   * worst transaction is at least as good), that worst priority; else undefined. The room check of `submit`, for
+   * callers that can skip costly work (a signature check) on what the pool would refuse anyway.
+   */
+  noRoomFor(priority: bigint, bytes: number): bigint | undefined {
+    const worst = this.readyHeap.peek();
+    if (worst === undefined) return undefined;
+    const full = this.readyHeap.size + 1 > this.limits.readyCount || this.readyBytes + bytes > this.limits.readyBytes;
+    return full && priority <= worst.tx.valid.priority ? worst.tx.valid.priority : undefined;
+  }
+
+  /** Whether the pool holds a transaction of `sender` (as validation reported it) with this nonce (0 ..= 2^32-1). */
+  holdsNonce(sender: Uint8Array, nonce: number): boolean {
+    return this.bySender.get(toHexRaw(sender))?.has(nonce) ?? false;
+  }
+
   /** Encoded bytes held by each queue. */
   bytes(): PoolSize {
     return { ready: this.readyBytes, future: this.futureBytes, total: this.readyBytes + this.futureBytes };

@@ -6,10 +6,11 @@
  *
  * With `DCN_CPU_PROF_DIR=<dir>` in the environment every node runs under `node --cpu-prof` writing there, and
  * `Testnet.destroy` stops the nodes gracefully (SIGTERM) so the profiles are written: how the benchmark's validators
- * are profiled (`DCN_CPU_PROF_DIR=/tmp/prof npm run bench:network`).
+ * are profiled (`DCN_CPU_PROF_DIR=/tmp/prof npm run bench:network`). With `DCN_TESTNET_LOG_DIR=<dir>` every line a
+ * node prints is also appended to `<dir>/<name>-<pid>.log` (the whole run, not only the last lines kept in memory).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,8 +89,12 @@ export class ValidatorProcess {
       live.delete(child);
       resolve({ code, signal });
     }));
+    const logDir = process.env.DCN_TESTNET_LOG_DIR;
+    const logFile = logDir ? createWriteStream(join(logDir, `${options.name.toLowerCase()}-${child.pid}.log`), { flags: 'a' }) : undefined;
+    if (logFile !== undefined) void this.exited.then(() => logFile.end());
     for (const s of [child.stdout!, child.stderr!]) {
       createInterface({ input: s, crlfDelay: Infinity }).on('line', (line) => {
+        logFile?.write(`${line}\n`);
         this.lines.push(line);
         if (this.lines.length > KEPT_LINES) this.lines.shift();
         for (const l of [...this.listeners]) l(line);
