@@ -193,8 +193,6 @@ export class SignatureVerifier {
   /** Next job id, ≤ 2^53. */
   #nextJobId = 0;
   #closed = false;
-  /** Items of {@link verifyOffThread} waiting for the next event-loop turn, to go to the workers as one batch. */
-  #queued: Array<{ item: VerifyItem; resolve: (ok: boolean) => void; reject: (e: unknown) => void }> = [];
   readonly #stats: SignatureVerifierStats = {
     cacheHits: 0,
     inflightHits: 0,
@@ -236,32 +234,6 @@ export class SignatureVerifier {
   async verify(item: VerifyItem): Promise<boolean> {
     const [verdict] = await this.verifyBatch([item]);
     return verdict;
-  }
-
-  /**
-   * Verify one item on a worker thread (inline only when there are no workers): items asked for in the same
-   * event-loop turn go to the workers together, so a burst of submissions costs the calling thread one message
-   * instead of a verification each. Cached ids are answered from the cache.
-   */
-  verifyOffThread(item: VerifyItem): Promise<boolean> {
-    if (this.#workerCount === 0) return this.verify(item);
-    return new Promise<boolean>((resolve, reject) => {
-      this.#queued.push({ item, resolve, reject });
-      if (this.#queued.length === 1) setImmediate(() => this.#flushQueued());
-    });
-  }
-
-  /** Send the items queued by {@link verifyOffThread} as one batch. */
-  #flushQueued(): void {
-    const queued = this.#queued;
-    this.#queued = [];
-    this.verifyBatch(
-      queued.map((q) => q.item),
-      { offThread: true },
-    ).then(
-      (verdicts) => queued.forEach((q, i) => q.resolve(verdicts[i])),
-      (e: unknown) => queued.forEach((q) => q.reject(e)),
-    );
   }
 
   /**

@@ -122,7 +122,8 @@ export class IntakeVerifier {
         this.#inFlight--;
         this.#flush();
       };
-      this.#verifier.verifyBatch(batch.map((b) => b.job)).then(
+      // Off the thread that runs consensus even for a batch of one (the pool would check fewer than `inlineBelow` inline).
+      this.#verifier.verifyBatch(batch.map((b) => b.job), { offThread: true }).then(
         (verdicts) => {
           done();
           this.#handBack(batch, 0, (b, i) => b.resolve(verdicts[i]));

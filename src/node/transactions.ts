@@ -169,7 +169,8 @@ export class TransactionService {
       throw e;
     }
     // A verifier that cannot answer (closing, a worker crash) leaves the plain message.
-    const signedForCandidate = await this.verifier.verifyOffThread(job).catch(() => false);
+    // Through the bounded intake, like the first check: a full intake (IntakeFull) also leaves the plain message.
+    const signedForCandidate = await this.intake.verify(job).catch(() => false);
     if (!signedForCandidate) return undefined; // Substrate's exact words, which wallets match on
     return `Transaction has a bad signature: it was signed for spec version ${candidate.specVersion} and transaction version ${candidate.transactionVersion}, but the runtime is at spec version ${specVersion} and transaction version ${transactionVersion}`;
   }

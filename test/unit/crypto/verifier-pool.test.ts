@@ -112,19 +112,19 @@ describe('SignatureVerifier', () => {
     expect(await pooled.verifyBatch(batch500.slice(0, 40))).toEqual(expected500.slice(0, 40));
   });
 
-  it('verifyOffThread: single items asked for in one turn go to the workers together (inline only without workers)', async () => {
+  it('offThread: a small batch goes to the workers (inline only without workers); verifySync counts what it verifies', async () => {
     const items = batch500.slice(0, 24);
     const v = make({ workers: 2 });
-    expect(await Promise.all(items.map((x) => v.verifyOffThread(x)))).toEqual(expected500.slice(0, 24));
+    expect(await v.verifyBatch(items, { offThread: true })).toEqual(expected500.slice(0, 24));
     expect(v.stats).toMatchObject({ verifiedInWorkers: 24, verifiedInline: 0 });
     expect(v.verifications).toBe(24);
     // Known verdicts cost nothing more; verifySync answers them too, and verifies (counted) what it does not know.
-    expect(await v.verifyOffThread(items[3])).toBe(expected500[3]);
+    expect(await v.verifyBatch([items[3]], { offThread: true })).toEqual([expected500[3]]);
     expect(v.verifySync(items[3])).toBe(expected500[3]);
     expect(v.verifySync(batch500[30])).toBe(expected500[30]);
     expect(v.stats).toMatchObject({ verifiedInWorkers: 24, verifiedInline: 1 });
     const none = make({ workers: 0 });
-    expect(await none.verifyOffThread(items[0])).toBe(expected500[0]);
+    expect(await none.verifyBatch([items[0]], { offThread: true })).toEqual([expected500[0]]);
     expect(none.stats).toMatchObject({ verifiedInWorkers: 0, verifiedInline: 1 });
   });
 
