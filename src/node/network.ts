@@ -14,9 +14,9 @@
  * duplicate. As CometBFT's `PeerState` does, a proposal goes to a peer only while the peer is not known to have it
  * (`P2pHost.broadcastKeyed`, keyed by the hash of the signed message without the nonce): known once it was written
  * to the peer's current stream or received from that peer; forgotten when it was dropped from the peer's queue,
- * when the stream closes and when the peer reconnects, so re-broadcasting still repairs those losses. The key and
- * the encoded message are computed once per message object (the engine re-broadcasts the objects it holds) and
- * the envelope is built and hashed only when some peer needs it. A peer that got a proposal but ignored it (it
+ * when the stream closes and when the peer reconnects, so re-broadcasting still repairs those losses. The key is
+ * computed once per message object (the engine re-broadcasts the objects it holds; a received one gets the key
+ * its decoding computed), and the envelope is built and hashed only when some peer needs it. A peer that got a proposal but ignored it (it
  * was more than one height behind) is not sent it again: it prevotes nil in that round, and the next round's
  * proposal is a new message; a committed block reaches it by block sync. Votes are small and are re-sent to every
  * peer every time, as before, so a peer that ignored one while behind still gets it.
@@ -91,20 +91,18 @@ export const CONSENSUS_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 /** The node's gossip options: the consensus channel sized for the largest block, with a queue of four of them. */
 export const CONSENSUS_GOSSIP_OPTIONS = { channels: { consensus: { maxMessageBytes: CONSENSUS_MAX_MESSAGE_BYTES, queue: { maxBytes: 4 * CONSENSUS_MAX_MESSAGE_BYTES } } } };
 
-/** A proposal's content key (hex blake2-256 of the signed message without the nonce) and its encoding. */
-interface ProposalContent {
-  key: string;
-  body: Uint8Array;
-}
-
 /** Consensus messages over gossip (see the module doc). */
 export class ConsensusGossip {
   readonly #host: P2pHost;
   readonly #prefix = new Uint8Array(randomBytes(4));
   #counter = 0; // wraps at 2^32
   readonly #seen = new LruCache<string, true>(65_536);
-  /** Per proposal object (ours, or decoded from a peer): its key and encoding, computed once. */
-  readonly #proposals = new WeakMap<SignedMessageValue, ProposalContent>();
+  /**
+   * Per proposal object (ours, or decoded from a peer): its content key (hex blake2-256 of the signed message without
+   * the nonce), computed once. The encoding is not kept (the engine holds the block already): it is made again only
+   * when some peer lacks the proposal, which is about once per peer.
+   */
+  readonly #proposals = new WeakMap<SignedMessageValue, string>();
 
   constructor(host: P2pHost) {
     this.#host = host;
@@ -126,20 +124,15 @@ export class ConsensusGossip {
       this.#host.broadcast('consensus', envelope);
       return;
     }
-    let content = this.#proposals.get(signed);
-    if (content === undefined) {
-      const body = SignedMessage.encode(signed);
-      content = { key: toHexRaw(blake2_256(body)), body };
-      this.#proposals.set(signed, content);
+    let key = this.#proposals.get(signed);
+    let envelope: Uint8Array | undefined;
+    if (key === undefined) {
+      envelope = encodeConsensusEnvelope(signed, this.#nonce());
+      key = toHexRaw(blake2_256(envelope.subarray(CONSENSUS_NONCE_BYTES)));
+      this.#proposals.set(signed, key);
     }
-    const { key, body } = content;
     this.#seen.set(key, true);
-    this.#host.broadcastKeyed('consensus', key, () => {
-      const envelope = new Uint8Array(CONSENSUS_NONCE_BYTES + body.length);
-      envelope.set(this.#nonce(), 0);
-      envelope.set(body, CONSENSUS_NONCE_BYTES);
-      return envelope;
-    });
+    this.#host.broadcastKeyed('consensus', key, () => envelope ?? encodeConsensusEnvelope(signed, this.#nonce()));
   }
 
   /** Deliver every decodable message to `deliver`; forward first sightings only. */
@@ -154,7 +147,7 @@ export class ConsensusGossip {
       const key = toHexRaw(decoded.id);
       if (decoded.signed.message.tag === 'Proposal') {
         // The peer has it; and if the engine keeps this object, its re-broadcasts need neither encoding nor hashing.
-        this.#proposals.set(decoded.signed, { key, body: envelope.subarray(CONSENSUS_NONCE_BYTES) });
+        this.#proposals.set(decoded.signed, key);
         this.#host.markKnown(fromPeer, 'consensus', key);
       }
       deliver(decoded.signed, fromPeer);
