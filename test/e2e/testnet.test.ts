@@ -130,7 +130,7 @@ describe('4-validator testnet on loopback', () => {
     await until(async () => (await alice.best()) >= before + 5, 30_000, 'three validators to finalize 5 more blocks');
     for (const v of net.running()) expect(await v.call<{ peers: number }>('system_health')).toMatchObject({ peers: 2 });
     const restarted = await net.startNode('Charlie');
-    expect(restarted.logged(/restored own messages from the WAL/)).toBe(true);
+    expect(restarted.logged(/restored own messages and proofs of lock from the WAL/)).toBe(true);
     const target = await alice.best();
     await until(async () => (await restarted.best()) >= target, 30_000, 'Charlie to catch up');
     expect(restarted.logged(/sync: imported blocks/) || restarted.logged(/consensus: committed block/)).toBe(true);
