@@ -9,6 +9,18 @@
  * a full node connected to one validator hears everyone); a re-send of a known message is delivered to the engine
  * (which drops duplicates cheaply) but not forwarded, so re-sends cost one hop, not a flood.
  *
+ * Proposals carry the whole block (up to the 5 MiB block length limit), so re-sending them every `gossipMs` to
+ * every peer cost each node megabytes of encryption and hashing per tick, and each receiver the same to drop a
+ * duplicate. As CometBFT's `PeerState` does, a proposal goes to a peer only while the peer is not known to have it
+ * (`P2pHost.broadcastKeyed`, keyed by the hash of the signed message without the nonce): known once it was written
+ * to the peer's current stream or received from that peer; forgotten when it was dropped from the peer's queue,
+ * when the stream closes and when the peer reconnects, so re-broadcasting still repairs those losses. The key is
+ * computed once per message object (the engine re-broadcasts the objects it holds; a received one gets the key
+ * its decoding computed), and the envelope is built and hashed only when some peer needs it. A peer that got a proposal but ignored it (it
+ * was more than one height behind) is not sent it again: it prevotes nil in that round, and the next round's
+ * proposal is a new message; a committed block reaches it by block sync. Votes are small and are re-sent to every
+ * peer every time, as before, so a peer that ignored one while behind still gets it.
+ *
  * Transactions channel: `SCALE(Vec<Vec<u8>>)`, a batch of encoded extrinsics (at most 4,096). Transactions that
  * become ready in the pool (submitted over RPC, or promoted) are batched for one event-loop turn (or until the
  * batch is full) and broadcast; ones that came from the network are not re-broadcast by us (the gossip layer
@@ -77,26 +89,58 @@ export function decodeConsensusEnvelope(envelope: Uint8Array): { signed: SignedM
   return { signed: SignedMessage.decode(body), id: blake2_256(body) };
 }
 
+/**
+ * Largest message of the consensus channel (the node configures its hosts with {@link CONSENSUS_GOSSIP_OPTIONS}).
+ * It must hold a proposal of the largest valid block (the runtime's 5 MiB length limit, the header, the proposal's
+ * fields and signature, the envelope's nonce), or such a block could never be gossiped and a proposer that built
+ * one would stall its rounds: 8 MiB leaves room for all of it (the unit tests check it against the runtime's limit).
+ */
+export const CONSENSUS_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+/** The node's gossip options: the consensus channel sized for the largest block, with a queue of four of them. */
+export const CONSENSUS_GOSSIP_OPTIONS = { channels: { consensus: { maxMessageBytes: CONSENSUS_MAX_MESSAGE_BYTES, queue: { maxBytes: 4 * CONSENSUS_MAX_MESSAGE_BYTES } } } };
+
 /** Consensus messages over gossip (see the module doc). */
 export class ConsensusGossip {
   readonly #host: P2pHost;
   readonly #prefix = new Uint8Array(randomBytes(4));
   #counter = 0; // wraps at 2^32
   readonly #seen = new LruCache<string, true>(65_536);
+  /**
+   * Per proposal object (ours, or decoded from a peer): its content key (hex blake2-256 of the signed message without
+   * the nonce), computed once. The encoding is not kept (the engine holds the block already): it is made again only
+   * when some peer lacks the proposal, which is about once per peer.
+   */
+  readonly #proposals = new WeakMap<SignedMessageValue, string>();
 
   constructor(host: P2pHost) {
     this.#host = host;
   }
 
-  /** Gossip `signed` to every connected peer in a fresh envelope. */
-  broadcast(signed: SignedMessageValue): void {
+  #nonce(): Uint8Array {
     const nonce = new Uint8Array(CONSENSUS_NONCE_BYTES);
     nonce.set(this.#prefix, 0);
     new DataView(nonce.buffer).setUint32(4, this.#counter);
     this.#counter = (this.#counter + 1) >>> 0;
-    const envelope = encodeConsensusEnvelope(signed, nonce);
-    this.#seen.set(toHexRaw(blake2_256(envelope.subarray(CONSENSUS_NONCE_BYTES))), true);
-    this.#host.broadcast('consensus', envelope);
+    return nonce;
+  }
+
+  /** Gossip `signed` in a fresh envelope: a vote to every connected peer, a proposal to the peers not known to have it. */
+  broadcast(signed: SignedMessageValue): void {
+    if (signed.message.tag !== 'Proposal') {
+      const envelope = encodeConsensusEnvelope(signed, this.#nonce());
+      this.#seen.set(toHexRaw(blake2_256(envelope.subarray(CONSENSUS_NONCE_BYTES))), true);
+      this.#host.broadcast('consensus', envelope);
+      return;
+    }
+    let key = this.#proposals.get(signed);
+    let envelope: Uint8Array | undefined;
+    if (key === undefined) {
+      envelope = encodeConsensusEnvelope(signed, this.#nonce());
+      key = toHexRaw(blake2_256(envelope.subarray(CONSENSUS_NONCE_BYTES)));
+      this.#proposals.set(signed, key);
+    }
+    this.#seen.set(key, true);
+    this.#host.broadcastKeyed('consensus', key, () => envelope ?? encodeConsensusEnvelope(signed, this.#nonce()));
   }
 
   /** Deliver every decodable message to `deliver`; forward first sightings only. */
@@ -108,8 +152,13 @@ export class ConsensusGossip {
       } catch {
         return 'reject';
       }
-      deliver(decoded.signed, fromPeer);
       const key = toHexRaw(decoded.id);
+      if (decoded.signed.message.tag === 'Proposal') {
+        // The peer has it; and if the engine keeps this object, its re-broadcasts need neither encoding nor hashing.
+        this.#proposals.set(decoded.signed, key);
+        this.#host.markKnown(fromPeer, 'consensus', key);
+      }
+      deliver(decoded.signed, fromPeer);
       if (this.#seen.has(key)) return 'ignore';
       this.#seen.set(key, true);
       return 'accept';

@@ -28,7 +28,7 @@ import { Chain, type ChainHead } from './chain.js';
 import { genesisConfigOf, loadChainSpec, rawGenesisOf, type ChainSpec } from './chain-spec.js';
 import { ConsensusService } from './consensus-service.js';
 import { Informant } from './informant.js';
-import { allowedPeerIds, ConsensusGossip, TransactionGossip } from './network.js';
+import { allowedPeerIds, CONSENSUS_GOSSIP_OPTIONS, ConsensusGossip, TransactionGossip } from './network.js';
 import { BlockSync } from './sync.js';
 import { REVALIDATE_READY_PER_BLOCK, TransactionService } from './transactions.js';
 import { Keystore } from './keystore.js';
@@ -350,7 +350,7 @@ async function startNetworking(
     allowedPeerIds: allowed,
     logger: logger.child({ module: 'p2p' }),
     protocolPrefix: `/dcn/${spec.id}`,
-    gossip: { channels: { consensus: { maxMessageBytes: 8 * 1024 * 1024, queue: { maxBytes: 32 * 1024 * 1024 } } } },
+    gossip: CONSENSUS_GOSSIP_OPTIONS,
   });
 
   const sessionKey = config.validator ? sessionKeyOf(keystore, chain, config.consensus?.devSessionSuri, logger) : undefined;

@@ -22,6 +22,14 @@
  * - `broadcast` always sends to every connected peer, even bytes sent before: re-broadcasting is how a sender
  *   repairs losses (a peer that reconnected, a dropped queue entry); receivers that already have it drop it as a
  *   duplicate.
+ * - `broadcastKeyed` is for messages re-broadcast often whose bytes differ per send (a consensus proposal, which
+ *   carries a whole block, in a fresh envelope each time): the caller names the content with a key, and, like
+ *   CometBFT's `PeerState`, each peer's sender remembers the keys (at most {@link KNOWN_KEYS_PER_PEER}, LRU) the
+ *   peer is known to have: ones written to its current outbound stream, ones in its queue (until written, or
+ *   forgotten when the queue drops them), and ones the caller saw arrive from it (`markKnown`). A keyed message
+ *   goes only to peers not known to have it, and its bytes are built only when some peer needs them. The set is
+ *   forgotten when the outbound stream closes (what was in flight may be lost) and with the peer's sender when it
+ *   disconnects, so a reconnected peer gets it again on the next re-broadcast.
  * - Outbound: per peer and channel a {@link BoundedQueue} (count and bytes); consensus drops the oldest message when
  *   full, transactions the newest (see `queue.ts`). A batch is sent only when the stream has drained, so a slow
  *   peer costs at most its queue limits plus one batch, and never slows the other peers.
@@ -100,6 +108,8 @@ export interface ChannelStats {
   sent: number;
   /** Copies dropped by full queues, or lost with a stream that closed under them. */
   dropped: number;
+  /** Copies of keyed broadcasts not queued because the peer was known to have the key. */
+  skippedKnown: number;
 }
 
 /** Queue state of one peer's channel. */
@@ -124,6 +134,8 @@ export interface PeerGossipStats {
   pendingValidations: number;
   /** Messages from it that a handler rejected, 0 ..= 2^53. */
   rejected: number;
+  /** Keys of keyed broadcasts it is known to have (written to it, queued for it, or received from it). */
+  known: number;
   /** Outbound queues. */
   channels: Record<GossipChannel, PeerChannelStats>;
 }
@@ -153,6 +165,9 @@ export interface BroadcastResult {
   /** Peers the message was queued for, 0 ..= connected peers. */
   peers: number;
 }
+
+/** Most content keys remembered per peer for {@link Gossip.broadcastKeyed} (LRU; a forgotten key is merely re-sent). */
+export const KNOWN_KEYS_PER_PEER = 1024;
 
 /** Thrown by `broadcast` for a message the channel cannot carry. */
 export class GossipError extends Error {
@@ -225,7 +240,7 @@ function checkInt(name: string, v: number, min: number, max: number): void {
 }
 
 function emptyChannelStats(): ChannelStats {
-  return { received: 0, duplicates: 0, accepted: 0, rejected: 0, ignored: 0, handlerErrors: 0, oversized: 0, broadcast: 0, queued: 0, sent: 0, dropped: 0 };
+  return { received: 0, duplicates: 0, accepted: 0, rejected: 0, ignored: 0, handlerErrors: 0, oversized: 0, broadcast: 0, queued: 0, sent: 0, dropped: 0, skippedKnown: 0 };
 }
 
 /**
@@ -261,6 +276,10 @@ class PeerSender {
   #reopenTimer: NodeJS.Timeout | undefined;
   /** Messages from this peer that a handler rejected. */
   rejected = 0;
+  /** Content keys (channel-prefixed) the peer is known to have: written on the current stream, or received from it. */
+  readonly #known = new LruCache<string, true>(KNOWN_KEYS_PER_PEER);
+  /** Content keys of keyed messages in this peer's queues, with their number of copies there (≥ 1). */
+  readonly #pending = new Map<string, number>();
 
   constructor(
     readonly peer: string,
@@ -284,12 +303,39 @@ class PeerSender {
     this.#schedule();
   }
 
+  /** Whether the peer has the content `key` (written to it on this stream, received from it, or queued for it). */
+  knows(key: string): boolean {
+    return this.#known.has(key) || this.#pending.has(key);
+  }
+
+  /** Number of keys the peer is known to have. */
+  get knownCount(): number {
+    return this.#known.size;
+  }
+
+  /** The peer has `key` (it sent us the message). */
+  markKnown(key: string): void {
+    if (!this.#closed) this.#known.set(key, true);
+  }
+
   /** Queue `payload` (shared, never mutated) for this peer; returns how many messages the queue dropped. */
   enqueue(channel: GossipChannel, payload: Uint8Array): number {
     if (this.#closed) return 1;
-    const dropped = this.queue(channel).push(payload);
+    const key = this.gossip.keyOf(payload);
+    if (key !== undefined) this.#pending.set(key, (this.#pending.get(key) ?? 0) + 1);
+    const dropped = this.queue(channel).push(payload, (d) => this.#unpend(d));
     this.#schedule();
     return dropped;
+  }
+
+  /** A keyed payload left the queue (written, or dropped): one copy less pending. */
+  #unpend(payload: Uint8Array): string | undefined {
+    const key = this.gossip.keyOf(payload);
+    if (key === undefined) return undefined;
+    const n = this.#pending.get(key) ?? 0;
+    if (n <= 1) this.#pending.delete(key);
+    else this.#pending.set(key, n - 1);
+    return key;
   }
 
   open(): void {
@@ -322,6 +368,8 @@ class PeerSender {
     if (this.#reopenTimer !== undefined) clearTimeout(this.#reopenTimer);
     this.#reopenTimer = undefined;
     for (const q of this.#queues.values()) q.clear();
+    this.#pending.clear();
+    this.#known.clear();
     if (this.#stream !== undefined) closeQuietly(this.#stream);
     this.#stream = undefined;
   }
@@ -330,6 +378,8 @@ class PeerSender {
     if (this.#stream !== stream) return;
     this.#stream = undefined;
     this.#waitingDrain = false;
+    // What was written on it may not have arrived: send keyed messages again on the next re-broadcast.
+    this.#known.clear();
     if (!this.#closed) {
       this.gossip.logger.debug({ peer: this.peer }, 'gossip: outbound stream closed, reopening');
       this.#reopenLater();
@@ -412,6 +462,9 @@ class PeerSender {
         const size = FRAME_HEADER_BYTES + 1 + next.length;
         if (taken.length > 0 && total + size > limit) break outer;
         q.shift();
+        // Written on this stream (if the write fails, the stream closes and the known set goes with it).
+        const key = this.#unpend(next);
+        if (key !== undefined) this.#known.set(key, true);
         taken.push({ code, payload: next });
         counts.set(c, (counts.get(c) ?? 0) + 1);
         total += size;
@@ -452,6 +505,8 @@ export class Gossip {
   readonly #seen: LruCache<string, true>;
   readonly #handlers = new Map<GossipChannel, GossipHandler>();
   readonly #senders = new Map<string, PeerSender>();
+  /** The content key of each keyed payload queued (payloads are unique objects, shared among the peers' queues). */
+  readonly #keys = new WeakMap<Uint8Array, string>();
   readonly #readers = new Set<InboundReader>();
   /** Each peer's latest view: the peers it said it is connected to. */
   readonly #views = new Map<string, Set<string>>();
@@ -496,6 +551,45 @@ export class Gossip {
     this.#stats[channel].broadcast++;
     const peers = this.#fanOut(channel, payload, undefined);
     return { id: `0x${toHexRaw(id)}`, peers };
+  }
+
+  /**
+   * Send the message with content `key` to every connected peer not known to have it (see the module doc);
+   * `build` makes its bytes (called at most once, only when some peer needs them; the result is owned by gossip).
+   * `peers` counts the peers it was queued for; `id` is empty when it was queued for none.
+   */
+  broadcastKeyed(channel: GossipChannel, key: string, build: () => Uint8Array): BroadcastResult {
+    if (!GOSSIP_CHANNELS.includes(channel)) throw new GossipError(`unknown gossip channel ${String(channel)}`);
+    const k = `${CHANNEL_CODE[channel]}:${key}`;
+    const st = this.#stats[channel];
+    const targets: PeerSender[] = [];
+    for (const sender of this.#senders.values()) {
+      if (sender.knows(k)) st.skippedKnown++;
+      else targets.push(sender);
+    }
+    if (targets.length === 0) return { id: '', peers: 0 };
+    const payload = build();
+    const max = this.options.channels[channel].maxMessageBytes;
+    if (payload.length > max) throw new GossipError(`${channel} message of ${payload.length} bytes exceeds ${max} bytes`);
+    const id = blake2_256(payload);
+    this.#seen.set(seenKey(CHANNEL_CODE[channel], id), true);
+    this.#keys.set(payload, k);
+    st.broadcast++;
+    for (const sender of targets) {
+      st.dropped += sender.enqueue(channel, payload);
+      st.queued++;
+    }
+    return { id: `0x${toHexRaw(id)}`, peers: targets.length };
+  }
+
+  /** `peer` has the message with content `key` on `channel` (it sent it to us): keyed broadcasts skip it. */
+  markKnown(peer: string, channel: GossipChannel, key: string): void {
+    this.#senders.get(peer)?.markKnown(`${CHANNEL_CODE[channel]}:${key}`);
+  }
+
+  /** The channel-prefixed content key of a keyed payload (see {@link broadcastKeyed}). */
+  keyOf(payload: Uint8Array): string | undefined {
+    return this.#keys.get(payload);
   }
 
   /** A peer connected: create its sender and open the outbound stream. */
@@ -587,7 +681,7 @@ export class Gossip {
         const q = s.queue(c);
         channels[c] = { queued: q.length, queuedBytes: q.bytes, highWater: q.highWater, dropped: q.dropped };
       }
-      peers.push({ peer: s.peer, streamOpen: s.streamOpen, pendingValidations: pending.get(s.peer) ?? 0, rejected: s.rejected, channels });
+      peers.push({ peer: s.peer, streamOpen: s.streamOpen, pendingValidations: pending.get(s.peer) ?? 0, rejected: s.rejected, known: s.knownCount, channels });
     }
     const channels = {} as Record<GossipChannel, ChannelStats>;
     for (const c of GOSSIP_CHANNELS) channels[c] = { ...this.#stats[c] };

@@ -344,6 +344,16 @@ export class P2pHost {
     return this.#gossip.broadcast(channel, bytes);
   }
 
+  /** Gossip the message with content `key` to the connected peers not known to have it (see `gossip.ts`). */
+  broadcastKeyed(channel: GossipChannel, key: string, build: () => Uint8Array): BroadcastResult {
+    return this.#gossip.broadcastKeyed(channel, key, build);
+  }
+
+  /** `peer` has the message with content `key` on `channel` (it sent it): keyed broadcasts skip it. */
+  markKnown(peer: string, channel: GossipChannel, key: string): void {
+    this.#gossip.markKnown(peer, channel, key);
+  }
+
   /** Set the handler of a gossip channel; its verdict decides forwarding (see `GossipVerdict`). */
   on(channel: GossipChannel, handler: GossipHandler): void {
     this.#gossip.on(channel, handler);

@@ -59,22 +59,28 @@ export class BoundedQueue {
     return this.#highWater;
   }
 
-  /** Append `msg`, dropping per the policy when full; returns how many messages were dropped (0 ..= maxMessages). */
-  push(msg: Uint8Array): number {
+  /**
+   * Append `msg`, dropping per the policy when full; returns how many messages were dropped (0 ..= maxMessages).
+   * `onDrop` is called with each message dropped (`msg` itself when it is refused).
+   */
+  push(msg: Uint8Array, onDrop?: (dropped: Uint8Array) => void): number {
     const { maxMessages, maxBytes, policy } = this.limits;
     if (msg.length > maxBytes) {
       this.#dropped++;
+      onDrop?.(msg);
       return 1;
     }
     let dropped = 0;
     if (policy === 'drop-newest') {
       if (this.length + 1 > maxMessages || this.#bytes + msg.length > maxBytes) {
         this.#dropped++;
+        onDrop?.(msg);
         return 1;
       }
     } else {
       while (this.length + 1 > maxMessages || this.#bytes + msg.length > maxBytes) {
-        this.shift();
+        const old = this.shift()!;
+        onDrop?.(old);
         dropped++;
       }
       this.#dropped += dropped;

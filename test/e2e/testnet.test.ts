@@ -7,7 +7,9 @@
  * `key generate-node-key`, listed as a reserved node by the validators) follows the chain without signing; every
  * node reports the same block hash and state root at every height; no equivocation is ever seen; the auditor's
  * replay of a validator's database verifies every certificate. A transaction no block could hold beside its inherent
- * is refused with 1010 and never pooled.
+ * is refused with 1010 and never pooled; the largest one that fits, in one validator's pool (too large for
+ * transaction gossip), is included in a block that validator proposes, and transfers submitted to the others are
+ * finalized beside it.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -235,6 +237,55 @@ describe('4-validator testnet on loopback', () => {
       await client.close();
     }
   }, 120_000);
+
+  it('block stuffing (issue 9): the largest transaction that fits, in one validator\'s pool, is included, and the transfers submitted to the others are finalized', async () => {
+    // The largest transaction any block can hold (3,932,149 bytes): too large for transaction gossip, so only Charlie
+    // has it and only a block Charlie proposes can include it; that proposal carries a 3.9 MB block to the others.
+    // Before proposals were sent once per peer, re-gossiping it every 2 s to every peer stalled this testnet.
+    const largest = (CHAIN_RUNTIME_SPEC.limits.maxBlockLength * Number(CHAIN_RUNTIME_SPEC.limits.normalRatioBps)) / 10_000 - 11;
+    expect(largest).toBe(3_932_149);
+    const [alice, ...senders] = await Promise.all([devAccount('Alice'), devAccount('Bob'), devAccount('Dave'), devAccount('Eve')]);
+    const charlie = net.node('Charlie');
+    const others = [net.node('Alice'), net.node('Bob'), net.node('Dave')];
+    const to = (await freshAccount()).publicKey;
+    const big = signedRemarkOfLength(alice, largest, { genesisHash: genesis }, { nonce: await charlie.call<number>('system_accountNextIndex', [alice.address]), tip: 5n });
+    const transfers = await Promise.all(
+      senders.map(async (s, i) => signExtrinsic(s, transferKeepAliveCall(to, XFG), { genesisHash: genesis }, { nonce: await others[i].call<number>('system_accountNextIndex', [s.address]) })),
+    );
+    const client = await RpcClient.connect(`ws://127.0.0.1:${charlie.rpcPort}`);
+    try {
+      await client.call<string>('author_submitExtrinsic', [hex(big)], 60_000);
+      for (const [i, x] of transfers.entries()) await others[i].call<string>('author_submitExtrinsic', [hex(x)]);
+      type Status = { status: string; blockNumber?: number };
+      const deadline = Date.now() + 150_000;
+      let reports: Status[];
+      for (;;) {
+        // Each asked of the validator it was submitted to.
+        reports = await Promise.all([big, ...transfers].map((x, i) => [charlie, ...others][i].call<Status>('dcn_transactionStatus', [extrinsicHash(x)])));
+        if (reports.every((r) => r.status === 'finalized')) break;
+        const ended = reports.find((r) => !['ready', 'future', 'finalized'].includes(r.status));
+        if (ended !== undefined) throw new Error(`a transaction ended as ${JSON.stringify(ended)}`);
+        if (Date.now() > deadline) throw new Error(`not all finalized: ${JSON.stringify(reports)}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const [bigBlock, ...transferBlocks] = reports.map((r) => r.blockNumber!);
+      // The big one fills its block alone; a transfer not in an earlier block is in the next one.
+      for (const n of transferBlocks) {
+        expect(n).not.toBe(bigBlock);
+        expect(n).toBeLessThanOrEqual(bigBlock + 1);
+      }
+      // Every validator holds the block with the big transaction, and the chain goes on past it.
+      const hash = await charlie.call<string>('chain_getBlockHash', [bigBlock]);
+      for (const v of net.running()) {
+        await until(async () => (await v.call<string | null>('chain_getBlockHash', [bigBlock])) === hash, 60_000, `${v.name} to hold block ${bigBlock}`);
+        const block = await v.call<{ block: { extrinsics: string[] } }>('chain_getBlock', [hash]);
+        expect(block.block.extrinsics.map((x) => extrinsicHash(bytes(x)))).toContain(extrinsicHash(big));
+      }
+      await until(async () => (await Promise.all(net.running().map((v) => v.best()))).every((n) => n >= bigBlock + 3), 60_000, 'all four three blocks past it');
+    } finally {
+      await client.close();
+    }
+  }, 300_000);
 
   it("the auditor's replay of a validator's database verifies every block's certificate", async () => {
     const alice = net.node('Alice');

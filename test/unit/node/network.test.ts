@@ -1,7 +1,7 @@
 /**
  * The node's gossip (`src/node/network.ts`) over real libp2p hosts: consensus envelopes carry a fresh nonce per
  * send, so a re-send reaches a peer that has seen the message (the gossip layer would drop equal bytes), while only
- * a first sighting is forwarded; transactions that become ready in one node's pool reach a peer's pool in batches,
+ * a first sighting is forwarded (a proposal is re-sent only to a peer not known to have it: proposal-gossip.test.ts); transactions that become ready in one node's pool reach a peer's pool in batches,
  * and a batch with a badly signed transaction is rejected.
  */
 import pino from 'pino';
@@ -66,19 +66,23 @@ describe('gossip over real hosts: A — B — C in a line', () => {
     await Promise.all(chains.map((c) => c.close()));
   });
 
-  it('delivers every re-send to the neighbour, forwarding only the first sighting', async () => {
-    const m = signProposal(1, 5, 0, block('P'));
+  it('delivers every re-send of a vote to the neighbour, a proposal once; forwarding only the first sighting', async () => {
+    const m = signVote(3, 'prevote', 5, 0, hashBlock(block('P')));
     gossips[0].broadcast(m);
     await waitFor(() => got.B.length === 1 && got.C.length === 1, 'the first send at B and, forwarded, at C');
     gossips[0].broadcast(m);
     gossips[0].broadcast(m);
     await waitFor(() => got.B.length === 3, 'both re-sends at B');
+    // A proposal (it carries the block) goes to B once however often it is re-broadcast (proposal-gossip.test.ts).
+    const p = signProposal(1, 5, 0, block('P'));
+    gossips[0].broadcast(p);
+    gossips[0].broadcast(p);
     // A later, different message overtakes nothing: once it is at C, any forwarded re-send would be there too.
     const marker = signVote(2, 'prevote', 5, 0, undefined);
     gossips[0].broadcast(marker);
-    await waitFor(() => got.C.length === 2, 'the marker at C');
-    expect(got.C).toEqual([m, marker]);
-    expect(got.B).toEqual([m, m, m, marker]);
+    await waitFor(() => got.C.length === 3 && got.B.length === 5, 'the marker at B and C');
+    expect(got.C).toEqual([m, p, marker]);
+    expect(got.B).toEqual([m, m, m, p, marker]);
     expect(got.A).toEqual([]);
   });
 

@@ -32,6 +32,21 @@ describe('BoundedQueue', () => {
     expect(q.length).toBe(2);
   });
 
+  it('names every message it drops (gossip forgets a dropped proposal as known to the peer)', () => {
+    const tags = (ms: Uint8Array[]) => ms.map((m) => m[0]);
+    const oldest = new BoundedQueue({ maxMessages: 2, maxBytes: 10, policy: 'drop-oldest' });
+    const droppedOld: Uint8Array[] = [];
+    for (const m of [msg(1), msg(2), msg(3), msg(4, 9), msg(5, 11)]) oldest.push(m, (d) => droppedOld.push(d));
+    // 1 and 2 evicted by count, 5 refused (larger than the byte limit); 3 and 4 (1 + 9 bytes) stay.
+    expect(tags(droppedOld)).toEqual([1, 2, 5]);
+    expect(oldest.dropped).toBe(3);
+    expect(tags([oldest.shift()!, oldest.shift()!])).toEqual([3, 4]);
+    const newest = new BoundedQueue({ maxMessages: 2, maxBytes: 10, policy: 'drop-newest' });
+    const droppedNew: Uint8Array[] = [];
+    for (const m of [msg(1), msg(2), msg(3)]) newest.push(m, (d) => droppedNew.push(d));
+    expect(tags(droppedNew)).toEqual([3]);
+  });
+
   it('never exceeds its limits under any sequence of pushes and shifts', () => {
     fc.assert(
       fc.property(
