@@ -212,7 +212,7 @@ async function main(): Promise<void> {
       // The phase lasts until its last transfer ends, so a few accepted transfers that never reach a block (waiting for
       // inBlock until the 120 s timeout) stretch it: the rate up to the last finalization tells the chain's own pace.
       const activeSeconds = lastFinalizedAt === 0 ? 0 : (lastFinalizedAt - t0) / 1000;
-      console.log(`  of which the last finalized ${activeSeconds.toFixed(1)} s after the first offer = ${perSecond(finalized, activeSeconds)} tx/s up to then`);
+      if (finalized > 0) console.log(`  of which the last finalized ${activeSeconds.toFixed(1)} s after the first offer = ${perSecond(finalized, activeSeconds)} tx/s up to then`);
       console.log(`  submit-to-finalized latency (the \`finalized\` notification): ${pct(latencies)}`);
       console.log(`  submit-to-commit latency (\`inBlock\`: the block imported with its certificate): ${pct(inBlockLatencies)}`);
       console.log(`  blocks: ${blocks} in ${seconds.toFixed(1)} s = ${(blocks / seconds).toFixed(2)} blocks/s, up to ${extrinsicsMax} transfers per block; rounds per height: mean ${(roundsSum / Math.max(1, blocks)).toFixed(2)}, max ${maxRound + 1}`);
