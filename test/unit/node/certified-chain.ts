@@ -44,10 +44,9 @@ export interface TestChain {
   close(): Promise<void>;
 }
 
-/** Open an empty `local` chain in a fresh temporary directory. */
-export async function openLocalChain(): Promise<TestChain> {
+/** Open an empty `local` chain in a fresh temporary directory, or reopen the one in `dir`. */
+export async function openLocalChain(dir = mkdtempSync(join(tmpdir(), 'dcn-node-test-'))): Promise<TestChain> {
   await initCrypto();
-  const dir = mkdtempSync(join(tmpdir(), 'dcn-node-test-'));
   const logger = pino({ level: 'silent' });
   const chain = await openChain(loadChainSpec('local'), dir, logger);
   const verifier = new SignatureVerifier();

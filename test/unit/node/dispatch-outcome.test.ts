@@ -5,12 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyringPair } from '@polkadot/keyring/types';
-import { rmSync } from 'node:fs';
-import pino from 'pino';
-import { SignatureVerifier } from '../../../src/crypto/verifier-pool.js';
-import { loadChainSpec } from '../../../src/node/chain-spec.js';
-import { openChain } from '../../../src/node/node.js';
-import { TransactionService } from '../../../src/node/transactions.js';
 import { XFG } from '../../../src/runtime/chain-runtime.js';
 import { blake2_256 } from '../../../src/primitives/hashing.js';
 import { devKeys } from '../../helpers/keys.js';
@@ -81,22 +75,7 @@ describe('dcn_transactionStatus of included extrinsics', () => {
     expect(before).toMatchObject({ dispatch: { message: 'cannot look up a MultiAddress::Index' } });
     await t.verifier.close();
     await t.chain.db.close();
-    const logger = pino({ level: 'silent' });
-    const chain = await openChain(loadChainSpec('local'), t.dir, logger);
-    const verifier = new SignatureVerifier();
-    const txs = new TransactionService(chain, verifier, logger);
-    const dir = t.dir;
-    t = {
-      chain,
-      txs,
-      verifier,
-      dir,
-      close: async () => {
-        await verifier.close();
-        await chain.db.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-    expect(txs.status(byIndex)).toEqual(before);
+    t = await openLocalChain(t.dir);
+    expect(t.txs.status(byIndex)).toEqual(before);
   });
 });
