@@ -22,7 +22,7 @@ import { SignatureVerifier } from '../src/crypto/verifier-pool.js';
 import { equalBytes } from '../src/primitives/bytes.js';
 import { blake2_256 } from '../src/primitives/hashing.js';
 import { BodyCodec, HeaderCodec, type Header } from '../src/primitives/types.js';
-import { createChainRuntime } from '../src/runtime/chain-runtime.js';
+import { createChainRuntime } from '../src/chain/index.js';
 import { importBlocks } from '../src/node/block-import.js';
 import { loadChainSpec } from '../src/node/chain-spec.js';
 import { databasePath, genesisChangesOf, openChain } from '../src/node/node.js';

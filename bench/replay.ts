@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { BlockFileReader, BlockFileWriter } from '../src/cli/block-file.js';
 import { initCrypto } from '../src/crypto/keys.js';
 import { SignatureVerifier } from '../src/crypto/verifier-pool.js';
-import { createChainRuntime } from '../src/runtime/chain-runtime.js';
+import { createChainRuntime } from '../src/chain/index.js';
 import { loadChainSpec } from '../src/node/chain-spec.js';
 import { databasePath, genesisChangesOf } from '../src/node/node.js';
 import { replayChain, type ReplayInput, type ReplayResult } from '../src/node/replay.js';

@@ -8,7 +8,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { initCrypto, formatInspectedKey, inspectKey, generateMnemonic, type KeyScheme } from './crypto/keys.js';
 import { toHex } from './primitives/bytes.js';
 import { HeaderCodec } from './primitives/types.js';
-import { createChainRuntime } from './runtime/chain-runtime.js';
+import { createChainRuntime } from './chain/index.js';
 import { ChainSpecError, loadChainSpec, ss58PrefixOf } from './node/chain-spec.js';
 import { genesisHeader } from './node/chain.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './node/logger.js';

@@ -11,7 +11,7 @@ import pino, { type Logger } from 'pino';
 import { initCrypto } from '../crypto/keys.js';
 import { SignatureVerifier } from '../crypto/verifier-pool.js';
 import { equalBytes, toHex } from '../primitives/bytes.js';
-import { createChainRuntime } from '../runtime/chain-runtime.js';
+import { createChainRuntime } from '../chain/index.js';
 import { STATE_VERSION } from '../runtime/runtime.js';
 import type { ChainSpec } from '../node/chain-spec.js';
 import { ss58PrefixOf } from '../node/chain-spec.js';

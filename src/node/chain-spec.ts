@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { fromHex, isHex } from '../primitives/bytes.js';
-import type { GenesisConfig } from '../runtime/runtime.js';
+import type { GenesisConfig } from '../chain/index.js';
 import type { StateChange } from '../runtime/state.js';
 import { decodeAddress } from '../crypto/keys.js';
 import { compareBytes } from '../primitives/bytes.js';

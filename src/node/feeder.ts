@@ -18,7 +18,7 @@ import { OracleParams, OracleStorage } from '../pallets/oracle/index.js';
 import { isWithinOpenBounds, medianOf, MAX_FEEDERS, PRICE_ONE } from '../pallets/oracle/math.js';
 import { vec } from '../primitives/scale/index.js';
 import { AccountId32 } from '../primitives/types.js';
-import { createChainRuntime } from '../runtime/chain-runtime.js';
+import { createChainRuntime } from '../chain/index.js';
 
 /** Decimals of a FixedU128 price. */
 const PRICE_DECIMALS = 18;

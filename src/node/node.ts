@@ -13,7 +13,7 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { equalBytes, toHex } from '../primitives/bytes.js';
 import { blake2_256 } from '../primitives/hashing.js';
 import type { SealedBlock } from '../runtime/runtime.js';
-import { createChainRuntime } from '../runtime/chain-runtime.js';
+import { createChainRuntime } from '../chain/index.js';
 import { STATE_VERSION, type Runtime } from '../runtime/runtime.js';
 import type { StateVersion } from '../trie/index.js';
 import { validators, ValidatorSetStorage } from '../pallets/validator-set/index.js';

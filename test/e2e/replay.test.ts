@@ -17,7 +17,7 @@ import { toHex } from '../../src/primitives/bytes.js';
 import { decodeExtrinsic } from '../../src/primitives/extrinsic.js';
 import { BodyCodec } from '../../src/primitives/types.js';
 import { SystemStorage } from '../../src/pallets/system/index.js';
-import { XFG } from '../../src/runtime/chain-runtime.js';
+import { XFG } from '../../src/chain/index.js';
 import { loadChainSpec } from '../../src/node/chain-spec.js';
 import { databasePath, openChain } from '../../src/node/node.js';
 import { buildTransferChain } from '../../src/node/transfer-chain.js';

@@ -9,7 +9,7 @@ import { TypeRegistry } from '@polkadot/types';
 import { compactToU8a, hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsU8a, cryptoWaitReady, randomAsU8a } from '@polkadot/util-crypto';
 import { expect } from 'vitest';
-import { createChainRuntime, XFG } from '../../src/runtime/chain-runtime.js';
+import { createChainRuntime, XFG } from '../../src/chain/index.js';
 import { SystemStorage } from '../../src/pallets/system/index.js';
 import { BalancesStorage } from '../../src/pallets/balances/index.js';
 import { TimestampStorage } from '../../src/pallets/timestamp/index.js';

@@ -7,7 +7,7 @@
  */
 import { toHex } from '../../primitives/bytes.js';
 import { callRuntimeApi, type ApiContext } from '../../runtime/apis.js';
-import type { Runtime } from '../../runtime/runtime.js';
+import type { ApiHost } from '../../runtime/api-support.js';
 import { RawJson } from '../protocol.js';
 
 /** Runtime API methods whose result depends on the runtime and the input only, never on the state or the block. */
@@ -26,7 +26,7 @@ interface Encoded {
 }
 
 /** Per runtime: `specVersion/method/input hex` → result. Entries ≤ 2 metadata versions × 3 methods per spec version. */
-const cache = new WeakMap<Runtime, Map<string, Encoded>>();
+const cache = new WeakMap<ApiHost, Map<string, Encoded>>();
 const counters = { hits: 0, misses: 0 };
 
 /** Cache hits and misses since the process started (for tests). */
@@ -34,7 +34,7 @@ export function runtimeHexStats(): { hits: number; misses: number } {
   return { ...counters };
 }
 
-function cached(runtime: Runtime, key: string, compute: () => Uint8Array): Encoded | string {
+function cached(runtime: ApiHost, key: string, compute: () => Uint8Array): Encoded | string {
   let entries = cache.get(runtime);
   const k = `${runtime.version.specVersion}/${key}`;
   const hit = entries?.get(k);
@@ -57,13 +57,13 @@ function cached(runtime: Runtime, key: string, compute: () => Uint8Array): Encod
 }
 
 /** `0x`-hex of the runtime's metadata of `version` (RuntimeMetadataPrefixed), encoded once. */
-export function metadataHex(runtime: Runtime, version: 14 | 15): string {
+export function metadataHex(runtime: ApiHost, version: 14 | 15): string {
   const e = cached(runtime, `metadata/${version}`, () => runtime.metadata(version));
   return typeof e === 'string' ? e : e.hex;
 }
 
 /** The metadata hex as a ready JSON result (`state_getMetadata`): each reply copies the bytes once. */
-export function metadataJson(runtime: Runtime, version: 14 | 15): RawJson | string {
+export function metadataJson(runtime: ApiHost, version: 14 | 15): RawJson | string {
   const e = cached(runtime, `metadata/${version}`, () => runtime.metadata(version));
   return typeof e === 'string' ? e : e.json;
 }

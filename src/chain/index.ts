@@ -1,0 +1,166 @@
+/**
+ * This chain, as FRAME's `construct_runtime!` declares one: the ordered pallet list with fixed indices, the services
+ * the executive takes from them, the runtime APIs, the genesis config and the version. The only module that names
+ * every pallet; the framework (`src/runtime/`) runs what this module hands it. Adding a pallet: its folder under
+ * `src/pallets/`, and one line in {@link constructRuntime} (plus its genesis section and APIs, if it has any).
+ */
+import { bindRuntimeEvent } from '../pallets/system/types.js';
+import {
+  accountNonce,
+  blockHash,
+  extrinsicFailed,
+  extrinsicSuccess,
+  finalizeBlock,
+  incrementNonce,
+  initializeBlock,
+  systemPallet,
+  SystemStorage,
+} from '../pallets/system/index.js';
+import { MINIMUM_PERIOD_MS, TimestampStorage, timestampPallet } from '../pallets/timestamp/index.js';
+import { createBalances, type Currency } from '../pallets/balances/index.js';
+import { createTransactionPayment } from '../pallets/transaction-payment/index.js';
+import { validatorSetPallet } from '../pallets/validator-set/index.js';
+import { createUdst } from '../pallets/udst/index.js';
+import { createOracle } from '../pallets/oracle/index.js';
+import { createCertificates } from '../pallets/certificates/index.js';
+import { createBanks } from '../pallets/banks/index.js';
+import { createLoans, type LoansModule } from '../pallets/loans/index.js';
+import { createAuctions } from '../pallets/auctions/index.js';
+import { lendingApis } from '../pallets/loans/runtime-api.js';
+import { apiInfosOf, RuntimeApiError, type ApiTrait } from '../runtime/api-support.js';
+import { coreApis } from '../runtime/apis.js';
+import type { RuntimeApiInfo } from '../runtime/metadata.js';
+import type { Pallet } from '../runtime/pallet.js';
+import { Runtime, runtimeVersion, type PalletModule, type RuntimeDefinition } from '../runtime/runtime.js';
+import type { PaymentServices, SystemServices, TimestampInherent } from '../runtime/services.js';
+import type { GenesisConfig } from './genesis.js';
+import { CHAIN_RUNTIME_SPEC, TOKEN_DECIMALS, TREASURY_ACCOUNT, type ChainRuntimeSpec } from './spec.js';
+
+export type { GenesisConfig } from './genesis.js';
+export { CHAIN_RUNTIME_SPEC, TOKEN_DECIMALS, TREASURY_ACCOUNT, XFG, type ChainRuntimeSpec } from './spec.js';
+
+/** The runtime APIs of this chain, in the order `RuntimeVersion.apis` and the metadata list them. */
+export function chainApis(): ApiTrait[] {
+  // The core APIs, then LoansApi (quote, status, reputation) and BanksApi (info) of the lending pallets.
+  return [...coreApis(), ...lendingApis((e) => new RuntimeApiError(e.message))];
+}
+
+/** The APIs of this chain as the V15 metadata lists them. */
+export function apiInfos(): RuntimeApiInfo[] {
+  return apiInfosOf(chainApis());
+}
+
+/** What the executive asks of System. */
+const systemServices: SystemServices = {
+  accountNonce,
+  incrementNonce,
+  blockHash,
+  noteBestBlock(st, best) {
+    SystemStorage.Number.set(st, best.number + 1);
+    SystemStorage.BlockHash.set(st, best.number, best.hash);
+  },
+  initializeBlock,
+  finalizeBlock,
+  extrinsicSuccess,
+  extrinsicFailed,
+  bindEventCodec: bindRuntimeEvent,
+};
+
+/** The timestamp inherent: `Timestamp.set { now }`. */
+const timestampInherent: TimestampInherent = {
+  pallet: 'Timestamp',
+  call: 'set',
+  args: (now) => ({ now }),
+  timeOf: (args) => args.now as bigint,
+  earliestNext: (st) => TimestampStorage.Now.get(st) + MINIMUM_PERIOD_MS,
+};
+
+/** The pallet at fixed index `index`: refuses a pallet that declares another (its errors carry its own index). */
+function at(index: number, module: { pallet: Pallet<never>; genesisKey?: keyof GenesisConfig }): PalletModule {
+  if (module.pallet.index !== index) throw new Error(`pallet ${module.pallet.name} declares index ${module.pallet.index}, listed at ${index}`);
+  return module as PalletModule;
+}
+
+/** This chain's pallets wired together, and the services of theirs that the chain runtime exposes. */
+export function constructRuntime(spec: ChainRuntimeSpec): { definition: RuntimeDefinition; fees: ReturnType<typeof createTransactionPayment>; currency: Currency } {
+  const apis = chainApis();
+  const version = runtimeVersion(spec.version, apis);
+  // Core: accounts, time, XFG, fees, validators.
+  const balances = createBalances({ existentialDeposit: spec.existentialDeposit });
+  const currency = balances.currency;
+  const fees = createTransactionPayment(spec.fees, currency, TREASURY_ACCOUNT);
+  // Credit: the UDST ledger, the price oracle and the certificate registry (interfaces in pallets/credit).
+  const udst = createUdst();
+  const oracle = createOracle();
+  const certificates = createCertificates({ currency, oracle: oracle.oracle, decimals: TOKEN_DECIMALS, minLock: spec.existentialDeposit });
+  // Lending: Banks, Loans and Auctions over those three. Auctions settle through Loans, which is built after them:
+  // bound late.
+  const banks = createBanks({ udst: udst.ledger, decimals: TOKEN_DECIMALS, treasury: TREASURY_ACCOUNT });
+  const late: { loans?: LoansModule } = {};
+  const auctions = createAuctions({
+    udst: udst.ledger,
+    oracle: oracle.oracle,
+    decimals: TOKEN_DECIMALS,
+    settlement: () => {
+      if (!late.loans) throw new Error('auctions used before the loans pallet was built');
+      return late.loans.settlement;
+    },
+  });
+  const loans = createLoans({ udst: udst.ledger, oracle: oracle.oracle, certificates: certificates.registry, banks: banks.api, auctions: auctions.api, decimals: TOKEN_DECIMALS });
+  late.loans = loans;
+
+  const pallets: PalletModule[] = [
+    at(0, { pallet: systemPallet({ ss58Prefix: spec.ss58Prefix, version }) }),
+    at(1, { pallet: timestampPallet }),
+    at(2, { pallet: balances.pallet, genesisKey: 'balances' }),
+    at(3, { pallet: fees.pallet }),
+    at(4, { pallet: validatorSetPallet, genesisKey: 'validatorSet' }),
+    at(10, { pallet: udst.pallet, genesisKey: 'udst' }),
+    at(11, { pallet: oracle.pallet, genesisKey: 'oracle' }),
+    at(12, { pallet: certificates.pallet, genesisKey: 'certificates' }),
+    at(13, { pallet: banks.pallet, genesisKey: 'banks' }),
+    at(14, { pallet: loans.pallet, genesisKey: 'loans' }),
+    at(15, { pallet: auctions.pallet }),
+  ];
+  const payment: PaymentServices = {
+    computeFee: fees.computeFee,
+    total: fees.total,
+    canPay: (st, who, amount) => currency.canWithdraw(st, who, amount, true),
+    withdrawFee: fees.withdrawFee,
+    distributeFee: fees.distributeFee,
+  };
+  const definition: RuntimeDefinition = {
+    version,
+    limits: spec.limits,
+    baseExtrinsicWeight: spec.fees.baseExtrinsicWeight,
+    pallets,
+    system: systemServices,
+    payment,
+    timestamp: timestampInherent,
+    apis,
+  };
+  return { definition, fees, currency };
+}
+
+/** This chain's runtime: the framework's executive over this chain's pallets, with its XFG currency and fees at hand. */
+export class ChainRuntime extends Runtime<GenesisConfig> {
+  /** TransactionPayment's fee schedule and charging. */
+  readonly fees: ReturnType<typeof createTransactionPayment>;
+  /** XFG, as Balances offers it to other pallets. */
+  readonly currency: Currency;
+  /** The parameters it was built with. */
+  readonly spec: ChainRuntimeSpec;
+
+  constructor(spec: ChainRuntimeSpec = CHAIN_RUNTIME_SPEC) {
+    const built = constructRuntime(spec);
+    super(built.definition);
+    this.fees = built.fees;
+    this.currency = built.currency;
+    this.spec = spec;
+  }
+}
+
+/** Build this chain's runtime. */
+export function createChainRuntime(): ChainRuntime {
+  return new ChainRuntime(CHAIN_RUNTIME_SPEC);
+}
