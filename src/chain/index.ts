@@ -36,7 +36,7 @@ import type { PaymentServices, SystemServices, TimestampInherent } from '../runt
 import type { GenesisConfig } from './genesis.js';
 import { CHAIN_RUNTIME_SPEC, TOKEN_DECIMALS, TREASURY_ACCOUNT, type ChainRuntimeSpec } from './spec.js';
 
-export type { GenesisConfig } from './genesis.js';
+export { genesisConfigFromJson, RuntimeGenesisConfigSchema, type GenesisConfig, type RuntimeGenesisJson } from './genesis.js';
 export { CHAIN_RUNTIME_SPEC, TOKEN_DECIMALS, TREASURY_ACCOUNT, XFG, type ChainRuntimeSpec } from './spec.js';
 
 /** The runtime APIs of this chain, in the order `RuntimeVersion.apis` and the metadata list them. */
