@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { GenericCall, Metadata, TypeRegistry } from '@polkadot/types';
 import { expandMetadata } from '@polkadot/types/metadata/decorate';
 import { BN, compactStripLength, stringCamelCase, u8aToHex } from '@polkadot/util';
-import { createChainRuntime, CHAIN_RUNTIME_SPEC } from '../../../src/chain/index.js';
+import { createChainRuntime, CHAIN_RUNTIME_SPEC, apiInfos } from '../../../src/chain/index.js';
 import { EventRecordCodec, EventRecords } from '../../../src/pallets/system/types.js';
 import { SystemStorage, EVENTS_KEY } from '../../../src/pallets/system/index.js';
 import { hashKey, storagePrefix } from '../../../src/primitives/hashing.js';
@@ -18,7 +18,6 @@ import { DispatchError, EraCodec, MultiAddress, MultiSignature, mortalEra, type 
 import { decodeExtrinsic, encodeExtra, encodeSignedExtrinsic, signingPayload } from '../../../src/primitives/extrinsic.js';
 import { EXTRA_TYPE, SIGNED_EXTENSIONS } from '../../../src/runtime/extensions.js';
 import { callRuntimeApi } from '../../../src/runtime/apis.js';
-import { apiInfos } from '../../../src/chain/index.js';
 import { EMPTY_STATE } from '../../../src/runtime/runtime.js';
 import { tuple, type AnyCodec, type FieldInfo, type VariantInfo } from '../../../src/primitives/scale/index.js';
 import { arbitraryOf as arbitraryOfAny, camelFromSnake, expectSameAsPjs, expectSameSiType, pjsFieldName, toPjsInput, variantArbitrary as variantArbitraryAny, type ArbitraryOptions } from './scale-model.js';

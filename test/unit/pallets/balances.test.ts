@@ -4,9 +4,8 @@
  * the issuance invariant (issuance = Σ free + reserved over System.Account) is checked on every chain.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { XFG } from '../../../src/chain/index.js';
+import { XFG, TREASURY_ACCOUNT } from '../../../src/chain/index.js';
 import { DispatchFailure, type Origin } from '../../../src/runtime/dispatch.js';
-import { TREASURY_ACCOUNT } from '../../../src/chain/index.js';
 import { SystemStorage } from '../../../src/pallets/system/index.js';
 import { BalancesErrors } from '../../../src/pallets/balances/index.js';
 import { checkInvariantsAfterEach, eventNames, eventsOf, TestChain, type ApplyResult, type OpenBlock } from '../../helpers/chain.js';
