@@ -11,7 +11,10 @@ import { compactU128, u64, u128 } from '../../primitives/scale/index.js';
 import { ensure, ensureRoot, ensureSigned, fail, type DispatchContext } from '../../runtime/dispatch.js';
 import { call, definePallet, type Pallet } from '../../runtime/pallet.js';
 import type { StateReader } from '../../runtime/state.js';
-import { CREDIT_PALLET_INDEX, type BlockTime, type PriceOracle, type UdstLedger } from '../credit/interfaces.js';
+import type { BlockTime } from '../timestamp/interface.js';
+import type { PriceOracle } from '../oracle/interface.js';
+import type { UdstLedger } from '../udst/interface.js';
+import { AUCTIONS_INDEX } from './types.js';
 import type { TokenDecimals } from '../oracle/math.js';
 import { now as timestampNow } from '../timestamp/index.js';
 import { checkParams, type Bounds } from '../banks/params.js';
@@ -115,7 +118,7 @@ export function createAuctions(config: AuctionsConfig): { pallet: Pallet & { que
 
   const auctionsPallet = definePallet({
     name: 'Auctions',
-    index: CREDIT_PALLET_INDEX.Auctions,
+    index: AUCTIONS_INDEX,
     crate: 'pallet_auctions',
     docs: ['Dutch auctions of liquidated loan collateral.'],
     storage: AUCTIONS_STORAGE_INFOS,

@@ -12,8 +12,9 @@ import { AccountId32 } from '../../primitives/types.js';
 import { ensure, ensureRoot, ensureSigned, fail, type DispatchContext } from '../../runtime/dispatch.js';
 import { call, definePallet, type Pallet } from '../../runtime/pallet.js';
 import { Overlay, type StateAccess, type StateReader } from '../../runtime/state.js';
-import type { BlockTime, UdstLedger } from '../credit/interfaces.js';
-import { CREDIT_PALLET_INDEX } from '../credit/interfaces.js';
+import type { BlockTime } from '../timestamp/interface.js';
+import type { UdstLedger } from '../udst/interface.js';
+import { BANKS_INDEX } from './types.js';
 import type { TokenDecimals } from '../oracle/math.js';
 import { now as timestampNow } from '../timestamp/index.js';
 import { BanksErrors } from './errors.js';
@@ -264,7 +265,7 @@ export function createBanks(config: BanksConfig): BanksModule {
   const W = 250_000_000n;
   const banksPallet = definePallet<BanksGenesis>({
     name: 'Banks',
-    index: CREDIT_PALLET_INDEX.Banks,
+    index: BANKS_INDEX,
     crate: 'pallet_banks',
     docs: ['Community banks: members, officers, lender shares of reserves, credit ceiling, loan parameters, blacklist.'],
     storage: BANKS_STORAGE_INFOS,

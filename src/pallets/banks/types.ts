@@ -114,3 +114,6 @@ export const BankView = struct(['pallet_banks', 'types', 'BankView'], {
 });
 /** {@link BankView} as a value. */
 export type BankViewValue = ValueOf<typeof BankView>;
+
+/** Pallet index of Banks (fixed: part of every call's encoding). */
+export const BANKS_INDEX = 13;

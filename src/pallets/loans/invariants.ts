@@ -5,7 +5,7 @@
  * bank's outstanding principal is the sum over its open loans; the open-loan index matches the loans.
  */
 import type { StateReader } from '../../runtime/state.js';
-import type { CertificateRegistry } from '../credit/interfaces.js';
+import type { CertificateRegistry } from '../certificates/interface.js';
 import type { BanksApi } from '../banks/index.js';
 import { BanksStorage } from '../banks/storage.js';
 import { LoansStorage } from './storage.js';

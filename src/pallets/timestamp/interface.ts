@@ -20,3 +20,6 @@ export function checkTimestampInherent(proposed: bigint, parent: bigint, localNo
   if (proposed > localNowMs + maxDriftMs) return { reason: 'TooFarInFuture', maxAllowed: localNowMs + maxDriftMs };
   return undefined;
 }
+
+/** Read the block time (ms) in pallets: `Timestamp.Now`. */
+export type BlockTime = (st: StateReader) => bigint;

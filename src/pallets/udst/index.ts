@@ -15,7 +15,9 @@ import { ensure, ensureSigned, type DispatchContext } from '../../runtime/dispat
 import { call, definePallet, type Pallet } from '../../runtime/pallet.js';
 import type { StateAccess, StateReader } from '../../runtime/state.js';
 import { lookup } from '../balances/index.js';
-import { CREDIT_PALLET_INDEX, type UdstLedger } from '../credit/interfaces.js';
+import type { UdstLedger } from './interface.js';
+import { UDST_INDEX } from './types.js';
+export { UDST_INDEX } from './types.js';
 import { UdstErrors, UE } from './errors.js';
 import { udstEvent, UdstEvents } from './events.js';
 import { checkUdstInvariants } from './invariants.js';
@@ -27,9 +29,6 @@ export { UdstErrors } from './errors.js';
 export { UdstEvents } from './events.js';
 export { UDST, UDST_DECIMALS, UdstAccountData, type UdstAccountDataValue } from './types.js';
 export { checkUdstInvariants, udstTotals, type UdstTotals } from './invariants.js';
-
-/** Pallet index of Udst. */
-export const UDST_INDEX = CREDIT_PALLET_INDEX.Udst;
 
 /** Genesis of Udst: initial free balances (for test networks; on a live chain UDST starts at zero). */
 export interface UdstGenesis {
