@@ -27,7 +27,7 @@ import type { BanksApi } from '../banks/index.js';
 import { LoanKind } from '../banks/types.js';
 import { checkParams } from '../banks/params.js';
 import { originationFee } from '../banks/math.js';
-import type { AuctionSettlement, AuctionsApi } from '../auctions/index.js';
+import type { AuctionSettlement, AuctionsApi } from '../auctions/interface.js';
 import { LoansErrors } from './errors.js';
 import { loansEvent, LoansEvents } from './events.js';
 import {
