@@ -5,7 +5,13 @@
  */
 import { z } from 'zod';
 import type { GenesisReader, GenesisSection, GenesisValueOf } from '../runtime/genesis.js';
-import { balancesGenesis, validatorSetGenesis, udstGenesis, oracleGenesis, certificatesGenesis, banksGenesis, loansGenesis } from './genesis-sections.js';
+import { balancesGenesis } from '../pallets/balances/genesis.js';
+import { validatorSetGenesis } from '../pallets/validator-set/genesis.js';
+import { udstGenesis } from '../pallets/udst/genesis.js';
+import { oracleGenesis } from '../pallets/oracle/genesis.js';
+import { certificatesGenesis } from '../pallets/certificates/genesis.js';
+import { banksGenesis } from '../pallets/banks/genesis.js';
+import { loansGenesis } from '../pallets/loans/genesis.js';
 
 /** Sections every spec must have. */
 const REQUIRED = {

@@ -4,19 +4,8 @@
  * every pallet; the framework (`src/runtime/`) runs what this module hands it. Adding a pallet: its folder under
  * `src/pallets/`, and one line in {@link constructRuntime} (plus its genesis section and APIs, if it has any).
  */
-import { bindRuntimeEvent } from '../pallets/system/types.js';
-import {
-  accountNonce,
-  blockHash,
-  extrinsicFailed,
-  extrinsicSuccess,
-  finalizeBlock,
-  incrementNonce,
-  initializeBlock,
-  systemPallet,
-  SystemStorage,
-} from '../pallets/system/index.js';
-import { MINIMUM_PERIOD_MS, TimestampStorage, timestampPallet } from '../pallets/timestamp/index.js';
+import { systemPallet, systemServices } from '../pallets/system/index.js';
+import { timestampInherent, timestampPallet } from '../pallets/timestamp/index.js';
 import { createBalances, type Currency } from '../pallets/balances/index.js';
 import { createTransactionPayment } from '../pallets/transaction-payment/index.js';
 import { validatorSetPallet } from '../pallets/validator-set/index.js';
@@ -32,7 +21,6 @@ import { coreApis } from '../runtime/apis.js';
 import type { RuntimeApiInfo } from '../runtime/metadata.js';
 import type { Pallet } from '../runtime/pallet.js';
 import { Runtime, runtimeVersion, type PalletModule, type RuntimeDefinition } from '../runtime/runtime.js';
-import type { PaymentServices, SystemServices, TimestampInherent } from '../runtime/services.js';
 import type { GenesisConfig } from './genesis.js';
 import { CHAIN_RUNTIME_SPEC, TOKEN_DECIMALS, TREASURY_ACCOUNT, type ChainRuntimeSpec } from './spec.js';
 
@@ -50,31 +38,6 @@ export function apiInfos(): RuntimeApiInfo[] {
   return apiInfosOf(chainApis());
 }
 
-/** What the executive asks of System. */
-const systemServices: SystemServices = {
-  accountNonce,
-  incrementNonce,
-  blockHash,
-  noteBestBlock(st, best) {
-    SystemStorage.Number.set(st, best.number + 1);
-    SystemStorage.BlockHash.set(st, best.number, best.hash);
-  },
-  initializeBlock,
-  finalizeBlock,
-  extrinsicSuccess,
-  extrinsicFailed,
-  bindEventCodec: bindRuntimeEvent,
-};
-
-/** The timestamp inherent: `Timestamp.set { now }`. */
-const timestampInherent: TimestampInherent = {
-  pallet: 'Timestamp',
-  call: 'set',
-  args: (now) => ({ now }),
-  timeOf: (args) => args.now as bigint,
-  earliestNext: (st) => TimestampStorage.Now.get(st) + MINIMUM_PERIOD_MS,
-};
-
 /** The pallet at fixed index `index`: refuses a pallet that declares another (its errors carry its own index). */
 function at(index: number, module: { pallet: Pallet<never>; genesisKey?: keyof GenesisConfig }): PalletModule {
   if (module.pallet.index !== index) throw new Error(`pallet ${module.pallet.name} declares index ${module.pallet.index}, listed at ${index}`);
@@ -89,7 +52,7 @@ export function constructRuntime(spec: ChainRuntimeSpec): { definition: RuntimeD
   const balances = createBalances({ existentialDeposit: spec.existentialDeposit });
   const currency = balances.currency;
   const fees = createTransactionPayment(spec.fees, currency, TREASURY_ACCOUNT);
-  // Credit: the UDST ledger, the price oracle and the certificate registry (interfaces in pallets/credit).
+  // Credit: the UDST ledger, the price oracle and the certificate registry (each offered through its interface.ts).
   const udst = createUdst();
   const oracle = createOracle();
   const certificates = createCertificates({ currency, oracle: oracle.oracle, decimals: TOKEN_DECIMALS, minLock: spec.existentialDeposit });
@@ -122,20 +85,13 @@ export function constructRuntime(spec: ChainRuntimeSpec): { definition: RuntimeD
     at(14, { pallet: loans.pallet, genesisKey: 'loans' }),
     at(15, { pallet: auctions.pallet }),
   ];
-  const payment: PaymentServices = {
-    computeFee: fees.computeFee,
-    total: fees.total,
-    canPay: (st, who, amount) => currency.canWithdraw(st, who, amount, true),
-    withdrawFee: fees.withdrawFee,
-    distributeFee: fees.distributeFee,
-  };
   const definition: RuntimeDefinition = {
     version,
     limits: spec.limits,
     baseExtrinsicWeight: spec.fees.baseExtrinsicWeight,
     pallets,
     system: systemServices,
-    payment,
+    payment: fees,
     timestamp: timestampInherent,
     apis,
   };
