@@ -14,7 +14,7 @@
 import type { Logger } from 'pino';
 import { keyPairFromUri, type KeyPair } from '../crypto/keys.js';
 import { equalBytes, toHex } from '../primitives/bytes.js';
-import { GENESIS_FED_AT } from '../pallets/oracle/index.js';
+import { GENESIS_FED_AT } from '../pallets/oracle/types.js';
 import { isWithinOpenBounds } from '../pallets/oracle/math.js';
 import type { Chain } from './chain.js';
 import { encodeSignedFeed, formatPrice } from './feeder.js';
