@@ -98,8 +98,8 @@ export function constructRuntime(spec: ChainRuntimeSpec): { definition: RuntimeD
   return { definition, fees, currency };
 }
 
-/** This chain's runtime: the framework's executive over this chain's pallets, with its XFG currency and fees at hand. */
-export class ChainRuntime extends Runtime<GenesisConfig> {
+/** This chain's runtime (`dcn_runtime::Runtime`): the framework's executive over this chain's pallets, with its XFG currency and fees at hand. */
+export class DcnRuntime extends Runtime<GenesisConfig> {
   /** TransactionPayment's fee schedule and charging. */
   readonly fees: ReturnType<typeof createTransactionPayment>;
   /** XFG, as Balances offers it to other pallets. */
@@ -117,6 +117,6 @@ export class ChainRuntime extends Runtime<GenesisConfig> {
 }
 
 /** Build this chain's runtime. */
-export function createChainRuntime(): ChainRuntime {
-  return new ChainRuntime(CHAIN_RUNTIME_SPEC);
+export function createChainRuntime(): DcnRuntime {
+  return new DcnRuntime(CHAIN_RUNTIME_SPEC);
 }

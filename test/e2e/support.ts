@@ -21,7 +21,7 @@ export { XFG };
 
 /** The runtime, built once: binds the outer event enum so `System.Events` decodes. */
 export const runtime = createChainRuntime();
-/** Runtime version the node signs against (src/runtime/chain-runtime.ts). */
+/** Runtime version the node signs against (src/chain/spec.ts). */
 export const SPEC_VERSION = runtime.version.specVersion;
 export const TRANSACTION_VERSION = runtime.version.transactionVersion;
 

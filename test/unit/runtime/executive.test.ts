@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fromHex, toHex, toHexRaw } from '../../../src/primitives/bytes.js';
 import { blake2_256 } from '../../../src/primitives/hashing.js';
 import { HeaderCodec } from '../../../src/primitives/types.js';
-import { CHAIN_RUNTIME_SPEC, createChainRuntime, XFG, ChainRuntime as Runtime, TREASURY_ACCOUNT } from '../../../src/chain/index.js';
+import { CHAIN_RUNTIME_SPEC, createChainRuntime, XFG, DcnRuntime as Runtime, TREASURY_ACCOUNT } from '../../../src/chain/index.js';
 import { DispatchFailure } from '../../../src/runtime/dispatch.js';
 import { BlockExecutionError, type SealedBlock } from '../../../src/runtime/runtime.js';
 import type { StateChange, StateReader } from '../../../src/runtime/state.js';

@@ -8,7 +8,7 @@ import { concatBytes, toHexRaw } from '../../../src/primitives/bytes.js';
 import { decodeExtrinsic, encodeSignedExtrinsic, encodeUnsignedExtrinsic } from '../../../src/primitives/extrinsic.js';
 import { u32 } from '../../../src/primitives/scale/index.js';
 import { mortalEra } from '../../../src/primitives/types.js';
-import { CHAIN_RUNTIME_SPEC, XFG, ChainRuntime as Runtime } from '../../../src/chain/index.js';
+import { CHAIN_RUNTIME_SPEC, XFG, DcnRuntime as Runtime } from '../../../src/chain/index.js';
 import { MAX_FUTURE_NONCE_GAP } from '../../../src/runtime/runtime.js';
 import type { InvalidReason, UnknownReason } from '../../../src/runtime/validity.js';
 import { checkInvariantsAfterEach, TestChain } from '../../helpers/chain.js';
