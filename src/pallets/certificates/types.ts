@@ -1,7 +1,7 @@
 /**
  * SCALE schemas of the Certificates pallet and the TypeScript types derived from them.
  */
-import { option, struct, u128, u64 } from '../../primitives/scale/index.js';
+import { enumeration, option, struct, u128, u64 } from '../../primitives/scale/index.js';
 import { AccountId32 } from '../../primitives/types.js';
 
 /** The most certificates one account may own (bounds the per-owner index and a loan's pledge list). */
@@ -17,3 +17,15 @@ export const CertificateCodec = struct(
   { id: u64, owner: AccountId32, xfg: u128, lockedAt: u64, valueAtLock: u128, pledgedTo: option(u64) },
   { typeName: { id: 'CertificateId', owner: 'T::AccountId', xfg: 'Balance', lockedAt: 'Moment', valueAtLock: 'Balance', pledgedTo: 'Option<LoanId>' } },
 );
+
+/**
+ * `pallet_certificates::pallet::HoldReason`: why this pallet holds XFG. The runtime composes it into
+ * `RuntimeHoldReason` as `Certificates(CertificateLock)`.
+ */
+export const CertificatesHoldReason = enumeration(['pallet_certificates', 'pallet', 'HoldReason'], { CertificateLock: null }, {
+  docs: ['A reason for the pallet placing a hold on funds.'],
+  variantDocs: { CertificateLock: ['XFG locked in a collateral certificate (held while the certificate exists, pledged or not).'] },
+});
+
+/** The hold of a certificate's XFG, as a `RuntimeHoldReason` value. */
+export const CERTIFICATE_LOCK = { tag: 'Certificates', value: { tag: 'CertificateLock' } } as const;
