@@ -46,7 +46,7 @@ export interface PriceOracle {
 export interface Certificate {
   id: bigint;
   owner: Uint8Array;
-  /** XFG reserved in the owner's balance. */
+  /** XFG held in the owner's balance (Balances hold, reason CertificateLock). */
   xfg: bigint;
   lockedAt: bigint;
   valueAtLock: bigint;
