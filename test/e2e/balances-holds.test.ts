@@ -10,6 +10,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import '@polkadot/api-augment';
 import { ApiPromise, WsProvider } from '@polkadot/api';
+import WebSocket from 'ws';
+import { createClient } from 'polkadot-api';
+import { getWsProvider } from 'polkadot-api/ws';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import type { EventRecord } from '@polkadot/types/interfaces';
 import { sendAndWatch, type WatchedTx } from '../helpers/clients.js';
@@ -38,7 +41,9 @@ describe('balances locks, reserves, holds and freezes on a dev node through @pol
   let ed: bigint;
 
   beforeAll(async () => {
-    node = await NodeProcess.start({ basePath, blockTimeMs: 200 });
+    // 500 ms blocks: @polkadot/api drops a transaction's InBlock when the Finalized notice (one block later) comes
+    // before it has fetched that block's events, which a loaded machine can make take over 200 ms.
+    node = await NodeProcess.start({ basePath, blockTimeMs: 500 });
     [alice, bob, charlie, dave] = await Promise.all([devAccount('Alice'), devAccount('Bob'), devAccount('Charlie'), devAccount('Dave')]);
     api = await withTimeout(ApiPromise.create({ provider: new WsProvider(node.wsUrl), throwOnConnect: true, noInitWarn: true }), 20_000, 'ApiPromise.create');
     ed = api.consts.balances.existentialDeposit.toBigInt();
@@ -205,6 +210,33 @@ describe('balances locks, reserves, holds and freezes on a dev node through @pol
     expect(released.account.data.reserved.toBigInt()).toBe(0n);
     expect(released.account.consumers.toNumber()).toBe(0);
     expect(released.account.data.free.toBigInt()).toBe(ed + XFG + 400n * XFG - feeOf(unlocked));
+  });
+
+  it('polkadot-api decodes the same items from the metadata (getUnsafeApi, no descriptors)', async () => {
+    const owner = await freshAccount();
+    await ok(api.tx.balances.transferKeepAlive(owner.address, 100n * XFG), alice);
+    await ok(api.tx.certificates.lock(25n * XFG), owner);
+    const client = createClient(getWsProvider(node.wsUrl, { websocketClass: WebSocket as never }));
+    try {
+      const papi = client.getUnsafeApi();
+      const [holds, freezes, locks, reserves, account]: Any[] = await withTimeout(
+        Promise.all([
+          papi.query.Balances.Holds.getValue(owner.address),
+          papi.query.Balances.Freezes.getValue(owner.address),
+          papi.query.Balances.Locks.getValue(owner.address),
+          papi.query.Balances.Reserves.getValue(owner.address),
+          papi.query.System.Account.getValue(owner.address),
+        ]),
+        20_000,
+        'polkadot-api queries',
+      );
+      expect(holds).toEqual([{ id: { type: 'Certificates', value: { type: 'CertificateLock', value: undefined } }, amount: 25n * XFG }]);
+      expect([freezes, locks, reserves]).toEqual([[], [], []]);
+      expect(account.data.reserved).toBe(25n * XFG);
+      expect(account.consumers).toBe(1);
+    } finally {
+      client.destroy();
+    }
   });
 
   it('XFG pledged to a loan stays held; released when the loan is repaid and the certificate unlocked', async () => {
