@@ -192,7 +192,10 @@ export interface Currency {
    * (less is held), Token.Frozen, ExistentialDeposit (a new `dest` would get less than the ED), Token.CannotCreateHold.
    */
   transferOnHold(ctx: DispatchContext, reason: RuntimeReason, source: Uint8Array, dest: Uint8Array, amount: bigint, to: HoldDestination, force: boolean): void;
-  /** Set (or replace) lock `id` on `who` (FRAME's `LockableCurrency::set_lock`); a zero amount removes it. Error: TooManyLocks is not raised (MaxLocks is weak, as in FRAME). */
+  /**
+   * Set (or replace) lock `id` on `who` (FRAME's `LockableCurrency::set_lock`; `MaxLocks` is weak there too); a zero
+   * amount removes it. `frozen` becomes the largest lock or freeze. Error: DeadAccount (no such account).
+   */
   setLock(ctx: DispatchContext, id: Uint8Array, who: Uint8Array, amount: bigint, reasons?: ReasonsValue): void;
   /** Remove lock `id` from `who`. */
   removeLock(ctx: DispatchContext, id: Uint8Array, who: Uint8Array): void;
@@ -420,6 +423,8 @@ export function createBalances(config: BalancesConfig) {
     },
     setLock(ctx, id, who, amount, reasons = { tag: 'All' }) {
       if (amount === 0n) return currency.removeLock(ctx, id, who);
+      // A lock on an account that does not exist would outlive it: refused.
+      ensure(getAccount(ctx.state, who).providers > 0, E.DeadAccount, 'no account to lock funds on');
       const locks = BalancesStorage.Locks.get(ctx.state, who).filter((l) => !equalBytes(l.id, id));
       locks.push({ id, amount, reasons });
       updateLocks(ctx, who, locks);

@@ -330,6 +330,9 @@ describe('locks and frozen balance', () => {
     expect(c.account(alice, st).data.frozen).toBe(200n * XFG);
     cur.removeLock(block.exec, utf8('staking '), alice);
     cur.removeLock(block.exec, LOCK_ID, alice);
+    // No lock on an account that does not exist.
+    expect(errorOf(() => cur.setLock(block.exec, LOCK_ID, k.dave.publicKey, XFG))).toEqual(E.DeadAccount);
+    expect(BalancesStorage.Locks.contains(st, k.dave.publicKey)).toBe(false);
     expect(BalancesStorage.Locks.contains(st, alice)).toBe(false);
     expect(c.account(alice, st)).toMatchObject({ consumers: 0, data: { frozen: 0n } });
     const sealed = c.seal(block);
