@@ -1,9 +1,25 @@
 /**
- * SCALE types of Balances' locks, reserves, holds and freezes, laid out (paths, params, field names and type names)
- * exactly as `pallet_balances` and `frame_support` declare them, so `@polkadot/api`, polkadot-api and Sidecar decode
- * `balances.locks/reserves/holds/freezes` from the metadata unchanged. Pure.
+ * Types of the Balances pallet. Balances live in `System.Account` (`pallet_balances::types::AccountData`, see
+ * ../system/types.ts). The SCALE types of the locks, reserves, holds and freezes are laid out (paths, params, field
+ * names and type names) exactly as `pallet_balances` and `frame_support` declare them, so `@polkadot/api`,
+ * polkadot-api and Sidecar decode `balances.locks/reserves/holds/freezes` from the metadata unchanged.
  */
 import { enumeration, fixedBytes, lazy, newtype, struct, u128, vec, type AnyCodec, type Codec, type EnumCodec, type ValueOf, type VariantSpec } from '../../primitives/scale/index.js';
+
+/** Pallet index of Balances. */
+export const BALANCES_INDEX = 2;
+
+/** Parameters of Balances. */
+export interface BalancesConfig {
+  /** Smallest balance an account may hold (XFG base units). */
+  existentialDeposit: bigint;
+}
+
+/** Genesis of Balances: initial free balances. */
+export interface BalancesGenesis {
+  balances: Array<[account: Uint8Array, amount: bigint]>;
+}
+
 
 /** The decode bound of the bounded vectors below (the chain's own bounds are smaller and enforced on write). */
 const VEC_DECODE_MAX = 1_024;

@@ -29,3 +29,6 @@ export const CertificatesHoldReason = enumeration(['pallet_certificates', 'palle
 
 /** The hold of a certificate's XFG, as a `RuntimeHoldReason` value. */
 export const CERTIFICATE_LOCK = { tag: 'Certificates', value: { tag: 'CertificateLock' } } as const;
+
+/** Pallet index of Certificates (fixed: part of every call's encoding). */
+export const CERTIFICATES_INDEX = 12;
