@@ -43,6 +43,5 @@ export const MAX_LOCKS = 50;
 /** The most named reserves an account may have (`MaxReserves`; no named reserves are made on this chain). */
 export const MAX_RESERVES = 50;
 
-
 /** Metadata of every Balances storage item, in declaration order. */
 export const BALANCES_STORAGE_INFO = s.infos();
