@@ -283,6 +283,15 @@ describe('genesis and invariants', () => {
     expect(certificateValue({ xfg: 3n * XFG }, PRICE_ONE / 3n, TOKEN_DECIMALS)).toBe(UDST - 1n);
   });
 
+  it('XFG held under CertificateLock with no certificate behind it breaks the invariant (certificates\' total = XFG held for them)', async () => {
+    const c = await pricedChain();
+    const block = c.begin();
+    currency.hold(block.exec, CERTIFICATE_LOCK, k.bob.publicKey, XFG);
+    expect(() => checkCertificatesInvariants(block.exec.state, currency)).toThrow(/has 1000000000000 XFG on hold under CertificateLock but no certificate/);
+    // Dropped: the committed state keeps its invariants.
+    c.seal(block);
+  });
+
   it('XFG released from the CertificateLock hold behind the registry\'s back breaks the invariant, and unlock refuses with ReserveMissing', async () => {
     const c = await pricedChain();
     const alice = k.alice.publicKey;
