@@ -877,11 +877,19 @@ export class TransactionPool {
    * (oldest submission first among equals); the rest of the graph stays as it is.
    */
   private revalidateSome(maxReady: number): void {
-    const future: Entry[] = [];
-    const ready: Entry[] = [];
-    for (const e of this.byHash.values()) (e.state === 'future' ? future : ready).push(e);
-    ready.sort((a, b) => a.checkedAt - b.checkedAt || a.tx.insertedAt - b.tx.insertedAt);
-    const chosen = future.concat(ready.slice(0, maxReady)).sort((a, b) => a.tx.insertedAt - b.tx.insertedAt);
+    // `byHash` keeps entries in the order they were last admitted (submission or re-admission, each at the best block
+    // of the time), which is the order of `checkedAt`: its first ready entries are the ones validated longest ago, with
+    // no sort of the whole ready queue on every block.
+    const chosen: Entry[] = [];
+    let ready = 0;
+    for (const e of this.byHash.values()) {
+      if (e.state === 'future') chosen.push(e);
+      else if (ready < maxReady) {
+        chosen.push(e);
+        ready++;
+      }
+    }
+    chosen.sort((a, b) => a.tx.insertedAt - b.tx.insertedAt);
     // Out of the graph first (their ready dependents wait in FUTURE meanwhile; re-admission brings them back).
     for (const e of chosen) this.removeEntry(e, 'demote');
     for (const e of chosen) {
@@ -1059,8 +1067,11 @@ export class TransactionPool {
     let futureCount = 0;
     let readyBytes = 0;
     let futureBytes = 0;
+    let lastChecked = -1; // bounded revalidation relies on `byHash` being in `checkedAt` order
     for (const [key, e] of this.byHash) {
       if (key !== e.tx.hashHex) fail(`key ${key} holds ${e.tx.hashHex}`);
+      if (e.checkedAt < lastChecked) fail(`${key} checked at ${e.checkedAt} after one checked at ${lastChecked}`);
+      lastChecked = e.checkedAt;
       for (const t of e.provides) if (this.tagOwner.get(t) !== e) fail(`tag ${t} not owned by ${key}`);
       if (e.state === 'ready') {
         readyCount++;
