@@ -6,7 +6,7 @@
  */
 import { systemPallet, systemServices } from '../pallets/system/index.js';
 import { timestampInherent, timestampPallet } from '../pallets/timestamp/index.js';
-import { createBalances, type Currency } from '../pallets/balances/index.js';
+import { bindRuntimeReasons, createBalances, type Currency } from '../pallets/balances/index.js';
 import { createTransactionPayment } from '../pallets/transaction-payment/index.js';
 import { validatorSetPallet } from '../pallets/validator-set/index.js';
 import { createUdst } from '../pallets/udst/index.js';
@@ -94,6 +94,7 @@ export function constructRuntime(spec: ChainRuntimeSpec): { definition: RuntimeD
     payment: fees,
     timestamp: timestampInherent,
     apis,
+    bindReasons: bindRuntimeReasons,
   };
   return { definition, fees, currency };
 }

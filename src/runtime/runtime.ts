@@ -9,7 +9,7 @@
  */
 import { concatBytes, equalBytes, toHexRaw, utf8 } from '../primitives/bytes.js';
 import { blake2_256 } from '../primitives/hashing.js';
-import { enumeration, u32, type AnyCodec, type Codec } from '../primitives/scale/index.js';
+import { enumeration, u32, type AnyCodec, type Codec, type EnumCodec, type VariantSpec } from '../primitives/scale/index.js';
 import { ScaleWriter } from '../primitives/scale/io.js';
 import { decodeExtrinsic, signingPayload, type DecodedExtrinsic } from '../primitives/extrinsic.js';
 import { eraBirth, eraDeath, type DispatchErrorValue, type DispatchInfoValue, type Header, type RuntimeVersion, HeaderCodec } from '../primitives/types.js';
@@ -69,6 +69,8 @@ export interface RuntimeDefinition {
   timestamp: TimestampInherent;
   /** The runtime APIs served, in the order `RuntimeVersion.apis` and the metadata list them. */
   apis: readonly ApiTrait[];
+  /** Hand the composed `RuntimeHoldReason` and `RuntimeFreezeReason` to the pallet that stores holds and freezes. */
+  bindReasons(hold: EnumCodec<Record<string, VariantSpec>>, freeze: EnumCodec<Record<string, VariantSpec>>): void;
 }
 
 /** A runtime version with the `apis` of `apis` filled in. */
@@ -156,6 +158,9 @@ export class Runtime<G extends object = Record<string, unknown>> {
   readonly eventCodec: Codec<RuntimeEventValue>;
   readonly errorCodec: AnyCodec;
   private readonly timestamp: TimestampInherent;
+  /** `RuntimeHoldReason` and `RuntimeFreezeReason`, composed from the pallets' declared reasons. */
+  readonly holdReasonCodec: EnumCodec<Record<string, VariantSpec>>;
+  readonly freezeReasonCodec: EnumCodec<Record<string, VariantSpec>>;
   private readonly callsByName = new Map<string, { pallet: Pallet; def: AnyCallDef; camel: string }>();
   private readonly metadataCache = new Map<number, Uint8Array>();
   /** The last {@link nextBlockOverhead}: pool validation asks for the same time until the next block. */
@@ -212,6 +217,21 @@ export class Runtime<G extends object = Record<string, unknown>> {
     }
     this.errorCodec = enumeration(['dcn_runtime', 'RuntimeError'], errVariants, { indices: errIndices });
     this.system.bindEventCodec(this.eventCodec);
+    // `RuntimeHoldReason` / `RuntimeFreezeReason` from the pallets' declared reasons (FRAME's composite enums).
+    const reasons = (kind: 'holdReasons' | 'freezeReasons', path: string) => {
+      const variants: Record<string, AnyCodec> = {};
+      const indices: Record<string, number> = {};
+      for (const p of this.pallets) {
+        const r = p[kind];
+        if (!r) continue;
+        variants[p.name] = r;
+        indices[p.name] = p.index;
+      }
+      return enumeration(['dcn_runtime', path], variants as Record<string, VariantSpec>, { indices });
+    };
+    this.holdReasonCodec = reasons('holdReasons', 'RuntimeHoldReason');
+    this.freezeReasonCodec = reasons('freezeReasons', 'RuntimeFreezeReason');
+    def.bindReasons(this.holdReasonCodec, this.freezeReasonCodec);
     const inherent = this.callsByName.get(`${this.timestamp.pallet}.${this.timestamp.call.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())}`);
     if (!inherent) throw new Error(`the timestamp inherent ${this.timestamp.pallet}.${this.timestamp.call} is no call of this runtime`);
     this.timestampCall = inherent;
