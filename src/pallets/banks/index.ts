@@ -9,7 +9,7 @@
 import { equalBytes } from '../../primitives/bytes.js';
 import { bool, compactU128, str, u32, u128 } from '../../primitives/scale/index.js';
 import { AccountId32 } from '../../primitives/types.js';
-import { ensure, ensureRoot, ensureSigned, fail, type DispatchContext } from '../../runtime/dispatch.js';
+import { ensure, ensureRoot, ensureSigned, fail, NO_CALL_DISPATCH, type DispatchContext } from '../../runtime/dispatch.js';
 import { call, definePallet, type Pallet } from '../../runtime/pallet.js';
 import { Overlay, type StateAccess, type StateReader } from '../../runtime/state.js';
 import type { BlockTime, UdstLedger } from '../credit/interfaces.js';
@@ -110,7 +110,7 @@ export interface BanksQueries {
 /** A dispatch context for genesis (no events, no rollback: genesis either completes or throws). */
 export function genesisContext(st: StateAccess): DispatchContext {
   if (!(st instanceof Overlay)) throw new Error('genesis state must be an Overlay');
-  return { state: st, blockNumber: 0, deposit: () => undefined, transactional: (fn) => fn() };
+  return { state: st, blockNumber: 0, deposit: () => undefined, transactional: (fn) => fn(), ...NO_CALL_DISPATCH };
 }
 
 function violationError(v: ParamViolation) {
