@@ -42,6 +42,9 @@ export interface ScheduleRequest {
 /** The Scheduler's operations bound to its configuration and storage. */
 export function schedulerOperations(cfg: SchedulerConfig, S: SchedulerStorage) {
   const { outer } = cfg;
+  // Copies: an absent item reads as the declared default, one shared array that must never be mutated.
+  const agendaOf = (st: StateReader, when: number): Array<ScheduledValue | undefined> => S.Agenda.get(st, when).slice();
+  const waitingOf = (st: StateReader) => S.TimeAgenda.get(st).slice();
 
   /** Refuse a call that cannot be stored or could never run within `MaximumWeight`. */
   function checkCall(ctx: DispatchContext, call: Uint8Array): void {
@@ -58,7 +61,7 @@ export function schedulerOperations(cfg: SchedulerConfig, S: SchedulerStorage) {
 
   /** Put `task` in the agenda of block `when` (a free slot, or at the end); its index, or undefined when full. Event: Scheduled. */
   function placeTask(ctx: DispatchContext, when: number, task: ScheduledValue): number | undefined {
-    const agenda = S.Agenda.get(ctx.state, when);
+    const agenda = agendaOf(ctx.state, when);
     let index = agenda.findIndex((t) => t === undefined);
     if (index < 0) {
       if (agenda.length >= MAX_SCHEDULED_PER_BLOCK) return undefined;
@@ -116,7 +119,7 @@ export function schedulerOperations(cfg: SchedulerConfig, S: SchedulerStorage) {
       ensure(time > now, SE.TargetTimeInPast, `time ${time} is not after the current block time ${now}`);
       if (req.id !== undefined) ensure(!nameTaken(ctx.state, req.id), SE.Named, `a task named 0x${toHexRaw(req.id)} is already scheduled`);
       checkCall(ctx, req.call);
-      const list = S.TimeAgenda.get(ctx.state);
+      const list = waitingOf(ctx.state);
       ensure(list.length < MAX_TIME_SCHEDULED, SE.TimeAgendaFull, `${MAX_TIME_SCHEDULED} tasks already wait for a time`);
       // After every task due at the same time or earlier: equal times keep their scheduling order.
       let at = list.length;
@@ -128,7 +131,7 @@ export function schedulerOperations(cfg: SchedulerConfig, S: SchedulerStorage) {
 
     /** Cancel the task at `(when, index)`. Errors: NotFound, BadOrigin. Event: Canceled. */
     cancel(ctx: DispatchContext, origin: Origin, when: number, index: number): void {
-      const agenda = S.Agenda.get(ctx.state, when);
+      const agenda = agendaOf(ctx.state, when);
       const task = agenda[index];
       if (task === undefined) fail(SE.NotFound, `no task at block ${when} index ${index}`);
       ensurePrivilege(origin, task);
@@ -142,7 +145,7 @@ export function schedulerOperations(cfg: SchedulerConfig, S: SchedulerStorage) {
     cancelNamed(ctx: DispatchContext, origin: Origin, id: Uint8Array): void {
       const addr = S.Lookup.get(ctx.state, id);
       if (addr !== undefined) return ops.cancel(ctx, origin, addr[0], addr[1]);
-      const list = S.TimeAgenda.get(ctx.state);
+      const list = waitingOf(ctx.state);
       const at = list.findIndex((t) => t.task.maybeId !== undefined && equalBytes(t.task.maybeId, id));
       if (at < 0) fail(SE.NotFound, `no task named 0x${toHexRaw(id)}`);
       const { time, task } = list[at];
@@ -161,7 +164,7 @@ export function schedulerOperations(cfg: SchedulerConfig, S: SchedulerStorage) {
     service(ctx: DispatchContext): void {
       const n = ctx.blockNumber;
       const now = cfg.now(ctx.state);
-      const waiting = S.TimeAgenda.get(ctx.state);
+      const waiting = waitingOf(ctx.state);
       let moved = 0;
       while (moved < waiting.length && waiting[moved].time <= now) {
         if (placeTask(ctx, n, waiting[moved].task) === undefined) break;
@@ -191,7 +194,7 @@ export function schedulerOperations(cfg: SchedulerConfig, S: SchedulerStorage) {
 
   /** Dispatch the due tasks of block `when`'s agenda within `budget`; the budget left and whether the agenda is done. */
   function serviceAgenda(ctx: DispatchContext, when: number, n: number, budget: bigint): { budget: bigint; complete: boolean } {
-    let agenda = S.Agenda.get(ctx.state, when);
+    let agenda = agendaOf(ctx.state, when);
     if (agenda.length === 0) return { budget, complete: true };
     const order = agenda
       .map((t, i) => ({ t, i }))
@@ -224,7 +227,7 @@ export function schedulerOperations(cfg: SchedulerConfig, S: SchedulerStorage) {
           else if (placeTask(ctx, n + period, next) === undefined) ctx.deposit(event('PeriodicFailed', { task: [when, i], id }));
         }
       }
-      agenda = S.Agenda.get(ctx.state, when);
+      agenda = agendaOf(ctx.state, when);
     }
     return { budget, complete: true };
   }
