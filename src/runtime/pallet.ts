@@ -15,7 +15,7 @@ import {
   type VariantSpec,
 } from '../primitives/scale/index.js';
 import type { DispatchErrorValue } from '../primitives/types.js';
-import type { DispatchContext, Origin, PalletOrigin, RuntimeEventValue } from './dispatch.js';
+import type { DispatchContext, Origin, RuntimeEventValue } from './dispatch.js';
 import type { StateAccess } from './state.js';
 import type { StorageItemInfo } from './storage.js';
 
@@ -105,7 +105,7 @@ export interface Pallet<G = unknown> {
   hooks: Hooks;
   /**
    * The pallet's own origin type (FRAME's `#[pallet::origin]`): its variant in the outer `OriginCaller`, at the
-   * pallet's index. Values of it reach calls as {@link PalletOrigin} `{ kind: 'Pallet', pallet: name, value }`.
+   * pallet's index. Values of it reach calls as a `PalletOrigin` `{ kind: 'Pallet', pallet: name, value }`.
    */
   origin?: AnyCodec;
   /** Write the pallet's genesis state. */
