@@ -80,7 +80,7 @@ export function createScheduler(cfg: SchedulerConfig): SchedulerModule {
         index: 3,
         args: { id: TaskName },
         typeNames: { id: 'TaskName' },
-        docs: ['Cancel a named scheduled task (in an agenda or waiting for its time).', 'Origin: `ScheduleOrigin`. Event: Canceled or CanceledAtTime.'],
+        docs: ['Cancel a named scheduled task (in an agenda or waiting for its time).', 'Origin: `ScheduleOrigin` (Root); only Root cancels a task another origin scheduled. Event: Canceled or CanceledAtTime.'],
         weight: () => CALL_WEIGHT,
         dispatch: (ctx, origin, a) => ops.cancelNamed(ctx, scheduler(ctx, origin), a.id),
       }),
