@@ -8,11 +8,12 @@ import { Weight } from '../../primitives/types.js';
 import { MultiAddress } from '../../primitives/types.js';
 import type { OuterTypes, RuntimeCallValue } from '../../runtime/dispatch.js';
 import { call, definePallet, type Pallet } from '../../runtime/pallet.js';
-import { lookup } from '../balances/index.js';
+import { lookup } from '../balances/interface.js';
 import { sudoOperations as ops } from './calls.js';
 import { SudoErrors } from './errors.js';
 import { SudoEvents } from './events.js';
 import { buildSudoGenesis } from './genesis.js';
+import { checkSudoInvariants } from './invariants.js';
 import { SUDO_STORAGE_INFO } from './storage.js';
 import { SUDO_INDEX, type SudoGenesis } from './types.js';
 
@@ -86,7 +87,7 @@ export function createSudo(cfg: SudoConfig): Pallet<SudoGenesis> {
     events: SudoEvents,
     errors: SudoErrors,
     constants: [],
-    hooks: {},
+    hooks: { tryState: checkSudoInvariants },
     genesis: buildSudoGenesis,
   });
 }
