@@ -28,10 +28,18 @@ export const TOKEN_DECIMALS: TokenDecimals = { xfg: 12, udst: UDST_DECIMALS };
 export function composePallets(core: CoreServices): PalletModule[] {
   // Credit: the UDST ledger, the price oracle and the certificate registry (interfaces in pallets/credit).
   const udst = createUdst();
-  const oracle = createOracle();
+  const oracle = createOracle({ adminOrigin: EnsureRoot });
   const certificates = createCertificates({ currency: core.currency, oracle: oracle.oracle, decimals: TOKEN_DECIMALS, minLock: core.spec.existentialDeposit });
   // Lending: Banks, Loans and Auctions over those three (genesis sections `banks`, `loans`).
-  const lending = composeLending({ udst: udst.ledger, oracle: oracle.oracle, certificates: certificates.registry, decimals: TOKEN_DECIMALS, treasury: core.treasury });
+  const lending = composeLending({
+    udst: udst.ledger,
+    oracle: oracle.oracle,
+    certificates: certificates.registry,
+    decimals: TOKEN_DECIMALS,
+    treasury: core.treasury,
+    // Root today; governance origins are wired here when the governance pallet arrives (no pallet changes).
+    origins: { createBank: EnsureRoot, bankAdmin: EnsureRoot, loanParams: EnsureRoot, auctionParams: EnsureRoot },
+  });
   // Scheduler (index 5): calls at a block or a time; who may schedule is Root until governance is wired here.
   const scheduler = createScheduler({
     outer: core.outer,

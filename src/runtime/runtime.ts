@@ -31,7 +31,7 @@ import { composePallets } from './composition.js';
 import { AccountId32 } from '../primitives/types.js';
 import { struct } from '../primitives/scale/index.js';
 import { orderedTrieRoot, type StateVersion, type Trie } from '../trie/index.js';
-import { DispatchFailure, OuterTypes, RawOrigin, SYSTEM_ORIGIN_VARIANT, type CallInfo, type DispatchContext, type DispatchOutcome, type EventRecord, type Origin, type OriginCallerValue, type Phase, type RuntimeCallValue, type RuntimeEventValue } from './dispatch.js';
+import { DispatchFailure, EnsureRoot, OuterTypes, RawOrigin, SYSTEM_ORIGIN_VARIANT, type CallInfo, type DispatchContext, type DispatchOutcome, type EventRecord, type Origin, type OriginCallerValue, type Phase, type RuntimeCallValue, type RuntimeEventValue } from './dispatch.js';
 import type { AnyCallDef, DispatchClassName, Pallet } from './pallet.js';
 import { Overlay, type StateChange, type StateReader } from './state.js';
 import { CODE_KEY } from './storage.js';
@@ -204,7 +204,7 @@ export class Runtime {
   constructor(spec: RuntimeSpec) {
     this.spec = spec;
     this.version = { ...spec.version, apis: apiVersions() };
-    const balances = createBalances({ existentialDeposit: spec.existentialDeposit });
+    const balances = createBalances({ existentialDeposit: spec.existentialDeposit, forceOrigin: EnsureRoot });
     this.currency = balances.currency;
     this.fees = createTransactionPayment(spec.fees, balances.currency, TREASURY_ACCOUNT);
     const system = systemPallet({ ss58Prefix: spec.ss58Prefix, version: this.version });

@@ -3,6 +3,8 @@
  * ../system/types.ts).
  */
 
+import type { EnsureOrigin } from '../../runtime/dispatch.js';
+
 /** Pallet index of Balances. */
 export const BALANCES_INDEX = 2;
 
@@ -10,6 +12,8 @@ export const BALANCES_INDEX = 2;
 export interface BalancesConfig {
   /** Smallest balance an account may hold (XFG base units). */
   existentialDeposit: bigint;
+  /** Who may make `force_transfer` and `force_set_balance` (this chain: Root). */
+  forceOrigin: EnsureOrigin<unknown>;
 }
 
 /** Genesis of Balances: initial free balances. */
