@@ -24,6 +24,7 @@ import {
   type Origin,
 } from '../../../src/runtime/dispatch.js';
 import { EMPTY_STATE } from '../../../src/runtime/runtime.js';
+import { createOracle, OracleStorage } from '../../../src/pallets/oracle/index.js';
 import { checkInvariantsAfterEach, TestChain } from '../../helpers/chain.js';
 import { devKeys, type DevKeys } from '../../helpers/keys.js';
 
@@ -145,5 +146,34 @@ describe('ctx.dispatch on the real runtime', () => {
     const r = fresh.dispatch(ROOT, setBalance(c, k.dave.publicKey, XFG));
     expect(r.ok).toBe(true);
     expect(fresh.weightUsed.Mandatory - w0).toBe(r.weight);
+  });
+});
+
+describe('privileged calls take their origin from the config', () => {
+  it('the chain wires Root: a signed set_feeders is BadOrigin naming what was expected', async () => {
+    const c = await TestChain.create(k);
+    const { results } = c.produce([c.sign(k.alice, c.call('Oracle', 'setFeeders', { feeders: [A] }))]);
+    expect(results[0].ok && results[0].applied.dispatch).toEqual({ ok: false, error: { tag: 'BadOrigin' }, message: 'expected the origin Root, got Signed' });
+  });
+
+  it('the same pallet built with another EnsureOrigin (a council of Bob) obeys it, unedited', async () => {
+    const c = await TestChain.create(k);
+    const council = ensureSignedBy('the council', () => [k.bob.publicKey]);
+    const { pallet } = createOracle({ adminOrigin: council });
+    const setFeeders = pallet.calls!.setFeeders;
+    const block = c.begin();
+    const run = (o: Origin) => {
+      try {
+        block.exec.transactional(() => setFeeders.dispatch(block.exec, o, { feeders: [A, B, new Uint8Array(32).fill(3)] }));
+        return 'ok';
+      } catch (e) {
+        return (e as DispatchFailure).message;
+      }
+    };
+    expect(run(ROOT)).toBe('expected the origin Signed by the council, got Root');
+    expect(run(signed(k.alice.publicKey))).toBe('expected the origin Signed by the council, got Signed');
+    expect(run(signed(k.bob.publicKey))).toBe('ok');
+    expect(OracleStorage.Feeders.get(block.exec.state)).toEqual([A, B, new Uint8Array(32).fill(3)]);
+    c.seal(block);
   });
 });
