@@ -11,6 +11,8 @@ import type { StateAccess, StateReader } from '../../runtime/state.js';
 import { StorageBuilder } from '../../runtime/storage.js';
 import { getAccount, putAccount, SystemStorage } from '../system/index.js';
 import { AccountInfo, type AccountInfoValue } from '../system/types.js';
+import { weightOf } from '../../runtime/weights.js';
+import { WEIGHTS } from './weights.js';
 
 /** Pallet index of Balances. */
 export const BALANCES_INDEX = 2;
@@ -217,7 +219,6 @@ export function createBalances(config: BalancesConfig) {
     },
   };
 
-  const transferWeight = 200_000_000n;
   const pallet = definePallet<BalancesGenesis>({
     name: 'Balances',
     index: BALANCES_INDEX,
@@ -230,7 +231,7 @@ export function createBalances(config: BalancesConfig) {
         args: { dest: MultiAddress, value: compactU128 },
         typeNames: { dest: 'AccountIdLookupOf<T>', value: 'T::Balance' },
         docs: ['Transfer some liquid free balance to another account; the sender may be reaped.'],
-        weight: () => transferWeight,
+        weight: () => weightOf(WEIGHTS.calls.transferAllowDeath),
         dispatch: (ctx, origin, { dest, value }) => currency.transfer(ctx, ensureSigned(origin), lookup(dest), value, false),
       }),
       forceTransfer: call({
@@ -238,7 +239,7 @@ export function createBalances(config: BalancesConfig) {
         args: { source: MultiAddress, dest: MultiAddress, value: compactU128 },
         typeNames: { source: 'AccountIdLookupOf<T>', dest: 'AccountIdLookupOf<T>', value: 'T::Balance' },
         docs: ['Exactly as `transfer_allow_death`, except the origin must be root and the source account may be specified.'],
-        weight: () => transferWeight + 50_000_000n,
+        weight: () => weightOf(WEIGHTS.calls.forceTransfer),
         dispatch: (ctx, origin, { source, dest, value }) => {
           ensureRoot(origin);
           currency.transfer(ctx, lookup(source), lookup(dest), value, false);
@@ -249,7 +250,7 @@ export function createBalances(config: BalancesConfig) {
         args: { dest: MultiAddress, value: compactU128 },
         typeNames: { dest: 'AccountIdLookupOf<T>', value: 'T::Balance' },
         docs: ['Same as `transfer_allow_death`, but refuses to kill the sender account.'],
-        weight: () => transferWeight,
+        weight: () => weightOf(WEIGHTS.calls.transferKeepAlive),
         dispatch: (ctx, origin, { dest, value }) => currency.transfer(ctx, ensureSigned(origin), lookup(dest), value, true),
       }),
       transferAll: call({
@@ -257,7 +258,7 @@ export function createBalances(config: BalancesConfig) {
         args: { dest: MultiAddress, keepAlive: bool },
         typeNames: { dest: 'AccountIdLookupOf<T>', keepAlive: 'bool' },
         docs: ['Transfer the entire transferable balance from the caller account; with `keep_alive` the existential deposit stays.'],
-        weight: () => transferWeight + 20_000_000n,
+        weight: () => weightOf(WEIGHTS.calls.transferAll),
         dispatch: (ctx, origin, { dest, keepAlive }) => {
           const who = ensureSigned(origin);
           const acct = getAccount(ctx.state, who);
@@ -272,7 +273,7 @@ export function createBalances(config: BalancesConfig) {
         args: { who: MultiAddress, newFree: compactU128 },
         typeNames: { who: 'AccountIdLookupOf<T>', newFree: 'T::Balance' },
         docs: ['Set the free balance of an account (root only). Issuance follows.'],
-        weight: () => 150_000_000n,
+        weight: () => weightOf(WEIGHTS.calls.forceSetBalance),
         dispatch: (ctx, origin, { who: addr, newFree }) => {
           ensureRoot(origin);
           const who = lookup(addr);

@@ -24,6 +24,8 @@ import { BANKS_STORAGE_INFOS, BanksStorage } from './storage.js';
 import { checkBankInvariants } from './invariants.js';
 import { bankView } from './queries.js';
 import { BankParams, KindParams, LOAN_KINDS, LoanKind, type BankInfoValue, type BankParamsValue, type BankViewValue, type KindParamsValue, type LoanKindName } from './types.js';
+import { weightOf } from '../../runtime/weights.js';
+import { WEIGHTS } from './weights.js';
 
 export { BanksStorage } from './storage.js';
 export { BanksErrors } from './errors.js';
@@ -261,7 +263,6 @@ export function createBanks(config: BanksConfig): BanksModule {
     },
   };
 
-  const W = 250_000_000n;
   const banksPallet = definePallet<BanksGenesis>({
     name: 'Banks',
     index: CREDIT_PALLET_INDEX.Banks,
@@ -273,7 +274,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 0,
         args: { name: str, bioregion: str, creditCeiling: u128, officer: AccountId32 },
         docs: ['Create a bank with default parameters and one officer (root; governance later).'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.createBank),
         dispatch: (ctx, origin, { name, bioregion, creditCeiling, officer }) => {
           ensureRoot(origin);
           const id = createBank(ctx.state, name, bioregion, creditCeiling, defaultBankParams(udstDecimals));
@@ -286,7 +287,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 1,
         args: { bank: u32, who: AccountId32 },
         docs: ['Admit a member (an officer of the bank).'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.admitMember),
         dispatch: (ctx, origin, { bank, who }) => {
           const by = ensureSigned(origin);
           ensureOfficer(ctx.state, bank, by);
@@ -298,7 +299,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 2,
         args: { bank: u32, who: AccountId32 },
         docs: ['Remove a member who is not an officer (an officer of the bank). Their loans run on.'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.removeMember),
         dispatch: (ctx, origin, { bank, who }) => {
           const by = ensureSigned(origin);
           ensureOfficer(ctx.state, bank, by);
@@ -314,7 +315,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 3,
         args: { bank: u32, who: AccountId32, officer: bool },
         docs: ['Make a member an officer or end their office (root; governance later). A non-member made officer is admitted.'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.setOfficer),
         dispatch: (ctx, origin, { bank, who, officer }) => {
           ensureRoot(origin);
           setOfficer(ctx.state, bank, who, officer, time(ctx.state));
@@ -325,7 +326,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 4,
         args: { bank: u32, who: AccountId32 },
         docs: ['Refuse new loans to an account (an officer of the bank).'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.blacklist),
         dispatch: (ctx, origin, { bank, who }) => {
           const by = ensureSigned(origin);
           ensureOfficer(ctx.state, bank, by);
@@ -338,7 +339,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 5,
         args: { bank: u32, who: AccountId32 },
         docs: ['Take an account off the blacklist (an officer of the bank).'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.unblacklist),
         dispatch: (ctx, origin, { bank, who }) => {
           const by = ensureSigned(origin);
           ensureOfficer(ctx.state, bank, by);
@@ -351,7 +352,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 6,
         args: { bank: u32, amount: compactU128 },
         docs: ['Deposit UDST into the reserves for shares: `amount · totalShares / reserves`, rounded down; the first deposit 1:1.'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.deposit),
         dispatch: (ctx, origin, { bank, amount }) => {
           const who = ensureSigned(origin);
           const shares = deposit(ctx, bank, who, amount);
@@ -362,7 +363,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 7,
         args: { bank: u32, shares: compactU128 },
         docs: ['Redeem shares for `shares · reserves / totalShares` UDST (rounded down), from reserves not needed to back outstanding credit.'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.withdraw),
         dispatch: (ctx, origin, { bank, shares }) => {
           const who = ensureSigned(origin);
           ensure(shares > 0n, E.ZeroAmount);
@@ -382,7 +383,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 8,
         args: { bank: u32, creditCeiling: u128 },
         docs: ['Change a bank\'s credit ceiling within its bounds and step (root; governance later).'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.setCreditCeiling),
         dispatch: (ctx, origin, { bank, creditCeiling }) => {
           ensureRoot(origin);
           const b = getBank(ctx.state, bank);
@@ -396,7 +397,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 9,
         args: { bank: u32, params: BankParams },
         docs: ['Change a bank\'s parameters within their bounds and steps (root; governance later).'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.setParams),
         dispatch: (ctx, origin, { bank, params }) => {
           ensureRoot(origin);
           const b = getBank(ctx.state, bank);
@@ -410,7 +411,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 10,
         args: { bank: u32, kind: LoanKind, params: KindParams },
         docs: ['Change a bank\'s parameters of one loan kind within their bounds and steps (root; governance later).'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.setKindParams),
         dispatch: (ctx, origin, { bank, kind, params }) => {
           ensureRoot(origin);
           getBank(ctx.state, bank);

@@ -16,6 +16,8 @@ import { CertificatesEvents } from './events.js';
 import { checkCertificatesInvariants } from './invariants.js';
 import { CERTIFICATES_STORAGE_INFO, CertificatesStorage } from './storage.js';
 import { MAX_CERTIFICATES_PER_OWNER } from './types.js';
+import { weightOf } from '../../runtime/weights.js';
+import { WEIGHTS } from './weights.js';
 
 export { CertificatesStorage, certificateIdsOf } from './storage.js';
 export { CertificatesErrors } from './errors.js';
@@ -76,7 +78,7 @@ export function createCertificates(cfg: CertificatesConfig): { pallet: Pallet<Ce
           'Reserve `xfg` of the caller\'s XFG into a new certificate (value at lock from the oracle price, 0 without one).',
           'Errors: BelowMinimumLock, TooManyCertificates, FreeBelowExistentialDeposit, Balances.InsufficientBalance. Event: Locked.',
         ],
-        weight: () => 250_000_000n,
+        weight: () => weightOf(WEIGHTS.calls.lock),
         dispatch: (ctx, origin, { xfg }) => void ops.lock(ctx, ensureSigned(origin), xfg),
       }),
       unlock: call({
@@ -84,7 +86,7 @@ export function createCertificates(cfg: CertificatesConfig): { pallet: Pallet<Ce
         args: { id: u64 },
         typeNames: { id: 'CertificateId' },
         docs: ['Dissolve an unpledged certificate of the caller; its XFG returns to the free balance.', 'Errors: UnknownCertificate, NotOwner, CertificatePledged. Event: Unlocked.'],
-        weight: () => 200_000_000n,
+        weight: () => weightOf(WEIGHTS.calls.unlock),
         dispatch: (ctx, origin, { id }) => ops.unlock(ctx, ensureSigned(origin), id),
       }),
       transfer: call({
@@ -95,7 +97,7 @@ export function createCertificates(cfg: CertificatesConfig): { pallet: Pallet<Ce
           'Give an unpledged certificate of the caller, with its reserved XFG, to `dest`.',
           'Errors: UnknownCertificate, NotOwner, CertificatePledged, TooManyCertificates, RecipientBelowExistentialDeposit. Event: Transferred.',
         ],
-        weight: () => 400_000_000n,
+        weight: () => weightOf(WEIGHTS.calls.transfer),
         dispatch: (ctx, origin, { id, dest }) => ops.transfer(ctx, ensureSigned(origin), id, lookup(dest)),
       }),
     },

@@ -29,6 +29,8 @@ import {
 } from './math.js';
 import { ORACLE_STORAGE_INFO, OracleStorage } from './storage.js';
 import { GENESIS_FED_AT, OracleParams } from './types.js';
+import { weightOf } from '../../runtime/weights.js';
+import { WEIGHTS } from './weights.js';
 
 export { OracleStorage } from './storage.js';
 export { OracleErrors } from './errors.js';
@@ -137,7 +139,7 @@ export function createOracle(): { pallet: Pallet<OracleGenesis>; oracle: OracleA
           'Origin: a feeder. Refused with PriceOutOfBounds unless price_min < price < price_max. Event: Fed.',
         ],
         // The feeder set (≤ 32 accounts), the parameters and one value write.
-        weight: () => 60_000_000n,
+        weight: () => weightOf(WEIGHTS.calls.feed),
         dispatch: (ctx, origin, { price }) => {
           const who = ensureSigned(origin);
           ensure(OracleStorage.Feeders.get(ctx.state).some((f) => equalBytes(f, who)), OE.NotFeeder);
@@ -155,7 +157,7 @@ export function createOracle(): { pallet: Pallet<OracleGenesis>; oracle: OracleA
           'Replace the feeder set (root: governance). Values of removed feeders are deleted.',
           'Errors: TooManyFeeders, DuplicateFeeder, FeedersBelowMinimum. Event: FeedersChanged.',
         ],
-        weight: () => 20_000_000n + BigInt(MAX_FEEDERS) * 5_000_000n,
+        weight: ({ feeders }) => weightOf(WEIGHTS.calls.setFeeders, feeders.length),
         dispatch: (ctx, origin, { feeders }) => {
           ensureRoot(origin);
           ensureFeederSet(feeders);
@@ -176,7 +178,7 @@ export function createOracle(): { pallet: Pallet<OracleGenesis>; oracle: OracleA
           'Change the parameters (root: governance) within their bounds and maximum steps.',
           'Errors: ParamOutOfBounds, ParamStepTooLarge, FeedersBelowMinimum. Event: ParamsChanged.',
         ],
-        weight: () => 20_000_000n,
+        weight: () => weightOf(WEIGHTS.calls.setParams),
         dispatch: (ctx, origin, { params }) => {
           ensureRoot(origin);
           const refusal = checkParamsChange(OracleStorage.Params.get(ctx.state), params);
@@ -192,6 +194,9 @@ export function createOracle(): { pallet: Pallet<OracleGenesis>; oracle: OracleA
     errors: OracleErrors,
     constants: [{ name: 'MaxFeeders', codec: u32, value: MAX_FEEDERS, docs: ['The largest feeder set.'] }],
     hooks: {
+      // The weight of this block's onFinalize at its worst (the first block stamps every genesis value), declared at
+      // its start (as FRAME's on_initialize does).
+      onInitialize: () => weightOf(WEIGHTS.hooks.onFinalize),
       onFinalize(ctx) {
         // One read per block; the stamping itself happens once, in the first block.
         if (OracleStorage.GenesisValuesPending.get(ctx.state)) stampGenesisValues(ctx.state);

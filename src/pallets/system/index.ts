@@ -11,6 +11,8 @@ import { call, defineErrors, definePallet, eventFactory } from '../../runtime/pa
 import type { StateAccess, StateReader } from '../../runtime/state.js';
 import { StorageBuilder } from '../../runtime/storage.js';
 import { AccountInfo, EMPTY_ACCOUNT, EventRecords, PerDispatchClassWeight, type AccountInfoValue } from './types.js';
+import { weightOf } from '../../runtime/weights.js';
+import { WEIGHTS } from './weights.js';
 
 /** Pallet index of System. */
 export const SYSTEM_INDEX = 0;
@@ -177,7 +179,7 @@ export function systemPallet(consts: SystemConstants) {
         args: { remark: bytes },
         typeNames: { remark: 'Vec<u8>' },
         docs: ['Make some on-chain remark.'],
-        weight: ({ remark }) => 1_000_000n + BigInt(remark.length) * 1_000n,
+        weight: ({ remark }) => weightOf(WEIGHTS.calls.remark, remark.length),
         dispatch: (_ctx, origin) => {
           ensureSigned(origin);
         },
@@ -187,7 +189,7 @@ export function systemPallet(consts: SystemConstants) {
         args: { remark: bytes },
         typeNames: { remark: 'Vec<u8>' },
         docs: ['Make some on-chain remark and emit an event.'],
-        weight: ({ remark }) => 2_000_000n + BigInt(remark.length) * 2_000n,
+        weight: ({ remark }) => weightOf(WEIGHTS.calls.remarkWithEvent, remark.length),
         dispatch: (ctx, origin, { remark }) => {
           const sender = ensureSigned(origin);
           ctx.deposit(event('Remarked', { sender, hash: blake2_256(remark) }));

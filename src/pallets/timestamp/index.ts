@@ -8,6 +8,8 @@ import { ensureNone, fail, type DispatchContext } from '../../runtime/dispatch.j
 import { call, definePallet } from '../../runtime/pallet.js';
 import type { StateReader } from '../../runtime/state.js';
 import { StorageBuilder } from '../../runtime/storage.js';
+import { weightOf } from '../../runtime/weights.js';
+import { WEIGHTS } from './weights.js';
 
 /** Pallet index of Timestamp. */
 export const TIMESTAMP_INDEX = 1;
@@ -56,7 +58,7 @@ export const timestampPallet = definePallet({
       args: { now: compactU64 },
       typeNames: { now: 'T::Moment' },
       docs: ['Set the current time. Inherent: must be the first extrinsic of every block, unsigned, once.'],
-      weight: () => 10_000_000n,
+      weight: () => weightOf(WEIGHTS.calls.set),
       class: 'Mandatory',
       paysFee: false,
       dispatch: (ctx: DispatchContext, origin, { now: t }) => {
@@ -71,6 +73,8 @@ export const timestampPallet = definePallet({
   },
   constants: [{ name: 'MinimumPeriod', codec: u64, value: MINIMUM_PERIOD_MS, docs: ['The minimum period between blocks (milliseconds).'] }],
   hooks: {
+    // The weight of this block's onFinalize, declared at its start (as FRAME's on_initialize does).
+    onInitialize: () => weightOf(WEIGHTS.hooks.onFinalize),
     onFinalize(ctx) {
       if (!TimestampStorage.DidUpdate.take(ctx.state)) fail({ tag: 'Other' }, 'Timestamp must be updated once in the block');
     },

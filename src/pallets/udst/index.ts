@@ -21,6 +21,8 @@ import { udstEvent, UdstEvents } from './events.js';
 import { checkUdstInvariants } from './invariants.js';
 import { UDST_STORAGE_INFO, UdstStorage } from './storage.js';
 import { UDST_DECIMALS, type UdstAccountDataValue } from './types.js';
+import { weightOf } from '../../runtime/weights.js';
+import { WEIGHTS } from './weights.js';
 
 export { UdstStorage } from './storage.js';
 export { UdstErrors } from './errors.js';
@@ -177,7 +179,7 @@ export function createUdst(): { pallet: Pallet<UdstGenesis>; ledger: UdstLedgerF
         typeNames: { dest: 'AccountIdLookupOf<T>', amount: 'Balance' },
         docs: ['Move `amount` free UDST from the caller to `dest`. Event: Transferred. Error: InsufficientBalance.'],
         // Two account reads and writes, like a balances transfer.
-        weight: () => 150_000_000n,
+        weight: () => weightOf(WEIGHTS.calls.transfer),
         dispatch: (ctx, origin, { dest, amount }) => ledger.transfer(ctx, ensureSigned(origin), lookup(dest), amount),
       }),
     },
