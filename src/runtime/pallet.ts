@@ -74,7 +74,12 @@ export function defineErrors<N extends string>(path: string[], palletIndex: numb
 
 /** Per-block hooks. Bounded work only. */
 export interface Hooks {
-  onInitialize?(ctx: DispatchContext): void;
+  /**
+   * Start of block. Returns the reference-time weight (ps) of the pallet's hook work in this block — its own and its
+   * `onFinalize`'s, as FRAME's `on_initialize` does — from the pallet's measured weights; the executive counts it as
+   * `Mandatory` weight of the block, so extrinsics cannot overfill a block after a heavy hook.
+   */
+  onInitialize?(ctx: DispatchContext): bigint;
   onFinalize?(ctx: DispatchContext): void;
   /** Invariants (`try_state`): throw with a message when one is broken. */
   tryState?(state: StateAccess): void;

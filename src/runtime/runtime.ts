@@ -649,7 +649,13 @@ export class BlockExecution implements DispatchContext {
     if (this.initialized) throw new Error('block already initialized');
     this.initialized = true;
     initializeBlock(this.state, this.header);
-    for (const p of this.runtime.pallets) p.hooks.onInitialize?.(this);
+    for (const p of this.runtime.pallets) {
+      const weight = p.hooks.onInitialize?.(this);
+      if (weight !== undefined) {
+        if (weight < 0n) throw new Error(`${p.name}.onInitialize declared a negative weight ${weight}`);
+        this.used.Mandatory += weight;
+      }
+    }
   }
 
   /**
@@ -720,6 +726,8 @@ export class BlockExecution implements DispatchContext {
     const total = this.used.Normal + this.used.Operational + this.used.Mandatory;
     if (cls === 'Normal') {
       if (this.used.Normal + weight > (maxBlockRefTime * normalRatioBps) / 10_000n) invalid('ExhaustsResources', 'block weight limit reached');
+      // The block as a whole: what the hooks and inherents used counts too (a heavy hook leaves less room).
+      if (total + weight > maxBlockRefTime) invalid('ExhaustsResources', 'block weight limit reached (hooks and inherents included)');
       if (BigInt(this.length + len) > (BigInt(maxBlockLength) * normalRatioBps) / 10_000n) invalid('ExhaustsResources', 'block length limit reached');
     } else {
       if (total + weight > maxBlockRefTime) invalid('ExhaustsResources', 'block weight limit reached');

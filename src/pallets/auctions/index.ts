@@ -24,6 +24,8 @@ import { auctionsEvent, AuctionsEvents } from './events.js';
 import { auctionFloorPrice, auctionPrice, auctionStartPrice, bidFill, restartAuction } from './math.js';
 import { AUCTIONS_STORAGE_INFOS, AuctionsStorage } from './storage.js';
 import { AuctionParams, type AuctionParamsValue, type AuctionValue, type AuctionViewValue } from './types.js';
+import { weightOf } from '../../runtime/weights.js';
+import { WEIGHTS } from './weights.js';
 
 export { AuctionsStorage, DEFAULT_AUCTION_PARAMS } from './storage.js';
 export { AuctionsErrors } from './errors.js';
@@ -111,7 +113,7 @@ export function createAuctions(config: AuctionsConfig): { pallet: Pallet & { que
           'Buy up to `max_xfg` of the lot at the current price, if it is at most `max_price` (FixedU128 UDST per XFG).',
           'Below the tab the bidder pays `ceil(xfg * price)`; reaching it, exactly the tab for `floor(tab / price)` XFG at most.',
         ],
-        weight: () => 400_000_000n,
+        weight: () => weightOf(WEIGHTS.calls.bid),
         dispatch: (ctx, origin, { auctionId, maxXfg, maxPrice }) => {
           const bidder = ensureSigned(origin);
           const stored = AuctionsStorage.Auctions.get(ctx.state, auctionId) ?? fail(E.UnknownAuction, `no auction ${auctionId}`);
@@ -142,7 +144,7 @@ export function createAuctions(config: AuctionsConfig): { pallet: Pallet & { que
         index: 1,
         args: { params: AuctionParams },
         docs: ['Change the auction parameters within their bounds and steps (`ParamsOrigin`: root; governance later).'],
-        weight: () => 100_000_000n,
+        weight: () => weightOf(WEIGHTS.calls.setParams),
         dispatch: (ctx, origin, { params }) => {
           ensureOrigin(config.paramsOrigin, origin, ctx.state);
           const v = checkParams(params, AUCTION_PARAM_BOUNDS, AuctionsStorage.Params.get(ctx.state));

@@ -26,6 +26,8 @@ import { BANKS_STORAGE_INFOS, BanksStorage } from './storage.js';
 import { checkBankInvariants } from './invariants.js';
 import { bankView } from './queries.js';
 import { BankParams, KindParams, LOAN_KINDS, LoanKind, type BankInfoValue, type BankParamsValue, type BankViewValue, type KindParamsValue, type LoanKindName } from './types.js';
+import { weightOf } from '../../runtime/weights.js';
+import { WEIGHTS } from './weights.js';
 
 export { BanksStorage } from './storage.js';
 export { BanksErrors } from './errors.js';
@@ -242,7 +244,6 @@ export function createBanks(config: BanksConfig): BanksModule {
     },
   };
 
-  const W = 250_000_000n;
   const banksPallet = definePallet<BanksGenesis>({
     name: 'Banks',
     index: BANKS_INDEX,
@@ -254,7 +255,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 0,
         args: { name: str, bioregion: str, creditCeiling: u128, officer: AccountId32 },
         docs: ['Create a bank with default parameters and one officer (`CreateOrigin`: root; governance later).'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.createBank),
         dispatch: (ctx, origin, { name, bioregion, creditCeiling, officer }) => {
           ensureOrigin(config.createOrigin, origin, ctx.state);
           const id = createBank(ctx.state, name, bioregion, creditCeiling, defaultBankParams(udstDecimals));
@@ -267,7 +268,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 1,
         args: { bank: u32, who: AccountId32 },
         docs: ['Admit a member (an officer of the bank).'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.admitMember),
         dispatch: (ctx, origin, { bank, who }) => {
           const by = ensureSigned(origin);
           ensureOfficer(ctx.state, bank, by);
@@ -279,7 +280,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 2,
         args: { bank: u32, who: AccountId32 },
         docs: ['Remove a member who is not an officer (an officer of the bank). Their loans run on.'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.removeMember),
         dispatch: (ctx, origin, { bank, who }) => {
           const by = ensureSigned(origin);
           ensureOfficer(ctx.state, bank, by);
@@ -295,7 +296,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 3,
         args: { bank: u32, who: AccountId32, officer: bool },
         docs: ['Make a member an officer or end their office (`AdminOrigin`: root; governance later). A non-member made officer is admitted.'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.setOfficer),
         dispatch: (ctx, origin, { bank, who, officer }) => {
           ensureOrigin(config.adminOrigin, origin, ctx.state);
           setOfficer(ctx.state, bank, who, officer, time(ctx.state));
@@ -306,7 +307,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 4,
         args: { bank: u32, who: AccountId32 },
         docs: ['Refuse new loans to an account (an officer of the bank).'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.blacklist),
         dispatch: (ctx, origin, { bank, who }) => {
           const by = ensureSigned(origin);
           ensureOfficer(ctx.state, bank, by);
@@ -319,7 +320,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 5,
         args: { bank: u32, who: AccountId32 },
         docs: ['Take an account off the blacklist (an officer of the bank).'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.unblacklist),
         dispatch: (ctx, origin, { bank, who }) => {
           const by = ensureSigned(origin);
           ensureOfficer(ctx.state, bank, by);
@@ -332,7 +333,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 6,
         args: { bank: u32, amount: compactU128 },
         docs: ['Deposit UDST into the reserves for shares: `amount · totalShares / reserves`, rounded down; the first deposit 1:1.'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.deposit),
         dispatch: (ctx, origin, { bank, amount }) => {
           const who = ensureSigned(origin);
           const shares = deposit(ctx, bank, who, amount);
@@ -343,7 +344,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 7,
         args: { bank: u32, shares: compactU128 },
         docs: ['Redeem shares for `shares · reserves / totalShares` UDST (rounded down), from reserves not needed to back outstanding credit.'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.withdraw),
         dispatch: (ctx, origin, { bank, shares }) => {
           const who = ensureSigned(origin);
           ensure(shares > 0n, E.ZeroAmount);
@@ -363,7 +364,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 8,
         args: { bank: u32, creditCeiling: u128 },
         docs: ['Change a bank\'s credit ceiling within its bounds and step (`AdminOrigin`: root; governance later).'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.setCreditCeiling),
         dispatch: (ctx, origin, { bank, creditCeiling }) => {
           ensureOrigin(config.adminOrigin, origin, ctx.state);
           const b = getBank(ctx.state, bank);
@@ -377,7 +378,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 9,
         args: { bank: u32, params: BankParams },
         docs: ['Change a bank\'s parameters within their bounds and steps (`AdminOrigin`: root; governance later).'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.setParams),
         dispatch: (ctx, origin, { bank, params }) => {
           ensureOrigin(config.adminOrigin, origin, ctx.state);
           const b = getBank(ctx.state, bank);
@@ -391,7 +392,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 10,
         args: { bank: u32, kind: LoanKind, params: KindParams },
         docs: ['Change a bank\'s parameters of one loan kind within their bounds and steps (`AdminOrigin`: root; governance later).'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.setKindParams),
         dispatch: (ctx, origin, { bank, kind, params }) => {
           ensureOrigin(config.adminOrigin, origin, ctx.state);
           getBank(ctx.state, bank);

@@ -31,6 +31,8 @@ import {
 } from './math.js';
 import { ORACLE_STORAGE_INFO, OracleStorage } from './storage.js';
 import { GENESIS_FED_AT, OracleParams } from './types.js';
+import { weightOf } from '../../runtime/weights.js';
+import { WEIGHTS } from './weights.js';
 
 export { OracleStorage } from './storage.js';
 export { OracleErrors } from './errors.js';
@@ -136,7 +138,7 @@ export function createOracle(config: OracleConfig): { pallet: Pallet<OracleGenes
           'Origin: a feeder. Refused with PriceOutOfBounds unless price_min < price < price_max. Event: Fed.',
         ],
         // The feeder set (≤ 32 accounts), the parameters and one value write.
-        weight: () => 60_000_000n,
+        weight: () => weightOf(WEIGHTS.calls.feed),
         dispatch: (ctx, origin, { price }) => {
           const who = ensureSigned(origin);
           ensure(OracleStorage.Feeders.get(ctx.state).some((f) => equalBytes(f, who)), OE.NotFeeder);
@@ -154,7 +156,7 @@ export function createOracle(config: OracleConfig): { pallet: Pallet<OracleGenes
           'Replace the feeder set (`AdminOrigin`: root; governance later). Values of removed feeders are deleted.',
           'Errors: TooManyFeeders, DuplicateFeeder, FeedersBelowMinimum. Event: FeedersChanged.',
         ],
-        weight: () => 20_000_000n + BigInt(MAX_FEEDERS) * 5_000_000n,
+        weight: ({ feeders }) => weightOf(WEIGHTS.calls.setFeeders, feeders.length),
         dispatch: (ctx, origin, { feeders }) => {
           ensureOrigin(config.adminOrigin, origin, ctx.state);
           ensureFeederSet(feeders);
@@ -175,7 +177,7 @@ export function createOracle(config: OracleConfig): { pallet: Pallet<OracleGenes
           'Change the parameters (`AdminOrigin`: root; governance later) within their bounds and maximum steps.',
           'Errors: ParamOutOfBounds, ParamStepTooLarge, FeedersBelowMinimum. Event: ParamsChanged.',
         ],
-        weight: () => 20_000_000n,
+        weight: () => weightOf(WEIGHTS.calls.setParams),
         dispatch: (ctx, origin, { params }) => {
           ensureOrigin(config.adminOrigin, origin, ctx.state);
           const refusal = checkParamsChange(OracleStorage.Params.get(ctx.state), params);
@@ -191,6 +193,9 @@ export function createOracle(config: OracleConfig): { pallet: Pallet<OracleGenes
     errors: OracleErrors,
     constants: [{ name: 'MaxFeeders', codec: u32, value: MAX_FEEDERS, docs: ['The largest feeder set.'] }],
     hooks: {
+      // The weight of this block's onFinalize at its worst (the first block stamps every genesis value), declared at
+      // its start (as FRAME's on_initialize does).
+      onInitialize: () => weightOf(WEIGHTS.hooks.onFinalize),
       onFinalize(ctx) {
         // One read per block; the stamping itself happens once, in the first block.
         if (OracleStorage.GenesisValuesPending.get(ctx.state)) stampGenesisValues(ctx.state);
