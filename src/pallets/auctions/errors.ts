@@ -1,9 +1,9 @@
 /** Errors of the Auctions pallet. */
 import { defineErrors } from '../../runtime/pallet.js';
-import { CREDIT_PALLET_INDEX } from '../credit/interfaces.js';
+import { AUCTIONS_INDEX } from './types.js';
 
 /** Errors of Auctions. */
-export const AuctionsErrors = defineErrors(['pallet_auctions', 'pallet', 'Error'], CREDIT_PALLET_INDEX.Auctions, {
+export const AuctionsErrors = defineErrors(['pallet_auctions', 'pallet', 'Error'], AUCTIONS_INDEX, {
   UnknownAuction: 'No running auction has this id.',
   PriceUnavailable: 'There is no oracle price: bids are refused (fail closed).',
   PriceAboveMax: 'The current auction price is above the bid\'s maximum price.',

@@ -8,10 +8,14 @@
  * and applies the UDST the bidder paid (held in escrow by the ledger's `debit`).
  */
 import { compactU128, u64, u128 } from '../../primitives/scale/index.js';
-import { ensure, ensureRoot, ensureSigned, fail, type DispatchContext } from '../../runtime/dispatch.js';
+import { ensure, ensureRoot, ensureSigned, fail } from '../../runtime/dispatch.js';
 import { call, definePallet, type Pallet } from '../../runtime/pallet.js';
 import type { StateReader } from '../../runtime/state.js';
-import { CREDIT_PALLET_INDEX, type BlockTime, type PriceOracle, type UdstLedger } from '../credit/interfaces.js';
+import type { BlockTime } from '../timestamp/interface.js';
+import type { PriceOracle } from '../oracle/interface.js';
+import type { UdstLedger } from '../udst/interface.js';
+import { AUCTIONS_INDEX } from './types.js';
+import type { AuctionSettlement, AuctionsApi } from './interface.js';
 import type { TokenDecimals } from '../oracle/math.js';
 import { now as timestampNow } from '../timestamp/index.js';
 import { checkParams, type Bounds } from '../banks/params.js';
@@ -28,29 +32,7 @@ export * from './types.js';
 
 const E = AuctionsErrors.of;
 
-/** A sale, as the lot's owner settles it. */
-export interface Sale {
-  bidder: Uint8Array;
-  /** XFG the bidder receives. */
-  xfg: bigint;
-  /** UDST the bidder paid, now held in escrow. */
-  udst: bigint;
-}
-
-/** How an auction's owner (Loans) settles sales. */
-export interface AuctionSettlement {
-  /** Move `sale.xfg` of the loan's collateral to the bidder and apply `sale.udst` from escrow. */
-  onSale(ctx: DispatchContext, auctionId: bigint, auction: AuctionValue, sale: Sale): void;
-  /** The auction is over (tab raised or lot sold out); `auction` is its final record. */
-  onEnd(ctx: DispatchContext, auctionId: bigint, auction: AuctionValue): void;
-}
-
-/** What Loans may do with auctions. */
-export interface AuctionsApi {
-  /** Start an auction of `lotXfg` of `loanId`'s collateral to raise `tab`, at `oraclePrice`; returns its id. */
-  start(ctx: DispatchContext, loanId: bigint, lotXfg: bigint, tab: bigint, oraclePrice: bigint): bigint;
-  get(st: StateReader, id: bigint): AuctionValue | undefined;
-}
+export type { Sale, AuctionSettlement, AuctionsApi } from './interface.js';
 
 /** Read-only queries. */
 export interface AuctionsQueries {
@@ -115,7 +97,7 @@ export function createAuctions(config: AuctionsConfig): { pallet: Pallet & { que
 
   const auctionsPallet = definePallet({
     name: 'Auctions',
-    index: CREDIT_PALLET_INDEX.Auctions,
+    index: AUCTIONS_INDEX,
     crate: 'pallet_auctions',
     docs: ['Dutch auctions of liquidated loan collateral.'],
     storage: AUCTIONS_STORAGE_INFOS,

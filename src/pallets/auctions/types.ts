@@ -48,3 +48,6 @@ export const AuctionView = struct(['pallet_auctions', 'types', 'AuctionView'], {
 });
 /** {@link AuctionView} as a value. */
 export type AuctionViewValue = ValueOf<typeof AuctionView>;
+
+/** Pallet index of Auctions (fixed: part of every call's encoding). */
+export const AUCTIONS_INDEX = 15;

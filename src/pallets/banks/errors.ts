@@ -1,9 +1,9 @@
 /** Errors of the Banks pallet, named as conditions. */
 import { defineErrors } from '../../runtime/pallet.js';
-import { CREDIT_PALLET_INDEX } from '../credit/interfaces.js';
+import { BANKS_INDEX } from './types.js';
 
 /** Errors of Banks. */
-export const BanksErrors = defineErrors(['pallet_banks', 'pallet', 'Error'], CREDIT_PALLET_INDEX.Banks, {
+export const BanksErrors = defineErrors(['pallet_banks', 'pallet', 'Error'], BANKS_INDEX, {
   UnknownBank: 'No bank has this id.',
   NotOfficer: 'The caller is not an officer of the bank.',
   NotMember: 'The account is not a member of the bank.',

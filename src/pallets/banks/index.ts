@@ -12,8 +12,10 @@ import { AccountId32 } from '../../primitives/types.js';
 import { ensure, ensureRoot, ensureSigned, fail, type DispatchContext } from '../../runtime/dispatch.js';
 import { call, definePallet, type Pallet } from '../../runtime/pallet.js';
 import { Overlay, type StateAccess, type StateReader } from '../../runtime/state.js';
-import type { BlockTime, UdstLedger } from '../credit/interfaces.js';
-import { CREDIT_PALLET_INDEX } from '../credit/interfaces.js';
+import type { BlockTime } from '../timestamp/interface.js';
+import type { UdstLedger } from '../udst/interface.js';
+import { BANKS_INDEX } from './types.js';
+import type { BanksApi } from './interface.js';
 import type { TokenDecimals } from '../oracle/math.js';
 import { now as timestampNow } from '../timestamp/index.js';
 import { BanksErrors } from './errors.js';
@@ -35,33 +37,7 @@ const E = BanksErrors.of;
 /** Longest bank name or bioregion (bytes). */
 export const MAX_NAME_BYTES = 64;
 
-/** What other pallets (Loans) may do with banks. */
-export interface BanksApi {
-  get(st: StateReader, bank: number): BankInfoValue | undefined;
-  /** The parameters of `kind` at `bank` (the defaults when never set). */
-  kind(st: StateReader, bank: number, kind: LoanKindName): KindParamsValue;
-  isMember(st: StateReader, bank: number, who: Uint8Array): boolean;
-  isOfficer(st: StateReader, bank: number, who: Uint8Array): boolean;
-  isBlacklisted(st: StateReader, bank: number, who: Uint8Array): boolean;
-  /** Credit the bank can still extend (`capacity − outstanding`, or 0). */
-  available(st: StateReader, bank: number): bigint;
-  /** Record drawn principal. The caller has checked {@link available}. */
-  addOutstanding(ctx: DispatchContext, bank: number, amount: bigint): void;
-  /** Record repaid (burnt) principal. */
-  reduceOutstanding(ctx: DispatchContext, bank: number, amount: bigint): void;
-  /**
-   * Interest income already taken out of accounts into held UDST (`udst.debit`): the treasury's share is credited
-   * to the treasury account, the rest stays in the bank's reserves. Returns the treasury's share.
-   */
-  receiveInterest(ctx: DispatchContext, bank: number, interest: bigint): bigint;
-  /** Fees or penalties already in held UDST: all to reserves. */
-  receiveIncome(ctx: DispatchContext, bank: number, amount: bigint): void;
-  /**
-   * Write off `principal` of bad debt: outstanding falls by it, reserves absorb it first (that UDST is burnt), and the
-   * part they cannot cover stays in circulation as unbacked issuance. Returns the covered and uncovered parts.
-   */
-  writeOff(ctx: DispatchContext, bank: number, principal: bigint): { covered: bigint; uncovered: bigint };
-}
+export type { BanksApi } from './interface.js';
 
 /** Genesis of one bank. Amounts in UDST base units. */
 export interface BankGenesis {
@@ -201,6 +177,7 @@ export function createBanks(config: BanksConfig): BanksModule {
 
   const api: BanksApi = {
     get: (st, bank) => BanksStorage.Banks.get(st, bank),
+    all: (st) => BanksStorage.Banks.entries(st),
     kind: kindOf,
     isMember: (st, bank, who) => BanksStorage.Members.contains(st, bank, who),
     isOfficer,
@@ -264,7 +241,7 @@ export function createBanks(config: BanksConfig): BanksModule {
   const W = 250_000_000n;
   const banksPallet = definePallet<BanksGenesis>({
     name: 'Banks',
-    index: CREDIT_PALLET_INDEX.Banks,
+    index: BANKS_INDEX,
     crate: 'pallet_banks',
     docs: ['Community banks: members, officers, lender shares of reserves, credit ceiling, loan parameters, blacklist.'],
     storage: BANKS_STORAGE_INFOS,

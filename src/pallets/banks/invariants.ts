@@ -4,7 +4,7 @@
  * identity `issuance = UnbackedIssuance + Σ outstanding principal` (once a bank exists).
  */
 import type { StateReader } from '../../runtime/state.js';
-import type { UdstLedger } from '../credit/interfaces.js';
+import type { UdstLedger } from '../udst/interface.js';
 import { BanksStorage } from './storage.js';
 
 /** Throw with a message naming the bank when an invariant is broken. */

@@ -3,8 +3,7 @@
  * `[min, max]` bound and a maximum step per change). Amount bounds scale with the UDST decimals. Pure.
  */
 import { DEFAULT_LEVERAGE_CAP_BPS, DEFAULT_ORIGINATION_FEE_BPS, DEFAULT_PROTOCOL_FEE_SHARE_BPS } from './math.js';
-import { DEFAULT_AUTO_APPROVE_MIN_SCORE, DEFAULT_BASE_RATE_BPS, DEFAULT_MIN_COLLATERAL_RATIO_BPS, DEFAULT_MIN_RATE_BPS, DEFAULT_RISK_PREMIUM_BPS } from '../loans/math.js';
-import type { BankParamsValue, KindParamsValue } from './types.js';
+import { DEFAULT_AUTO_APPROVE_MIN_SCORE, DEFAULT_BASE_RATE_BPS, DEFAULT_MIN_COLLATERAL_RATIO_BPS, DEFAULT_MIN_RATE_BPS, DEFAULT_RISK_PREMIUM_BPS, type BankParamsValue, type KindParamsValue } from './types.js';
 
 /** A parameter's bound: `min ≤ value ≤ max`, and a change moves it by at most `maxStep`. */
 export interface ParamBound {

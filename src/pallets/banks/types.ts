@@ -114,3 +114,18 @@ export const BankView = struct(['pallet_banks', 'types', 'BankView'], {
 });
 /** {@link BankView} as a value. */
 export type BankViewValue = ValueOf<typeof BankView>;
+
+/** Pallet index of Banks (fixed: part of every call's encoding). */
+export const BANKS_INDEX = 13;
+
+/* Genesis defaults of the bank and loan-kind parameters (ECONOMICS.md §0; bounds in params.ts). */
+/** Default `baseRate` of every loan kind (bps per year). */
+export const DEFAULT_BASE_RATE_BPS = 1_200n;
+/** Default `riskPremium` of a bank (bps). */
+export const DEFAULT_RISK_PREMIUM_BPS = 0n;
+/** Default `minRate` of a bank (bps per year). */
+export const DEFAULT_MIN_RATE_BPS = 100n;
+/** Default `minCollateralRatio` of every loan kind (bps of 100 %). */
+export const DEFAULT_MIN_COLLATERAL_RATIO_BPS = 15_000n;
+/** Default `autoApproveMinScore`. */
+export const DEFAULT_AUTO_APPROVE_MIN_SCORE = 600n;

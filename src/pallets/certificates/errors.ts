@@ -2,10 +2,10 @@
  * Errors of the Certificates pallet: each names the condition that refused the operation.
  */
 import { defineErrors } from '../../runtime/pallet.js';
-import { CREDIT_PALLET_INDEX } from '../credit/interfaces.js';
+import { CERTIFICATES_INDEX } from './types.js';
 
 /** Errors of Certificates, in index order (append only). */
-export const CertificatesErrors = defineErrors(['pallet_certificates', 'pallet', 'Error'], CREDIT_PALLET_INDEX.Certificates, {
+export const CertificatesErrors = defineErrors(['pallet_certificates', 'pallet', 'Error'], CERTIFICATES_INDEX, {
   UnknownCertificate: 'No certificate has this id.',
   NotOwner: 'The account does not own the certificate.',
   CertificatePledged: 'The certificate is pledged to a loan.',

@@ -9,7 +9,9 @@ import { DispatchFailure, ensureSigned, type DispatchContext } from '../../runti
 import { call, definePallet, type Pallet } from '../../runtime/pallet.js';
 import { Overlay, type StateAccess } from '../../runtime/state.js';
 import { lookup } from '../balances/index.js';
-import { CREDIT_PALLET_INDEX, type CertificateRegistry } from '../credit/interfaces.js';
+import type { CertificateRegistry } from './interface.js';
+import { CERTIFICATES_INDEX } from './types.js';
+export { CERTIFICATES_INDEX } from './types.js';
 import { certificateOperations, loadCertificate, type CertificatesConfig, type CertificateOperations } from './calls.js';
 import { CertificatesErrors } from './errors.js';
 import { CertificatesEvents } from './events.js';
@@ -24,9 +26,6 @@ export { CertificateCodec, MAX_CERTIFICATES_PER_OWNER } from './types.js';
 export { checkCertificatesInvariants } from './invariants.js';
 export { certificatesOf, certificateValue } from './queries.js';
 export type { CertificatesConfig, CertificateOperations } from './calls.js';
-
-/** Pallet index of Certificates. */
-export const CERTIFICATES_INDEX = CREDIT_PALLET_INDEX.Certificates;
 
 /** Genesis of Certificates: certificates locked at genesis (their owners' genesis XFG must cover them). */
 export interface CertificatesGenesis {

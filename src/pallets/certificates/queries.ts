@@ -2,7 +2,7 @@
  * Read-only views of the Certificates pallet (for RPC, tests and the other credit pallets' checks).
  */
 import type { StateReader } from '../../runtime/state.js';
-import type { Certificate } from '../credit/interfaces.js';
+import type { Certificate } from './interface.js';
 import { xfgToUdst, type TokenDecimals } from '../oracle/math.js';
 import { certificateIdsOf, CertificatesStorage } from './storage.js';
 

@@ -17,3 +17,6 @@ export const CertificateCodec = struct(
   { id: u64, owner: AccountId32, xfg: u128, lockedAt: u64, valueAtLock: u128, pledgedTo: option(u64) },
   { typeName: { id: 'CertificateId', owner: 'T::AccountId', xfg: 'Balance', lockedAt: 'Moment', valueAtLock: 'Balance', pledgedTo: 'Option<LoanId>' } },
 );
+
+/** Pallet index of Certificates (fixed: part of every call's encoding). */
+export const CERTIFICATES_INDEX = 12;

@@ -3,7 +3,9 @@
  * and the certificate registry. `composition.ts` calls this after building those three.
  */
 import type { PalletModule } from '../../runtime/runtime.js';
-import type { CertificateRegistry, PriceOracle, UdstLedger } from '../credit/interfaces.js';
+import type { CertificateRegistry } from '../certificates/interface.js';
+import type { PriceOracle } from '../oracle/interface.js';
+import type { UdstLedger } from '../udst/interface.js';
 import type { TokenDecimals } from '../oracle/math.js';
 import { createAuctions } from '../auctions/index.js';
 import { createBanks, type BanksModule } from '../banks/index.js';

@@ -1,9 +1,9 @@
 /** Errors of the Loans pallet, named as conditions. */
 import { defineErrors } from '../../runtime/pallet.js';
-import { CREDIT_PALLET_INDEX } from '../credit/interfaces.js';
+import { LOANS_INDEX } from './types.js';
 
 /** Errors of Loans. */
-export const LoansErrors = defineErrors(['pallet_loans', 'pallet', 'Error'], CREDIT_PALLET_INDEX.Loans, {
+export const LoansErrors = defineErrors(['pallet_loans', 'pallet', 'Error'], LOANS_INDEX, {
   UnknownBank: 'No bank has this id.',
   NotMember: 'The borrower is not a member of the bank.',
   Blacklisted: 'The bank does not lend to this account.',

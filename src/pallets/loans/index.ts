@@ -16,14 +16,18 @@ import { DispatchFailure, ensure, ensureRoot, ensureSigned, fail, type DispatchC
 import { call, definePallet, type Pallet } from '../../runtime/pallet.js';
 import type { StateReader } from '../../runtime/state.js';
 import { equalBytes } from '../../primitives/bytes.js';
-import { CREDIT_PALLET_INDEX, type BlockTime, type CertificateRegistry, type PriceOracle, type UdstLedger } from '../credit/interfaces.js';
+import type { BlockTime } from '../timestamp/interface.js';
+import type { CertificateRegistry } from '../certificates/interface.js';
+import type { PriceOracle } from '../oracle/interface.js';
+import type { UdstLedger } from '../udst/interface.js';
+import { LOANS_INDEX } from './types.js';
 import type { TokenDecimals } from '../oracle/math.js';
 import { now as timestampNow } from '../timestamp/index.js';
 import type { BanksApi } from '../banks/index.js';
 import { LoanKind } from '../banks/types.js';
 import { checkParams } from '../banks/params.js';
 import { originationFee } from '../banks/math.js';
-import type { AuctionSettlement, AuctionsApi } from '../auctions/index.js';
+import type { AuctionSettlement, AuctionsApi } from '../auctions/interface.js';
 import { LoansErrors } from './errors.js';
 import { loansEvent, LoansEvents } from './events.js';
 import {
@@ -484,7 +488,7 @@ export function createLoans(config: LoansConfig): LoansModule {
   const W = 400_000_000n;
   const loansPallet = definePallet<LoansGenesis>({
     name: 'Loans',
-    index: CREDIT_PALLET_INDEX.Loans,
+    index: LOANS_INDEX,
     crate: 'pallet_loans',
     docs: ['UDST loans from community banks against XFG collateral certificates.'],
     storage: LOANS_STORAGE_INFOS,

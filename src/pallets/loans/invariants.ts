@@ -5,14 +5,13 @@
  * bank's outstanding principal is the sum over its open loans; the open-loan index matches the loans.
  */
 import type { StateReader } from '../../runtime/state.js';
-import type { CertificateRegistry } from '../credit/interfaces.js';
-import type { BanksApi } from '../banks/index.js';
-import { BanksStorage } from '../banks/storage.js';
+import type { CertificateRegistry } from '../certificates/interface.js';
+import type { BanksApi } from '../banks/interface.js';
 import { LoansStorage } from './storage.js';
 import { CLOSED_STATES } from './types.js';
 
 /** Throw with a message naming the loan when an invariant is broken. */
-export function checkLoanInvariants(st: StateReader, deps: { certificates: Pick<CertificateRegistry, 'get'>; banks: Pick<BanksApi, 'get'> }): void {
+export function checkLoanInvariants(st: StateReader, deps: { certificates: Pick<CertificateRegistry, 'get'>; banks: Pick<BanksApi, 'get' | 'all'> }): void {
   const pledged = new Map<bigint, bigint>();
   const outstanding = new Map<number, bigint>();
   for (const [id, loan] of LoansStorage.Loans.entries(st)) {
@@ -45,7 +44,7 @@ export function checkLoanInvariants(st: StateReader, deps: { certificates: Pick<
   for (const bank of outstanding.keys()) {
     if (deps.banks.get(st, bank) === undefined) throw new Error(`loans reference unknown bank ${bank}`);
   }
-  for (const [bank, b] of BanksStorage.Banks.entries(st)) {
+  for (const [bank, b] of deps.banks.all(st)) {
     const sum = outstanding.get(bank) ?? 0n;
     if (b.outstanding !== sum) throw new Error(`bank ${bank}: outstanding ${b.outstanding} ≠ Σ open principal ${sum}`);
   }

@@ -13,6 +13,7 @@
  */
 import { divRound, minBig, mulDiv, U128_MAX } from '../../primitives/arith.js';
 import { xfgToUdst, udstToXfg, type TokenDecimals } from '../oracle/math.js';
+import { DEFAULT_AUTO_APPROVE_MIN_SCORE, DEFAULT_BASE_RATE_BPS, DEFAULT_MIN_COLLATERAL_RATIO_BPS, DEFAULT_MIN_RATE_BPS, DEFAULT_RISK_PREMIUM_BPS } from '../banks/types.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Units and defaults
@@ -30,18 +31,11 @@ export const DAY_MS = 86_400_000n;
 /** One (365-day) year in ms: the denominator of every rate. */
 export const YEAR_MS = 365n * DAY_MS;
 
+/** The bank-parameter defaults (owned by Banks), re-exported for the loan maths' default arguments. */
+export { DEFAULT_AUTO_APPROVE_MIN_SCORE, DEFAULT_BASE_RATE_BPS, DEFAULT_MIN_COLLATERAL_RATIO_BPS, DEFAULT_MIN_RATE_BPS, DEFAULT_RISK_PREMIUM_BPS };
+
 /** Late interest runs at the contract rate · 15,000 / 10,000 (+50 %) after the due date. */
 export const LATE_RATE_MULTIPLIER_BPS = 15_000n;
-/** Default `baseRate` of every loan kind (bps per year). */
-export const DEFAULT_BASE_RATE_BPS = 1_200n;
-/** Default `riskPremium` of a bank (bps). */
-export const DEFAULT_RISK_PREMIUM_BPS = 0n;
-/** Default `minRate` of a bank (bps per year). */
-export const DEFAULT_MIN_RATE_BPS = 100n;
-/** Default `minCollateralRatio` of every loan kind (bps of 100 %). */
-export const DEFAULT_MIN_COLLATERAL_RATIO_BPS = 15_000n;
-/** Default `autoApproveMinScore`. */
-export const DEFAULT_AUTO_APPROVE_MIN_SCORE = 600n;
 /** Default `marginCallRatio` (bps). */
 export const DEFAULT_MARGIN_CALL_RATIO_BPS = 12_000n;
 /** Default `liquidationRatio` (bps). */

@@ -4,7 +4,9 @@
  */
 import { utf8 } from '../../primitives/bytes.js';
 import type { StateReader } from '../../runtime/state.js';
-import type { BlockTime, CertificateRegistry, PriceOracle } from '../credit/interfaces.js';
+import type { BlockTime } from '../timestamp/interface.js';
+import type { CertificateRegistry } from '../certificates/interface.js';
+import type { PriceOracle } from '../oracle/interface.js';
 import type { TokenDecimals } from '../oracle/math.js';
 import type { BanksApi } from '../banks/index.js';
 import { originationFee } from '../banks/math.js';

@@ -252,3 +252,6 @@ export const LoanStatus = struct(['pallet_loans', 'types', 'LoanStatus'], {
 });
 /** {@link LoanStatus} as a value. */
 export type LoanStatusValue = ValueOf<typeof LoanStatus>;
+
+/** Pallet index of Loans (fixed: part of every call's encoding). */
+export const LOANS_INDEX = 14;

@@ -2,10 +2,10 @@
  * Errors of the Oracle pallet: each names the condition that refused the call.
  */
 import { defineErrors } from '../../runtime/pallet.js';
-import { CREDIT_PALLET_INDEX } from '../credit/interfaces.js';
+import { ORACLE_INDEX } from './types.js';
 
 /** Errors of Oracle, in index order (append only). */
-export const OracleErrors = defineErrors(['pallet_oracle', 'pallet', 'Error'], CREDIT_PALLET_INDEX.Oracle, {
+export const OracleErrors = defineErrors(['pallet_oracle', 'pallet', 'Error'], ORACLE_INDEX, {
   NotFeeder: 'The caller is not one of the feeders.',
   PriceOutOfBounds: 'The price is not strictly between `price_min` and `price_max`.',
   TooManyFeeders: 'The feeder set is larger than `MaxFeeders`.',

@@ -10,7 +10,9 @@ import { AccountId32 } from '../../primitives/types.js';
 import { ensure, ensureRoot, ensureSigned, fail, type DispatchContext } from '../../runtime/dispatch.js';
 import { call, definePallet, type Pallet } from '../../runtime/pallet.js';
 import type { StateAccess, StateReader } from '../../runtime/state.js';
-import { CREDIT_PALLET_INDEX, type PriceOracle } from '../credit/interfaces.js';
+import type { PriceOracle } from './interface.js';
+import { ORACLE_INDEX } from './types.js';
+export { ORACLE_INDEX } from './types.js';
 import { now } from '../timestamp/index.js';
 import { OE, OracleErrors } from './errors.js';
 import { oracleEvent, OracleEvents } from './events.js';
@@ -35,9 +37,6 @@ export { OracleErrors } from './errors.js';
 export { OracleEvents } from './events.js';
 export { FedValueCodec, GENESIS_FED_AT, OracleParams, type FedValueValue } from './types.js';
 export { checkOracleInvariants } from './invariants.js';
-
-/** Pallet index of Oracle. */
-export const ORACLE_INDEX = CREDIT_PALLET_INDEX.Oracle;
 
 /** Genesis of Oracle. */
 export interface OracleGenesis {

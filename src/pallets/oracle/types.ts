@@ -23,3 +23,6 @@ export const OracleParams = struct(
  * price for `priceLifetimeMs` after its first block, whatever wall-clock time that block has.
  */
 export const GENESIS_FED_AT = U64_MAX;
+
+/** Pallet index of Oracle (fixed: part of every call's encoding). */
+export const ORACLE_INDEX = 11;

@@ -47,6 +47,11 @@ export const PerDispatchClassWeight = struct(['frame_support', 'dispatch', 'PerD
 /** `frame_system::Phase`. */
 export const Phase = enumeration(['frame_system', 'Phase'], { ApplyExtrinsic: u32, Finalization: null, Initialization: null });
 
+/** Pallet index of System. */
+export const SYSTEM_INDEX = 0;
+/** How many recent block hashes are kept (`BlockHashCount`); bounds mortal eras. */
+export const BLOCK_HASH_COUNT = 2400;
+
 let runtimeEvent: Codec<EventRecord['event']> | undefined;
 
 /** Bind the runtime's outer event enum (done once by the runtime assembly). */

@@ -7,34 +7,28 @@
  * No existential deposit: any positive amount may sit in an account, and an account holding nothing is removed
  * from storage (see README.md).
  */
-import { U128_MAX, ArithmeticError } from '../../primitives/arith.js';
 import { equalBytes } from '../../primitives/bytes.js';
-import { compactU128, u128, u8 } from '../../primitives/scale/index.js';
-import { MultiAddress } from '../../primitives/types.js';
-import { ensure, ensureSigned, type DispatchContext } from '../../runtime/dispatch.js';
-import { call, definePallet, type Pallet } from '../../runtime/pallet.js';
+import { u128, u8 } from '../../primitives/scale/index.js';
+import { ensure, type DispatchContext } from '../../runtime/dispatch.js';
+import { definePallet, type Pallet } from '../../runtime/pallet.js';
 import type { StateAccess, StateReader } from '../../runtime/state.js';
-import { lookup } from '../balances/index.js';
-import { CREDIT_PALLET_INDEX, type UdstLedger } from '../credit/interfaces.js';
+import type { UdstLedger } from './interface.js';
+import { UDST_INDEX } from './types.js';
+export { UDST_INDEX } from './types.js';
+import { udstCalls } from './calls.js';
 import { UdstErrors, UE } from './errors.js';
+import { addIssuance, buildUdstGenesis, giveFree, load, save } from './genesis.js';
 import { udstEvent, UdstEvents } from './events.js';
 import { checkUdstInvariants } from './invariants.js';
 import { UDST_STORAGE_INFO, UdstStorage } from './storage.js';
-import { UDST_DECIMALS, type UdstAccountDataValue } from './types.js';
+import { UDST_DECIMALS, type UdstGenesis } from './types.js';
 
 export { UdstStorage } from './storage.js';
 export { UdstErrors } from './errors.js';
 export { UdstEvents } from './events.js';
-export { UDST, UDST_DECIMALS, UdstAccountData, type UdstAccountDataValue } from './types.js';
+export { UDST, UDST_DECIMALS, UdstAccountData, type UdstAccountDataValue, type UdstGenesis } from './types.js';
+export type { UdstLedger } from './interface.js';
 export { checkUdstInvariants, udstTotals, type UdstTotals } from './invariants.js';
-
-/** Pallet index of Udst. */
-export const UDST_INDEX = CREDIT_PALLET_INDEX.Udst;
-
-/** Genesis of Udst: initial free balances (for test networks; on a live chain UDST starts at zero). */
-export interface UdstGenesis {
-  balances?: Array<[account: Uint8Array, amount: bigint]>;
-}
 
 /** The UDST ledger as this pallet offers it: {@link UdstLedger} plus reserves and the held total. */
 export interface UdstLedgerFull extends UdstLedger {
@@ -52,34 +46,11 @@ function requireAmount(amount: bigint): void {
   if (amount < 0n) throw new RangeError(`UDST amount must be non-negative, got ${amount}`);
 }
 
-function load(st: StateReader, who: Uint8Array): UdstAccountDataValue {
-  return UdstStorage.Accounts.get(st, who);
-}
-
-function save(st: StateAccess, who: Uint8Array, a: UdstAccountDataValue): void {
-  // No existential deposit: only an account holding nothing at all leaves storage.
-  if (a.free === 0n && a.reserved === 0n) UdstStorage.Accounts.remove(st, who);
-  else UdstStorage.Accounts.set(st, who, a);
-}
-
-function addIssuance(st: StateAccess, amount: bigint): void {
-  const next = UdstStorage.TotalIssuance.get(st) + amount;
-  // Every balance is bounded by the issuance, so checking the issuance bounds every account too.
-  if (next > U128_MAX) throw new ArithmeticError('Overflow', 'UDST total issuance would exceed u128');
-  UdstStorage.TotalIssuance.set(st, next);
-}
-
 /** Take `amount` from `who`'s free balance (checked). */
 function takeFree(st: StateAccess, who: Uint8Array, amount: bigint): void {
   const a = load(st, who);
   ensure(a.free >= amount, UE.InsufficientBalance, `free UDST ${a.free} < ${amount}`);
   save(st, who, { ...a, free: a.free - amount });
-}
-
-/** Add `amount` to `who`'s free balance. */
-function giveFree(st: StateAccess, who: Uint8Array, amount: bigint): void {
-  const a = load(st, who);
-  save(st, who, { ...a, free: a.free + amount });
 }
 
 /**
@@ -170,17 +141,7 @@ export function createUdst(): { pallet: Pallet<UdstGenesis>; ledger: UdstLedgerF
     crate: 'pallet_udst',
     docs: ['UDST, the dollar credit unit: balances, transfers, issuance created by credit and destroyed by repayment.'],
     storage: UDST_STORAGE_INFO,
-    calls: {
-      transfer: call({
-        index: 0,
-        args: { dest: MultiAddress, amount: compactU128 },
-        typeNames: { dest: 'AccountIdLookupOf<T>', amount: 'Balance' },
-        docs: ['Move `amount` free UDST from the caller to `dest`. Event: Transferred. Error: InsufficientBalance.'],
-        // Two account reads and writes, like a balances transfer.
-        weight: () => 150_000_000n,
-        dispatch: (ctx, origin, { dest, amount }) => ledger.transfer(ctx, ensureSigned(origin), lookup(dest), amount),
-      }),
-    },
+    calls: udstCalls(ledger),
     events: UdstEvents,
     errors: UdstErrors,
     constants: [
@@ -188,15 +149,7 @@ export function createUdst(): { pallet: Pallet<UdstGenesis>; ledger: UdstLedgerF
       { name: 'Decimals', codec: u8, value: UDST_DECIMALS, docs: ['Decimals of UDST: one UDST is 10^Decimals base units.'] },
     ],
     hooks: { tryState: checkUdstInvariants },
-    genesis(st, g) {
-      let total = 0n;
-      for (const [who, amount] of g.balances ?? []) {
-        if (amount <= 0n) throw new Error(`Udst genesis: balance ${amount} must be positive`);
-        giveFree(st, who, amount);
-        total += amount;
-      }
-      addIssuance(st, total);
-    },
+    genesis: buildUdstGenesis,
   });
   return { pallet, ledger };
 }

@@ -21,3 +21,11 @@ export type UdstAccountDataValue = ValueOf<typeof UdstAccountData>;
 
 /** An account holding no UDST (the storage default: such accounts are not stored). */
 export const EMPTY_UDST_ACCOUNT: UdstAccountDataValue = { free: 0n, reserved: 0n };
+
+/** Pallet index of Udst (fixed: part of every call's encoding). */
+export const UDST_INDEX = 10;
+
+/** Genesis of Udst: initial free balances (for test networks; on a live chain UDST starts at zero). */
+export interface UdstGenesis {
+  balances?: Array<[account: Uint8Array, amount: bigint]>;
+}

@@ -1,0 +1,84 @@
+/**
+ * Calls of the Balances pallet (FRAME's call indices): transfers, `force_transfer`, `force_set_balance`.
+ */
+import { bool, compactU128 } from '../../primitives/scale/index.js';
+import { MultiAddress } from '../../primitives/types.js';
+import { ensureRoot, ensureSigned, type DispatchContext } from '../../runtime/dispatch.js';
+import { call } from '../../runtime/pallet.js';
+import { getAccount } from '../system/interface.js';
+import type { AccountInfoValue } from '../system/types.js';
+import { balancesEvent } from './events.js';
+import { lookup, type Currency } from './interface.js';
+import { BalancesStorage } from './storage.js';
+
+/** What the calls need from the pallet instance. */
+export interface BalancesCallDeps {
+  ed: bigint;
+  currency: Currency;
+  setFree(ctx: DispatchContext, who: Uint8Array, acct: AccountInfoValue, free: bigint): void;
+}
+
+/** The calls of Balances over one currency. */
+export function balancesCalls({ ed, currency, setFree }: BalancesCallDeps) {
+  const transferWeight = 200_000_000n;
+  return {
+    transferAllowDeath: call({
+      index: 0,
+      args: { dest: MultiAddress, value: compactU128 },
+      typeNames: { dest: 'AccountIdLookupOf<T>', value: 'T::Balance' },
+      docs: ['Transfer some liquid free balance to another account; the sender may be reaped.'],
+      weight: () => transferWeight,
+      dispatch: (ctx, origin, { dest, value }) => currency.transfer(ctx, ensureSigned(origin), lookup(dest), value, false),
+    }),
+    forceTransfer: call({
+      index: 2,
+      args: { source: MultiAddress, dest: MultiAddress, value: compactU128 },
+      typeNames: { source: 'AccountIdLookupOf<T>', dest: 'AccountIdLookupOf<T>', value: 'T::Balance' },
+      docs: ['Exactly as `transfer_allow_death`, except the origin must be root and the source account may be specified.'],
+      weight: () => transferWeight + 50_000_000n,
+      dispatch: (ctx, origin, { source, dest, value }) => {
+        ensureRoot(origin);
+        currency.transfer(ctx, lookup(source), lookup(dest), value, false);
+      },
+    }),
+    transferKeepAlive: call({
+      index: 3,
+      args: { dest: MultiAddress, value: compactU128 },
+      typeNames: { dest: 'AccountIdLookupOf<T>', value: 'T::Balance' },
+      docs: ['Same as `transfer_allow_death`, but refuses to kill the sender account.'],
+      weight: () => transferWeight,
+      dispatch: (ctx, origin, { dest, value }) => currency.transfer(ctx, ensureSigned(origin), lookup(dest), value, true),
+    }),
+    transferAll: call({
+      index: 4,
+      args: { dest: MultiAddress, keepAlive: bool },
+      typeNames: { dest: 'AccountIdLookupOf<T>', keepAlive: 'bool' },
+      docs: ['Transfer the entire transferable balance from the caller account; with `keep_alive` the existential deposit stays.'],
+      weight: () => transferWeight + 20_000_000n,
+      dispatch: (ctx, origin, { dest, keepAlive }) => {
+        const who = ensureSigned(origin);
+        const acct = getAccount(ctx.state, who);
+        let amount = acct.data.free - acct.data.frozen;
+        if (keepAlive || acct.data.reserved > 0n) amount -= ed;
+        if (amount <= 0n) return;
+        currency.transfer(ctx, who, lookup(dest), amount, keepAlive);
+      },
+    }),
+    forceSetBalance: call({
+      index: 8,
+      args: { who: MultiAddress, newFree: compactU128 },
+      typeNames: { who: 'AccountIdLookupOf<T>', newFree: 'T::Balance' },
+      docs: ['Set the free balance of an account (root only). Issuance follows.'],
+      weight: () => 150_000_000n,
+      dispatch: (ctx, origin, { who: addr, newFree }) => {
+        ensureRoot(origin);
+        const who = lookup(addr);
+        const acct = getAccount(ctx.state, who);
+        const issuance = BalancesStorage.TotalIssuance.get(ctx.state);
+        BalancesStorage.TotalIssuance.set(ctx.state, issuance - acct.data.free + (newFree < ed ? 0n : newFree));
+        setFree(ctx, who, acct, newFree < ed ? 0n : newFree);
+        ctx.deposit(balancesEvent('BalanceSet', { who, free: newFree < ed ? 0n : newFree }));
+      },
+    }),
+  };
+}
