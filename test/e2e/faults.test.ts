@@ -37,5 +37,5 @@ describe('faults (short seeded run)', () => {
     expect(r.top).toBeGreaterThan(5);
     expect(r.finalized).toBeGreaterThan(0);
     expect(r.signers.map((s) => s.perturbation)).toEqual(['pause-resume', 'two-down', 'wipe-resync']);
-  }, 600_000);
+  }, 900_000);
 });
