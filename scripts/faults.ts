@@ -451,23 +451,23 @@ export async function countSigners(net: Testnet, from: number, to: number): Prom
  * Every validator is checked, not only the one just restarted: on the old rule any validator could lag, from the
  * testnet's own start too. Returns the failure, or undefined.
  */
-export function signerBalanceFailure(inOthers: readonly number[]): string | undefined {
+export function signerBalanceFailure(inOthers: readonly number[], tolerance = SIGNER_TOLERANCE): string | undefined {
   const total = inOthers.reduce((a, b) => a + b, 0);
   const n = inOthers.length;
   const low = inOthers
     .map((c, i) => ({ c, name: VALIDATOR_NAMES[i], mean: (total - c) / (n - 1) }))
-    .filter((x) => x.c < SIGNER_TOLERANCE * x.mean);
+    .filter((x) => x.c < tolerance * x.mean);
   if (low.length === 0) return undefined;
-  return `precommits in the other nodes' certificates ${inOthers.map((c, i) => `${VALIDATOR_NAMES[i]}=${c}`).join(' ')}: ${low.map((x) => `${x.name} (${x.c}) below ${SIGNER_TOLERANCE} of the others' mean (${x.mean.toFixed(1)})`).join(', ')}`;
+  return `precommits in the other nodes' certificates ${inOthers.map((c, i) => `${VALIDATOR_NAMES[i]}=${c}`).join(' ')}: ${low.map((x) => `${x.name} (${x.c}) below ${tolerance} of the others' mean (${x.mean.toFixed(1)})`).join(', ')}`;
 }
 
 /** Wait for the window after a settled height `settled`, count its signers, and return the counts and any failure. */
-export async function checkSignerBalance(run: FaultRun, settled: number, skip = SIGNER_SKIP, window = SIGNER_WINDOW): Promise<SignerCounts & { failure: string | undefined }> {
+export async function checkSignerBalance(run: FaultRun, settled: number, skip = SIGNER_SKIP, window = SIGNER_WINDOW, tolerance = SIGNER_TOLERANCE): Promise<SignerCounts & { failure: string | undefined }> {
   const from = settled + skip;
   const to = from + window - 1;
   await until(async () => (await Promise.all(run.net.running().map((v) => v.best()))).every((x) => x >= to), 60_000 + 4 * window * (run.net.options.blockTimeMs ?? 1000), `all four at #${to} (signer window)`);
   const counts = await countSigners(run.net, from, to);
-  return { ...counts, failure: signerBalanceFailure(counts.inOthers) };
+  return { ...counts, failure: signerBalanceFailure(counts.inOthers, tolerance) };
 }
 
 /** Block time of the fault testnet, ms: the node's default, far longer than a height takes, so a late validator stays late (see the header). */
@@ -478,6 +478,8 @@ export interface FaultTiming {
   blockTimeMs?: number;
   signerSkip?: number;
   signerWindow?: number;
+  /** Least share of the others' mean, 0 < x ≤ 1 ({@link SIGNER_TOLERANCE}). */
+  signerTolerance?: number;
 }
 
 /** Run the seeded perturbations of `plan` under load from `senders` (1..=256, default 2) accounts; returns the failures. */
@@ -509,7 +511,7 @@ export async function runFaults(
       try {
         await run.perturb(p);
         const settled = await run.settle();
-        const balance = await checkSignerBalance(run, settled, skip, window);
+        const balance = await checkSignerBalance(run, settled, skip, window, timing.signerTolerance ?? SIGNER_TOLERANCE);
         signers.push({ perturbation: p, targets: run.lastTargets, inOthers: balance.inOthers });
         log(`[faults] after ${p} (${run.lastTargets.join(', ')}): precommits in the certificates of #${settled + skip}..#${settled + skip + window - 1}, in the other nodes': ${balance.inOthers.map((c, i) => `${VALIDATOR_NAMES[i]} ${c}`).join(', ')} (per node: ${Object.entries(balance.byNode).map(([n, c]) => `${n} [${c.join(' ')}]`).join(', ')})`);
         if (balance.failure !== undefined) signerFailures.push(`${p}: ${balance.failure}`);
