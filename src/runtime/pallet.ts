@@ -111,6 +111,11 @@ export interface Pallet<G = unknown> {
   freezeReasons?: AnyEnumCodec;
   constants: ConstantDef[];
   hooks: Hooks;
+  /**
+   * The pallet's own origin type (FRAME's `#[pallet::origin]`): its variant in the outer `OriginCaller`, at the
+   * pallet's index. Values of it reach calls as a `PalletOrigin` `{ kind: 'Pallet', pallet: name, value }`.
+   */
+  origin?: AnyCodec;
   /** Write the pallet's genesis state. */
   genesis?(state: StateAccess, config: G): void;
 }

@@ -8,7 +8,7 @@
  * and applies the UDST the bidder paid (held in escrow by the ledger's `debit`).
  */
 import { compactU128, u64, u128 } from '../../primitives/scale/index.js';
-import { ensure, ensureRoot, ensureSigned, fail } from '../../runtime/dispatch.js';
+import { ensure, ensureOrigin, ensureSigned, fail, type EnsureOrigin } from '../../runtime/dispatch.js';
 import { call, definePallet, type Pallet } from '../../runtime/pallet.js';
 import type { StateReader } from '../../runtime/state.js';
 import type { BlockTime } from '../timestamp/interface.js';
@@ -48,6 +48,8 @@ export interface AuctionsConfig {
   /** The lot owner's settlement, bound late (Loans is built after Auctions). */
   settlement: () => AuctionSettlement;
   time?: BlockTime;
+  /** Who may change the auction parameters (this chain: Root; governance later). */
+  paramsOrigin: EnsureOrigin<unknown>;
 }
 
 /** Governance bounds of the auction parameters. */
@@ -139,10 +141,10 @@ export function createAuctions(config: AuctionsConfig): { pallet: Pallet & { que
       setParams: call({
         index: 1,
         args: { params: AuctionParams },
-        docs: ['Change the auction parameters within their bounds and steps (root; governance later).'],
+        docs: ['Change the auction parameters within their bounds and steps (`ParamsOrigin`: root; governance later).'],
         weight: () => 100_000_000n,
         dispatch: (ctx, origin, { params }) => {
-          ensureRoot(origin);
+          ensureOrigin(config.paramsOrigin, origin, ctx.state);
           const v = checkParams(params, AUCTION_PARAM_BOUNDS, AuctionsStorage.Params.get(ctx.state));
           if (v) fail(v.reason === 'OutOfBounds' ? E.ParamOutOfBounds : E.ParamStepTooLarge, `${v.field} = ${v.value} refused: ${v.reason}`);
           AuctionsStorage.Params.set(ctx.state, params);

@@ -3,7 +3,7 @@
  */
 import { bool, compactU128 } from '../../primitives/scale/index.js';
 import { MultiAddress } from '../../primitives/types.js';
-import { ensureRoot, ensureSigned, type DispatchContext } from '../../runtime/dispatch.js';
+import { ensureOrigin, ensureSigned, type DispatchContext, type EnsureOrigin } from '../../runtime/dispatch.js';
 import { call } from '../../runtime/pallet.js';
 import { getAccount } from '../system/interface.js';
 import type { AccountInfoValue } from '../system/types.js';
@@ -16,10 +16,12 @@ export interface BalancesCallDeps {
   ed: bigint;
   currency: Currency;
   setFree(ctx: DispatchContext, who: Uint8Array, acct: AccountInfoValue, free: bigint): void;
+  /** Who may make the `force_*` calls (the config's `forceOrigin`). */
+  forceOrigin: EnsureOrigin<unknown>;
 }
 
 /** The calls of Balances over one currency. */
-export function balancesCalls({ ed, currency, setFree }: BalancesCallDeps) {
+export function balancesCalls({ ed, currency, setFree, forceOrigin }: BalancesCallDeps) {
   const transferWeight = 200_000_000n;
   return {
     transferAllowDeath: call({
@@ -34,10 +36,10 @@ export function balancesCalls({ ed, currency, setFree }: BalancesCallDeps) {
       index: 2,
       args: { source: MultiAddress, dest: MultiAddress, value: compactU128 },
       typeNames: { source: 'AccountIdLookupOf<T>', dest: 'AccountIdLookupOf<T>', value: 'T::Balance' },
-      docs: ['Exactly as `transfer_allow_death`, except the origin must be root and the source account may be specified.'],
+      docs: ['Exactly as `transfer_allow_death`, except the origin must be `ForceOrigin` (root) and the source account may be specified.'],
       weight: () => transferWeight + 50_000_000n,
       dispatch: (ctx, origin, { source, dest, value }) => {
-        ensureRoot(origin);
+        ensureOrigin(forceOrigin, origin, ctx.state);
         currency.transfer(ctx, lookup(source), lookup(dest), value, false);
       },
     }),
@@ -68,10 +70,10 @@ export function balancesCalls({ ed, currency, setFree }: BalancesCallDeps) {
       index: 8,
       args: { who: MultiAddress, newFree: compactU128 },
       typeNames: { who: 'AccountIdLookupOf<T>', newFree: 'T::Balance' },
-      docs: ['Set the free balance of an account (root only). Issuance follows.'],
+      docs: ['Set the free balance of an account (`ForceOrigin`: root only). Issuance follows.'],
       weight: () => 150_000_000n,
       dispatch: (ctx, origin, { who: addr, newFree }) => {
-        ensureRoot(origin);
+        ensureOrigin(forceOrigin, origin, ctx.state);
         const who = lookup(addr);
         const acct = getAccount(ctx.state, who);
         const issuance = BalancesStorage.TotalIssuance.get(ctx.state);

@@ -9,7 +9,7 @@
 import { equalBytes } from '../../primitives/bytes.js';
 import { bool, compactU128, str, u32, u128 } from '../../primitives/scale/index.js';
 import { AccountId32 } from '../../primitives/types.js';
-import { ensure, ensureRoot, ensureSigned, fail, type DispatchContext } from '../../runtime/dispatch.js';
+import { ensure, ensureOrigin, ensureSigned, fail, NO_CALL_DISPATCH, type DispatchContext, type EnsureOrigin } from '../../runtime/dispatch.js';
 import { call, definePallet, type Pallet } from '../../runtime/pallet.js';
 import { Overlay, type StateAccess, type StateReader } from '../../runtime/state.js';
 import type { BlockTime } from '../timestamp/interface.js';
@@ -68,6 +68,10 @@ export interface BanksConfig {
   treasury: Uint8Array;
   /** Block time; default `Timestamp.Now`. */
   time?: BlockTime;
+  /** Who may create banks (this chain: Root; network governance later). */
+  createOrigin: EnsureOrigin<unknown>;
+  /** Who may appoint officers and change a bank's credit ceiling and parameters (this chain: Root; governance later). */
+  adminOrigin: EnsureOrigin<unknown>;
 }
 
 /** The Banks pallet with its API for Loans and its queries. */
@@ -86,7 +90,7 @@ export interface BanksQueries {
 /** A dispatch context for genesis (no events, no rollback: genesis either completes or throws). */
 export function genesisContext(st: StateAccess): DispatchContext {
   if (!(st instanceof Overlay)) throw new Error('genesis state must be an Overlay');
-  return { state: st, blockNumber: 0, deposit: () => undefined, transactional: (fn) => fn() };
+  return { state: st, blockNumber: 0, deposit: () => undefined, transactional: (fn) => fn(), ...NO_CALL_DISPATCH };
 }
 
 function violationError(v: ParamViolation) {
@@ -249,10 +253,10 @@ export function createBanks(config: BanksConfig): BanksModule {
       createBank: call({
         index: 0,
         args: { name: str, bioregion: str, creditCeiling: u128, officer: AccountId32 },
-        docs: ['Create a bank with default parameters and one officer (root; governance later).'],
+        docs: ['Create a bank with default parameters and one officer (`CreateOrigin`: root; governance later).'],
         weight: () => W,
         dispatch: (ctx, origin, { name, bioregion, creditCeiling, officer }) => {
-          ensureRoot(origin);
+          ensureOrigin(config.createOrigin, origin, ctx.state);
           const id = createBank(ctx.state, name, bioregion, creditCeiling, defaultBankParams(udstDecimals));
           admit(ctx.state, id, officer, time(ctx.state), true);
           ctx.deposit(banksEvent('BankCreated', { bank: id, name, bioregion, creditCeiling }));
@@ -290,10 +294,10 @@ export function createBanks(config: BanksConfig): BanksModule {
       setOfficer: call({
         index: 3,
         args: { bank: u32, who: AccountId32, officer: bool },
-        docs: ['Make a member an officer or end their office (root; governance later). A non-member made officer is admitted.'],
+        docs: ['Make a member an officer or end their office (`AdminOrigin`: root; governance later). A non-member made officer is admitted.'],
         weight: () => W,
         dispatch: (ctx, origin, { bank, who, officer }) => {
-          ensureRoot(origin);
+          ensureOrigin(config.adminOrigin, origin, ctx.state);
           setOfficer(ctx.state, bank, who, officer, time(ctx.state));
           ctx.deposit(banksEvent('OfficerSet', { bank, who, officer }));
         },
@@ -358,10 +362,10 @@ export function createBanks(config: BanksConfig): BanksModule {
       setCreditCeiling: call({
         index: 8,
         args: { bank: u32, creditCeiling: u128 },
-        docs: ['Change a bank\'s credit ceiling within its bounds and step (root; governance later).'],
+        docs: ['Change a bank\'s credit ceiling within its bounds and step (`AdminOrigin`: root; governance later).'],
         weight: () => W,
         dispatch: (ctx, origin, { bank, creditCeiling }) => {
-          ensureRoot(origin);
+          ensureOrigin(config.adminOrigin, origin, ctx.state);
           const b = getBank(ctx.state, bank);
           const v = checkParams({ creditCeiling }, { creditCeiling: ceilingBound }, { creditCeiling: b.creditCeiling });
           if (v) fail(violationError(v), `creditCeiling = ${creditCeiling} refused: ${v.reason}`);
@@ -372,10 +376,10 @@ export function createBanks(config: BanksConfig): BanksModule {
       setParams: call({
         index: 9,
         args: { bank: u32, params: BankParams },
-        docs: ['Change a bank\'s parameters within their bounds and steps (root; governance later).'],
+        docs: ['Change a bank\'s parameters within their bounds and steps (`AdminOrigin`: root; governance later).'],
         weight: () => W,
         dispatch: (ctx, origin, { bank, params }) => {
-          ensureRoot(origin);
+          ensureOrigin(config.adminOrigin, origin, ctx.state);
           const b = getBank(ctx.state, bank);
           const v = checkParams(params, bankBounds, b.params);
           if (v) fail(violationError(v), `${v.field} = ${v.value} refused: ${v.reason}`);
@@ -386,10 +390,10 @@ export function createBanks(config: BanksConfig): BanksModule {
       setKindParams: call({
         index: 10,
         args: { bank: u32, kind: LoanKind, params: KindParams },
-        docs: ['Change a bank\'s parameters of one loan kind within their bounds and steps (root; governance later).'],
+        docs: ['Change a bank\'s parameters of one loan kind within their bounds and steps (`AdminOrigin`: root; governance later).'],
         weight: () => W,
         dispatch: (ctx, origin, { bank, kind, params }) => {
-          ensureRoot(origin);
+          ensureOrigin(config.adminOrigin, origin, ctx.state);
           getBank(ctx.state, bank);
           const v = checkParams(params, kindBounds, kindOf(ctx.state, bank, kind.tag));
           if (v) fail(violationError(v), `${v.field} = ${v.value} refused: ${v.reason}`);

@@ -6,7 +6,7 @@
  */
 import { compactU128, u32, u64, u128 } from '../../primitives/scale/index.js';
 import { MultiAddress } from '../../primitives/types.js';
-import { DispatchFailure, ensureSigned, type DispatchContext } from '../../runtime/dispatch.js';
+import { DispatchFailure, ensureSigned, NO_CALL_DISPATCH, type DispatchContext } from '../../runtime/dispatch.js';
 import { call, definePallet, type Pallet } from '../../runtime/pallet.js';
 import { Overlay, type StateAccess } from '../../runtime/state.js';
 import { lookup } from '../balances/index.js';
@@ -41,7 +41,7 @@ export interface CertificatesApi extends CertificateRegistry {
 /** Run `fn` on `st` as if in a block at genesis (no events, block 0), writing its changes back to `st`. */
 function atGenesis(st: StateAccess, fn: (ctx: DispatchContext) => void): void {
   const overlay = new Overlay(st);
-  const ctx: DispatchContext = { state: overlay, blockNumber: 0, deposit: () => undefined, transactional: (f) => overlay.transactional(f) };
+  const ctx: DispatchContext = { state: overlay, blockNumber: 0, deposit: () => undefined, transactional: (f) => overlay.transactional(f), ...NO_CALL_DISPATCH };
   fn(ctx);
   for (const [k, v] of overlay.changes()) {
     if (v === null) st.delete(k);

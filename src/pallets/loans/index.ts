@@ -12,7 +12,7 @@
  */
 import { bytes, compactU128, u32, u64, vec } from '../../primitives/scale/index.js';
 import { ArithmeticError, minBig } from '../../primitives/arith.js';
-import { DispatchFailure, ensure, ensureRoot, ensureSigned, fail, type DispatchContext } from '../../runtime/dispatch.js';
+import { DispatchFailure, ensure, ensureOrigin, ensureSigned, fail, type DispatchContext, type EnsureOrigin } from '../../runtime/dispatch.js';
 import { call, definePallet, type Pallet } from '../../runtime/pallet.js';
 import type { StateReader } from '../../runtime/state.js';
 import { equalBytes } from '../../primitives/bytes.js';
@@ -83,6 +83,8 @@ export interface LoansConfig {
   auctions: AuctionsApi;
   decimals: TokenDecimals;
   time?: BlockTime;
+  /** Who may change the loan parameters (this chain: Root; governance later). */
+  paramsOrigin: EnsureOrigin<unknown>;
 }
 
 /** Genesis of Loans: the chain-wide parameters (defaults when absent). */
@@ -807,10 +809,10 @@ export function createLoans(config: LoansConfig): LoansModule {
       setParams: call({
         index: 14,
         args: { params: LoansParams },
-        docs: ['Change the loan parameters within their bounds and steps (root; governance later).'],
+        docs: ['Change the loan parameters within their bounds and steps (`ParamsOrigin`: root; governance later).'],
         weight: () => W / 4n,
         dispatch: (ctx, origin, { params }) => {
-          ensureRoot(origin);
+          ensureOrigin(config.paramsOrigin, origin, ctx.state);
           const v = checkParams(params, LOANS_PARAM_BOUNDS, LoansStorage.Params.get(ctx.state));
           if (v) fail(v.reason === 'OutOfBounds' ? E.ParamOutOfBounds : E.ParamStepTooLarge, `${v.field} = ${v.value} refused: ${v.reason}`);
           const why = inconsistency(params);
