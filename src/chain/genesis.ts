@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { GenesisReader, GenesisSection, GenesisValueOf } from '../runtime/genesis.js';
 import { balancesGenesis } from '../pallets/balances/genesis.js';
 import { validatorSetGenesis } from '../pallets/validator-set/genesis.js';
+import { sudoGenesis } from '../pallets/sudo/genesis.js';
 import { udstGenesis } from '../pallets/udst/genesis.js';
 import { oracleGenesis } from '../pallets/oracle/genesis.js';
 import { certificatesGenesis } from '../pallets/certificates/genesis.js';
@@ -19,8 +20,12 @@ const REQUIRED = {
   validatorSet: validatorSetGenesis,
 };
 
-/** Sections a spec may leave out (a spec without them starts with no UDST, no feeders, no certificates, no banks). */
+/**
+ * Sections a spec may leave out (a spec without them starts with no sudo key, no UDST, no feeders, no certificates,
+ * no banks).
+ */
 const OPTIONAL = {
+  sudo: sudoGenesis,
   udst: udstGenesis,
   oracle: oracleGenesis,
   certificates: certificatesGenesis,

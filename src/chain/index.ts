@@ -5,10 +5,12 @@
  * `src/pallets/`, and one line in {@link constructRuntime} (plus its genesis section and APIs, if it has any).
  */
 import { systemPallet, systemServices } from '../pallets/system/index.js';
-import { timestampInherent, timestampPallet } from '../pallets/timestamp/index.js';
+import { now, timestampInherent, timestampPallet } from '../pallets/timestamp/index.js';
 import { bindRuntimeReasons, createBalances, type Currency } from '../pallets/balances/index.js';
 import { createTransactionPayment } from '../pallets/transaction-payment/index.js';
 import { validatorSetPallet } from '../pallets/validator-set/index.js';
+import { createScheduler } from '../pallets/scheduler/index.js';
+import { createSudo } from '../pallets/sudo/index.js';
 import { createUdst } from '../pallets/udst/index.js';
 import { createOracle } from '../pallets/oracle/index.js';
 import { createCertificates } from '../pallets/certificates/index.js';
@@ -18,6 +20,7 @@ import { createAuctions } from '../pallets/auctions/index.js';
 import { lendingApis } from '../pallets/loans/runtime-api.js';
 import { apiInfosOf, RuntimeApiError, type ApiTrait } from '../runtime/api-support.js';
 import { coreApis } from '../runtime/apis.js';
+import { EnsureRoot, OuterTypes } from '../runtime/dispatch.js';
 import type { RuntimeApiInfo } from '../runtime/metadata.js';
 import type { Pallet } from '../runtime/pallet.js';
 import { Runtime, runtimeVersion, type PalletModule, type RuntimeDefinition } from '../runtime/runtime.js';
@@ -26,6 +29,9 @@ import { CHAIN_RUNTIME_SPEC, TOKEN_DECIMALS, TREASURY_ACCOUNT, type ChainRuntime
 
 export { genesisConfigFromJson, RuntimeGenesisConfigSchema, type GenesisConfig, type RuntimeGenesisJson } from './genesis.js';
 export { CHAIN_RUNTIME_SPEC, TOKEN_DECIMALS, TREASURY_ACCOUNT, XFG, type ChainRuntimeSpec } from './spec.js';
+
+/** Share of the block's weight the scheduled tasks of one block may take (FRAME's default: 80 %). */
+const SCHEDULER_WEIGHT_SHARE_PERCENT = 80n;
 
 /** The runtime APIs of this chain, in the order `RuntimeVersion.apis` and the metadata list them. */
 export function chainApis(): ApiTrait[] {
@@ -48,29 +54,36 @@ function at(index: number, module: { pallet: Pallet<never>; genesisKey?: keyof G
 export function constructRuntime(spec: ChainRuntimeSpec): { definition: RuntimeDefinition; fees: ReturnType<typeof createTransactionPayment>; currency: Currency } {
   const apis = chainApis();
   const version = runtimeVersion(spec.version, apis);
+  // The outer `RuntimeCall` and `OriginCaller` (Scheduler and Sudo store and decode calls): bound by the executive.
+  const outer = new OuterTypes();
+  // Privileged calls take their origin check from config: Root today; governance origins are wired here when the
+  // governance pallet arrives (no pallet changes).
   // Core: accounts, time, XFG, fees, validators.
-  const balances = createBalances({ existentialDeposit: spec.existentialDeposit });
+  const balances = createBalances({ existentialDeposit: spec.existentialDeposit, forceOrigin: EnsureRoot });
   const currency = balances.currency;
   const fees = createTransactionPayment(spec.fees, currency, TREASURY_ACCOUNT);
   // Credit: the UDST ledger, the price oracle and the certificate registry (each offered through its interface.ts).
   const udst = createUdst();
-  const oracle = createOracle();
+  const oracle = createOracle({ adminOrigin: EnsureRoot });
   const certificates = createCertificates({ currency, oracle: oracle.oracle, decimals: TOKEN_DECIMALS, minLock: spec.existentialDeposit });
   // Lending: Banks, Loans and Auctions over those three. Auctions settle through Loans, which is built after them:
   // bound late.
-  const banks = createBanks({ udst: udst.ledger, decimals: TOKEN_DECIMALS, treasury: TREASURY_ACCOUNT });
+  const banks = createBanks({ udst: udst.ledger, decimals: TOKEN_DECIMALS, treasury: TREASURY_ACCOUNT, createOrigin: EnsureRoot, adminOrigin: EnsureRoot });
   const late: { loans?: LoansModule } = {};
   const auctions = createAuctions({
     udst: udst.ledger,
     oracle: oracle.oracle,
     decimals: TOKEN_DECIMALS,
+    paramsOrigin: EnsureRoot,
     settlement: () => {
       if (!late.loans) throw new Error('auctions used before the loans pallet was built');
       return late.loans.settlement;
     },
   });
-  const loans = createLoans({ udst: udst.ledger, oracle: oracle.oracle, certificates: certificates.registry, banks: banks.api, auctions: auctions.api, decimals: TOKEN_DECIMALS });
+  const loans = createLoans({ udst: udst.ledger, oracle: oracle.oracle, certificates: certificates.registry, banks: banks.api, auctions: auctions.api, decimals: TOKEN_DECIMALS, paramsOrigin: EnsureRoot });
   late.loans = loans;
+  // Scheduler: calls at a block or a time; who may schedule is Root until governance is wired here.
+  const scheduler = createScheduler({ outer, scheduleOrigin: EnsureRoot, now, maximumWeight: (spec.limits.maxBlockRefTime * SCHEDULER_WEIGHT_SHARE_PERCENT) / 100n });
 
   const pallets: PalletModule[] = [
     at(0, { pallet: systemPallet({ ss58Prefix: spec.ss58Prefix, version }) }),
@@ -78,6 +91,9 @@ export function constructRuntime(spec: ChainRuntimeSpec): { definition: RuntimeD
     at(2, { pallet: balances.pallet, genesisKey: 'balances' }),
     at(3, { pallet: fees.pallet }),
     at(4, { pallet: validatorSetPallet, genesisKey: 'validatorSet' }),
+    at(5, { pallet: scheduler.pallet }),
+    // Sudo: the genesis key (dev/local: Alice) dispatches as Root; a spec without a key has no sudo.
+    at(6, { pallet: createSudo({ outer }), genesisKey: 'sudo' }),
     at(10, { pallet: udst.pallet, genesisKey: 'udst' }),
     at(11, { pallet: oracle.pallet, genesisKey: 'oracle' }),
     at(12, { pallet: certificates.pallet, genesisKey: 'certificates' }),
@@ -94,6 +110,7 @@ export function constructRuntime(spec: ChainRuntimeSpec): { definition: RuntimeD
     payment: fees,
     timestamp: timestampInherent,
     apis,
+    outer,
     bindReasons: bindRuntimeReasons,
   };
   return { definition, fees, currency };

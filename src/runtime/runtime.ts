@@ -16,7 +16,7 @@ import { eraBirth, eraDeath, type DispatchErrorValue, type DispatchInfoValue, ty
 import { AccountId32 } from '../primitives/types.js';
 import { struct } from '../primitives/scale/index.js';
 import { orderedTrieRoot, type StateVersion, type Trie } from '../trie/index.js';
-import { DispatchFailure, type DispatchContext, type EventRecord, type Origin, type Phase, type RuntimeEventValue } from './dispatch.js';
+import { DispatchFailure, RawOrigin, SYSTEM_ORIGIN_VARIANT, type CallInfo, type DispatchContext, type DispatchOutcome, type EventRecord, type Origin, type OriginCallerValue, type OuterTypes, type Phase, type RuntimeCallValue, type RuntimeEventValue } from './dispatch.js';
 import type { AnyCallDef, DispatchClassName, Pallet } from './pallet.js';
 import { Overlay, type StateChange, type StateReader } from './state.js';
 import { CODE_KEY } from './storage.js';
@@ -69,6 +69,11 @@ export interface RuntimeDefinition {
   timestamp: TimestampInherent;
   /** The runtime APIs served, in the order `RuntimeVersion.apis` and the metadata list them. */
   apis: readonly ApiTrait[];
+  /**
+   * The outer `RuntimeCall` and `OriginCaller` types as the chain's pallets took them (Scheduler and Sudo store and
+   * decode calls): the executive binds them once every pallet is assembled.
+   */
+  outer: OuterTypes;
   /** Hand the composed `RuntimeHoldReason` and `RuntimeFreezeReason` to the pallet that stores holds and freezes. */
   bindReasons(hold: EnumCodec<Record<string, VariantSpec>>, freeze: EnumCodec<Record<string, VariantSpec>>): void;
 }
@@ -158,6 +163,10 @@ export class Runtime<G extends object = Record<string, unknown>> {
   readonly eventCodec: Codec<RuntimeEventValue>;
   readonly errorCodec: AnyCodec;
   private readonly timestamp: TimestampInherent;
+  /** `OriginCaller` (FRAME's `PalletsOrigin`): `system` (a `RawOrigin`) and every pallet-defined origin at its pallet's index. */
+  readonly originCallerCodec: Codec<OriginCallerValue>;
+  /** The outer types as pallets see them (the chain's {@link RuntimeDefinition.outer}, bound at the end of construction). */
+  readonly outer: OuterTypes;
   /** `RuntimeHoldReason` and `RuntimeFreezeReason`, composed from the pallets' declared reasons. */
   readonly holdReasonCodec: EnumCodec<Record<string, VariantSpec>>;
   readonly freezeReasonCodec: EnumCodec<Record<string, VariantSpec>>;
@@ -175,6 +184,7 @@ export class Runtime<G extends object = Record<string, unknown>> {
     this.payment = def.payment;
     this.timestamp = def.timestamp;
     this.apis = def.apis;
+    this.outer = def.outer;
     const modules = [...def.pallets].sort((a, b) => a.pallet.index - b.pallet.index);
     this.pallets = modules.map((m) => m.pallet);
     // Genesis runs in pallet index order, each pallet with its own section (absent sections are the pallet's business).
@@ -216,7 +226,21 @@ export class Runtime<G extends object = Record<string, unknown>> {
       errIndices[p.name] = p.index;
     }
     this.errorCodec = enumeration(['dcn_runtime', 'RuntimeError'], errVariants, { indices: errIndices });
+    // OriginCaller: the system origins at System's index, then each pallet's own origin at its index.
+    const originVariants: Record<string, AnyCodec> = { [SYSTEM_ORIGIN_VARIANT]: RawOrigin };
+    const originIndices: Record<string, number> = { [SYSTEM_ORIGIN_VARIANT]: this.system.palletIndex };
+    for (const p of this.pallets) {
+      if (!p.origin) continue;
+      originVariants[p.name] = p.origin;
+      originIndices[p.name] = p.index;
+    }
+    this.originCallerCodec = enumeration(['dcn_runtime', 'OriginCaller'], originVariants, { indices: originIndices }) as unknown as Codec<OriginCallerValue>;
     this.system.bindEventCodec(this.eventCodec);
+    this.outer.bind({
+      call: this.callCodec,
+      origin: this.originCallerCodec,
+      info: (call) => this.callInfoOf(call),
+    });
     // `RuntimeHoldReason` / `RuntimeFreezeReason` from the pallets' declared reasons (FRAME's composite enums).
     const reasons = (kind: 'holdReasons' | 'freezeReasons', path: string) => {
       const variants: Record<string, AnyCodec> = {};
@@ -279,6 +303,19 @@ export class Runtime<G extends object = Record<string, unknown>> {
     const entry = this.callsByName.get(`${v.tag}.${v.value.tag}`);
     if (!entry) throw new Error(`unknown call ${v.tag}.${v.value.tag}`);
     return { pallet: entry.pallet, name: entry.camel, def: entry.def, args: v.value.value };
+  }
+
+  /** Resolve a decoded `RuntimeCall` to its definition; throws on an unknown call. */
+  resolveCall(v: RuntimeCallValue): ResolvedCall {
+    const entry = this.callsByName.get(`${v.tag}.${v.value.tag}`);
+    if (!entry) throw new Error(`unknown call ${v.tag}.${v.value.tag}`);
+    return { pallet: entry.pallet, name: entry.camel, def: entry.def, args: v.value.value };
+  }
+
+  /** Weight (ps, without the base extrinsic weight) and class of a decoded call. */
+  callInfoOf(v: RuntimeCallValue): CallInfo {
+    const c = this.resolveCall(v);
+    return { weight: c.def.weight(c.args), class: c.def.class ?? 'Normal' };
   }
 
   /** Encode a call from pallet name, call name (camelCase) and arguments. */
@@ -575,6 +612,11 @@ export class BlockExecution implements DispatchContext {
     }
   }
 
+  /** Weight (ps) counted against this block so far, per dispatch class (hook work, e.g. scheduled calls, is Mandatory). */
+  get weightUsed(): Readonly<Record<DispatchClassName, bigint>> {
+    return { ...this.used };
+  }
+
   /** The extrinsics applied so far. */
   get applied(): readonly Uint8Array[] {
     return this.extrinsics;
@@ -585,7 +627,13 @@ export class BlockExecution implements DispatchContext {
     if (this.initialized) throw new Error('block already initialized');
     this.initialized = true;
     this.runtime.system.initializeBlock(this.state, this.header);
-    for (const p of this.runtime.pallets) p.hooks.onInitialize?.(this);
+    for (const p of this.runtime.pallets) {
+      const weight = p.hooks.onInitialize?.(this);
+      if (weight !== undefined) {
+        if (weight < 0n) throw new Error(`${p.name}.onInitialize declared a negative weight ${weight}`);
+        this.used.Mandatory += weight;
+      }
+    }
   }
 
   /**
@@ -614,7 +662,7 @@ export class BlockExecution implements DispatchContext {
       this.runtime.system.incrementNonce(this.state, checked.who);
       this.runtime.payment.withdrawFee(this, checked.who, checked.fee);
       const info = dispatchInfo(checked.weight, cls, checked.call.def.paysFee !== false);
-      const result = this.dispatch(checked.call, { kind: 'Signed', who: checked.who });
+      const result = this.dispatchResolved(checked.call, { kind: 'Signed', who: checked.who });
       this.runtime.payment.distributeFee(this, checked.who, checked.fee, this.author);
       this.deposit(result.ok ? this.runtime.system.extrinsicSuccess(info) : this.runtime.system.extrinsicFailed(result.error, info));
       if (!result.ok) this.dispatchNotes.push({ index, message: result.message });
@@ -640,7 +688,7 @@ export class BlockExecution implements DispatchContext {
     if (index !== 0) invalid('BadMandatory', 'the timestamp inherent must be the first extrinsic');
     const weight = call.def.weight(call.args);
     const info = dispatchInfo(weight, 'Mandatory', false);
-    const result = this.dispatch(call, { kind: 'None' });
+    const result = this.dispatchResolved(call, { kind: 'None' });
     if (!result.ok) invalid('BadMandatory', `timestamp inherent failed: ${(result as { message?: string }).message ?? result.error.tag}`);
     this.deposit(this.runtime.system.extrinsicSuccess(info));
     this.used.Mandatory += weight;
@@ -656,6 +704,8 @@ export class BlockExecution implements DispatchContext {
     const total = this.used.Normal + this.used.Operational + this.used.Mandatory;
     if (cls === 'Normal') {
       if (this.used.Normal + weight > (maxBlockRefTime * normalRatioBps) / 10_000n) invalid('ExhaustsResources', 'block weight limit reached');
+      // The block as a whole: what the hooks and inherents used counts too (a heavy hook leaves less room).
+      if (total + weight > maxBlockRefTime) invalid('ExhaustsResources', 'block weight limit reached (hooks and inherents included)');
       if (BigInt(this.length + len) > (BigInt(maxBlockLength) * normalRatioBps) / 10_000n) invalid('ExhaustsResources', 'block length limit reached');
     } else {
       if (total + weight > maxBlockRefTime) invalid('ExhaustsResources', 'block weight limit reached');
@@ -663,8 +713,29 @@ export class BlockExecution implements DispatchContext {
     }
   }
 
+  callInfo(call: Uint8Array): CallInfo | undefined {
+    try {
+      return this.runtime.callInfoOf(this.runtime.callCodec.decode(call));
+    } catch {
+      return undefined;
+    }
+  }
+
+  dispatch(origin: Origin, call: Uint8Array): DispatchOutcome {
+    let resolved: ResolvedCall;
+    try {
+      resolved = this.runtime.decodeCall(call);
+    } catch (e) {
+      return { ok: false, error: { tag: 'Unavailable' }, message: `the call cannot be decoded: ${(e as Error).message}`, weight: 0n };
+    }
+    const weight = resolved.def.weight(resolved.args);
+    // Hook work (the scheduler's tasks) is counted against the block here; an extrinsic's weight already covers its inner calls.
+    if (this.phase.tag !== 'ApplyExtrinsic') this.used.Mandatory += weight;
+    return { ...this.dispatchResolved(resolved, origin), weight };
+  }
+
   /** Dispatch a call in a transactional layer; errors become a DispatchError, state and events roll back. */
-  private dispatch(call: ResolvedCall, origin: Origin): { ok: true } | { ok: false; error: DispatchErrorValue; message: string } {
+  private dispatchResolved(call: ResolvedCall, origin: Origin): { ok: true } | { ok: false; error: DispatchErrorValue; message: string } {
     try {
       this.transactional(() => call.def.dispatch(this, origin, call.args));
       return { ok: true };

@@ -10,6 +10,8 @@ import type { StateAccess, StateReader } from './state.js';
 
 /** What the executive asks of the System pallet (`frame_system` as the Executive's `System`). */
 export interface SystemServices {
+  /** System's pallet index: the system origins (`Root`, `Signed`, `None`) sit at it in the outer `OriginCaller`. */
+  palletIndex: number;
   /** The account's nonce (u32). */
   accountNonce(state: StateReader, who: Uint8Array): number;
   /** Increment a signer's nonce (before dispatch; never rolled back with the call). */

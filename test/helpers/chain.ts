@@ -10,7 +10,7 @@ import { verifySignature } from '../../src/crypto/verify.js';
 import { blake2_256 } from '../../src/primitives/hashing.js';
 import { eraBirth, HeaderCodec, type DigestItemValue, type Era, type Header } from '../../src/primitives/types.js';
 import { AUTHOR_ENGINE_ID, AuthorDigest, STATE_VERSION, type AppliedExtrinsic, type BlockExecution, type SealedBlock, type SignatureChecker, type SignatureJob } from '../../src/runtime/runtime.js';
-import { TREASURY_ACCOUNT, createChainRuntime, XFG, type DcnRuntime } from '../../src/chain/index.js';
+import { TREASURY_ACCOUNT, createChainRuntime, XFG, type DcnRuntime, type GenesisConfig } from '../../src/chain/index.js';
 import type { EventRecord } from '../../src/runtime/dispatch.js';
 import type { StateReader } from '../../src/runtime/state.js';
 import type { TransactionValidityError } from '../../src/runtime/validity.js';
@@ -44,6 +44,8 @@ export interface TestChainOptions {
   /** Time of block 1 in ms (later blocks add `blockTimeMs`). */
   startTimeMs?: bigint;
   blockTimeMs?: bigint;
+  /** Further genesis sections (e.g. `sudo: { key }`), beside the balances and the validator set. */
+  genesis?: Partial<GenesisConfig>;
 }
 
 /** Options of one block. */
@@ -135,6 +137,7 @@ export class TestChain {
       [TREASURY_ACCOUNT, XFG],
     ];
     const changes = this.runtime.genesisChanges({
+      ...opts.genesis,
       balances: { balances },
       validatorSet: { validators: [{ account: this.author, sessionKey: this.author, peerId: new Uint8Array() }] },
     });

@@ -7,7 +7,7 @@ import type { DispatchContext, EventRecord } from '../../runtime/dispatch.js';
 import type { StateAccess, StateReader } from '../../runtime/state.js';
 import { systemEvent } from './events.js';
 import { SystemStorage } from './storage.js';
-import { AccountInfo, BLOCK_HASH_COUNT, EMPTY_ACCOUNT, type AccountInfoValue } from './types.js';
+import { AccountInfo, BLOCK_HASH_COUNT, EMPTY_ACCOUNT, SYSTEM_INDEX, type AccountInfoValue } from './types.js';
 import type { SystemServices } from '../../runtime/services.js';
 import { extrinsicFailed, extrinsicSuccess } from './events.js';
 import { bindRuntimeEvent } from './types.js';
@@ -103,6 +103,7 @@ export function noteBestBlock(st: StateAccess, best: { number: number; hash: Uin
 
 /** System as the executive takes it (FRAME's `Executive` is generic over its `System`). */
 export const systemServices: SystemServices = {
+  palletIndex: SYSTEM_INDEX,
   accountNonce,
   incrementNonce,
   blockHash,
