@@ -8,12 +8,16 @@ import type { StateAccess, StateReader } from '../../runtime/state.js';
 import { SE } from './errors.js';
 import { schedulerEvent as event } from './events.js';
 import type { SchedulerStorage } from './storage.js';
+import { WEIGHTS } from './weights.js';
 import { MAX_CALL_LENGTH, MAX_SCHEDULED_PER_BLOCK, MAX_TIME_SCHEDULED, type ScheduledValue } from './types.js';
 
-/** Weight of handling one task besides its call: read, decode, write back, event (ps). */
-export const TASK_WEIGHT = 10_000_000n;
-/** Weight of reading and writing one block's agenda (ps). */
-export const AGENDA_WEIGHT = 20_000_000n;
+/**
+ * Weight of handling one task besides its call (ps): moved in from the time agenda, read, decoded, its slot written
+ * back, its name removed, placed again when periodic, event. The measured per-task figure of `onInitialize`.
+ */
+export const TASK_WEIGHT = WEIGHTS.hooks.onInitialize.perItem;
+/** Weight of servicing one block's agenda besides its tasks (ps): the measured fixed figure of `onInitialize`. */
+export const AGENDA_WEIGHT = WEIGHTS.hooks.onInitialize.base;
 
 /** What the Scheduler needs from the chain. */
 export interface SchedulerConfig {
