@@ -44,6 +44,12 @@ export interface TestChainOptions {
   /** Time of block 1 in ms (later blocks add `blockTimeMs`). */
   startTimeMs?: bigint;
   blockTimeMs?: bigint;
+  /**
+   * Run `runtime.tryState` (every pallet's invariants and the chain's cross-pallet identities) on the state after
+   * every sealed block and at genesis, throwing {@link InvariantError} naming the block (default true). Set `false`
+   * only in a test that deliberately builds a broken state.
+   */
+  checkInvariants?: boolean;
 }
 
 /** Options of one block. */
@@ -120,6 +126,10 @@ export class TestChain {
   /** Sealed blocks by number (index 0 unused). */
   readonly blocks: SealedBlock[] = [];
   private readonly open = new Set<OpenBlock>();
+  /** Whether invariants run after every block (see {@link TestChainOptions.checkInvariants}). */
+  readonly checksInvariants: boolean;
+  /** Blocks whose state the invariants were checked on (≤ 2^53). */
+  invariantChecks = 0;
   private readonly blockTimeMs: bigint;
   private readonly startTimeMs: bigint;
 
@@ -128,6 +138,7 @@ export class TestChain {
     this.author = opts.author ?? opts.accounts.charlie;
     this.blockTimeMs = opts.blockTimeMs ?? 6_000n;
     this.startTimeMs = opts.startTimeMs ?? 1_700_000_000_000n;
+    this.checksInvariants = opts.checkInvariants ?? true;
     const balances = opts.balances ?? [
       [opts.accounts.alice, 1_000n * XFG],
       [opts.accounts.bob, 1_000n * XFG],
@@ -146,6 +157,14 @@ export class TestChain {
     this.head = { header: this.genesisHeader, hash: this.genesisHash };
     this.hashes.push(this.genesisHash);
     liveChains.add(this);
+    this.checkState(this.trie, 'genesis');
+  }
+
+  /** Run the runtime's invariants on `state` (a state between blocks) unless this chain opted out. */
+  private checkState(state: StateReader, where: string): void {
+    if (!this.checksInvariants) return;
+    this.runtime.tryState(state, where);
+    this.invariantChecks++;
   }
 
   /** Build a chain with the dev keys' accounts. */
@@ -188,10 +207,15 @@ export class TestChain {
     return block;
   }
 
-  /** Finalize an open block (roots computed on the head's trie); not committed. */
+  /**
+   * Finalize an open block (roots computed on the head's trie); not committed. The runtime's invariants (every
+   * pallet's `tryState` and the chain identities) are checked on the block's post-state unless the chain opted out.
+   */
   seal(block: OpenBlock): SealedBlock {
     this.open.delete(block);
-    return block.exec.finalize(this.trie, block.digest);
+    const sealed = block.exec.finalize(this.trie, block.digest);
+    this.checkState(sealed.trie, `after block ${block.number}`);
+    return sealed;
   }
 
   /** Make `sealed` the new head: its trie nodes go into the store. */
@@ -276,10 +300,14 @@ export class TestChain {
     return TimestampStorage.Now.get(state);
   }
 
-  /** Check the balance invariants in the committed state and every open block. */
+  /**
+   * Check the runtime's invariants on the committed state and the balance invariants in every open block (a state
+   * inside a block need not satisfy every pallet's between-blocks invariants). Nothing when the chain opted out.
+   */
   assertInvariants(): void {
+    if (!this.checksInvariants) return;
     const ed = this.runtime.spec.existentialDeposit;
-    assertBalanceInvariants(this.trie, ed, `block ${this.head.header.number}`);
+    this.runtime.tryState(this.trie, `block ${this.head.header.number}`);
     for (const b of this.open) assertBalanceInvariants(b.exec.state, ed, `open block ${b.number}`);
   }
 }

@@ -28,8 +28,8 @@ export interface CreditGenesis {
 const chains = new Set<TestChain>();
 
 /**
- * After each test, run every pallet's `tryState` on the committed state of every chain made by {@link creditChain}
- * (the balances invariants are checked by `checkInvariantsAfterEach` from the chain harness).
+ * After each test, run the runtime's invariants (every pallet's `tryState` and the chain's cross-pallet identities) on
+ * the committed state of every chain made by {@link creditChain}; {@link TestChain} also runs them after every block.
  */
 export function checkPalletInvariantsAfterEach(): void {
   afterEach(() => {
@@ -39,9 +39,9 @@ export function checkPalletInvariantsAfterEach(): void {
   });
 }
 
-/** Run every pallet's `tryState` on `c`'s committed state (or `state`); throws on the first broken invariant. */
+/** Run the runtime's invariants on `c`'s committed state (or `state`); throws an InvariantError listing every broken one. */
 export function assertPalletInvariants(c: TestChain, state = c.state): void {
-  for (const p of c.runtime.pallets) p.hooks.tryState?.(new Overlay(state));
+  c.runtime.tryState(state, `block ${c.head.header.number}`);
 }
 
 /**

@@ -200,7 +200,7 @@ describe('a failing call is included', () => {
 
 describe('block limits', () => {
   /** A runtime whose normal class holds two transfers' weight (2 × 300 µs ≤ 75 % of 0.8 ms). */
-  const smallRuntime = () => new Runtime({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: 800_000_000n } });
+  const smallRuntime = () => createChainRuntime({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: 800_000_000n } });
 
   it('the third transfer exhausts the block weight, is not included and changes nothing; it fits the next block', async () => {
     const c = await TestChain.create(k, { runtime: smallRuntime() });
@@ -226,7 +226,7 @@ describe('block limits', () => {
     const results = [0, 1, 2].map((n) => block.exec.applyExtrinsic(c.sign(k.alice, c.transferCall(k.bob.publicKey, XFG), { nonce: n }), { enforceLimits: false }));
     expect(results.every((r) => r.ok)).toBe(true);
     c.commit(c.seal(block));
-    const tiny = await TestChain.create(k, { runtime: new Runtime({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: 300_000_000n } }) });
+    const tiny = await TestChain.create(k, { runtime: createChainRuntime({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: 300_000_000n } }) });
     const r = tiny.produce([tiny.sign(k.alice, tiny.transferCall(k.bob.publicKey, XFG))]).results[0];
     expect(r).toMatchObject({ ok: false, error: { reason: 'ExhaustsResources', message: expect.stringMatching(/per-extrinsic/) } });
   });

@@ -8,7 +8,7 @@ import { concatBytes, toHexRaw } from '../../../src/primitives/bytes.js';
 import { decodeExtrinsic, encodeSignedExtrinsic, encodeUnsignedExtrinsic } from '../../../src/primitives/extrinsic.js';
 import { u32 } from '../../../src/primitives/scale/index.js';
 import { mortalEra } from '../../../src/primitives/types.js';
-import { CHAIN_RUNTIME_SPEC, XFG } from '../../../src/runtime/chain-runtime.js';
+import { CHAIN_RUNTIME_SPEC, createChainRuntime, XFG } from '../../../src/runtime/chain-runtime.js';
 import { MAX_FUTURE_NONCE_GAP, Runtime } from '../../../src/runtime/runtime.js';
 import type { InvalidReason, UnknownReason } from '../../../src/runtime/validity.js';
 import { checkInvariantsAfterEach, TestChain } from '../../helpers/chain.js';
@@ -255,11 +255,11 @@ describe('ExhaustsResources: what no block could hold is refused at the door (is
   it('weight: a call whose weight exceeds the Normal class maximum is refused at submission; one at the maximum is valid', async () => {
     // A runtime whose normal class holds 75 % of 400,000,000 ps = 300,000,000 ps: exactly one transfer.
     const transferWeight = (rt: Runtime, c: TestChain) => rt.queryFee(c.sign(k.alice, c.transferCall(k.bob.publicKey, XFG))).weight;
-    const roomy = await TestChain.create(k, { runtime: new Runtime({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: 400_000_000n } }) });
+    const roomy = await TestChain.create(k, { runtime: createChainRuntime({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: 400_000_000n } }) });
     expect(transferWeight(roomy.runtime, roomy)).toBe(300_000_000n);
     const best = (c: TestChain) => ({ number: c.head.header.number, hash: c.head.hash });
     expect(roomy.runtime.validateTransaction(roomy.state, roomy.sign(k.alice, roomy.transferCall(k.bob.publicKey, XFG)), best(roomy), roomy.checker)).toMatchObject({ ok: true });
-    const tight = await TestChain.create(k, { runtime: new Runtime({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: 399_999_996n } }) });
+    const tight = await TestChain.create(k, { runtime: createChainRuntime({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: 399_999_996n } }) });
     const r = tight.runtime.validateTransaction(tight.state, tight.sign(k.alice, tight.transferCall(k.bob.publicKey, XFG)), best(tight), tight.checker);
     expect(r).toMatchObject({ ok: false, kind: 'invalid', reason: 'ExhaustsResources' });
     if (!r.ok) expect(r.message).toContain('weight 300000000 exceeds 299999997, the most a Normal extrinsic can take (299999997 ps, 75% of the 399999996 ps block): it could never be included in a block');
