@@ -13,7 +13,7 @@ import type { OracleGenesis } from '../../../src/pallets/oracle/index.js';
 import type { UdstGenesis } from '../../../src/pallets/udst/index.js';
 import type { CertificatesGenesis } from '../../../src/pallets/certificates/index.js';
 import { PRICE_ONE } from '../../../src/pallets/oracle/math.js';
-import { TestChain, type ApplyResult, type OpenBlock } from '../../helpers/chain.js';
+import { TestChain, type ApplyResult, type OpenBlock, type TestChainOptions } from '../../helpers/chain.js';
 import type { DevKeys } from '../../helpers/keys.js';
 
 export { XFG, PRICE_ONE };
@@ -41,14 +41,18 @@ export function checkPalletInvariantsAfterEach(): void {
 
 /** Run the runtime's invariants on `c`'s committed state (or `state`); throws an InvariantError listing every broken one. */
 export function assertPalletInvariants(c: TestChain, state = c.state): void {
-  c.runtime.tryState(state, `block ${c.head.header.number}`);
+  c.checkState(state, `block ${c.head.header.number}`);
 }
 
 /**
  * A test chain (Alice and Bob 1,000 XFG, Charlie 10 XFG, Dave 100 XFG, the treasury 1 XFG unless `balances` is
  * given) whose genesis also carries `credit`'s sections.
  */
-export async function creditChain(k: DevKeys, credit: CreditGenesis = {}, opts: { balances?: Array<[Uint8Array, bigint]> } = {}): Promise<TestChain> {
+export async function creditChain(
+  k: DevKeys,
+  credit: CreditGenesis = {},
+  opts: { balances?: Array<[Uint8Array, bigint]>; checkInvariants?: TestChainOptions['checkInvariants'] } = {},
+): Promise<TestChain> {
   const runtime = createChainRuntime();
   const genesis = runtime.genesisChanges.bind(runtime);
   // The harness builds genesis from balances and validators only; the credit sections are added here.
@@ -60,7 +64,7 @@ export async function creditChain(k: DevKeys, credit: CreditGenesis = {}, opts: 
     [k.dave.publicKey, 100n * XFG],
     [TREASURY_ACCOUNT, XFG],
   ];
-  const c = await TestChain.create(k, { runtime, balances });
+  const c = await TestChain.create(k, { runtime, balances, checkInvariants: opts.checkInvariants });
   chains.add(c);
   return c;
 }
