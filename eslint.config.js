@@ -31,6 +31,29 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
+    // Node boundary (issue 10): the node, RPC, CLI and consensus use the runtime only through its one interface
+    // (`NodeRuntime`, src/runtime/host.ts, wired from src/chain/): they never read or write a pallet's storage. A
+    // pallet's storage module is off limits altogether; its other modules (index, calls, hooks, interface, genesis…:
+    // the runtime's side, whose helpers read or write storage given a state) only for types. Its types.ts (types and
+    // codecs) and math.ts (pure maths) stay importable.
+    files: ['src/node/**/*.ts', 'src/rpc/**/*.ts', 'src/cli/**/*.ts', 'src/cli.ts', 'src/consensus/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [
+          {
+            group: ['**/pallets/*/storage', '**/pallets/*/storage.*', '**/pallets/*/storage/**'],
+            message: 'node/, rpc/, cli/ and consensus/ never touch pallet storage: read the state through the runtime\'s interface (NodeRuntime in src/runtime/host.ts: validators, blockTime, accountNonce, events, queries, runtime APIs), or add what you need there (src/chain/host.ts).',
+          },
+          {
+            group: ['**/pallets/*/*', '!**/pallets/*/types', '!**/pallets/*/types.*', '!**/pallets/*/math', '!**/pallets/*/math.*', '!**/pallets/*/storage*'],
+            allowTypeImports: true,
+            message: 'A pallet\'s modules besides types.ts and math.ts are the runtime\'s side (its declaration, calls, hooks, interface and the helpers that read or write its storage given a state): node/, rpc/, cli/ and consensus/ import only their types (`import type`), and reach the state through NodeRuntime (src/runtime/host.ts, wired in src/chain/host.ts).',
+          },
+        ],
+      }],
+    },
+  },
+  {
     // Determinism boundary (DESIGN.md): the state transition sees no I/O, clocks, randomness or outer layers.
     files: ['src/primitives/**/*.ts', 'src/trie/**/*.ts', 'src/runtime/**/*.ts', 'src/pallets/**/*.ts'],
     rules: {

@@ -34,8 +34,7 @@ import { buildBlock } from '../src/node/author.js';
 import { loadChainSpec } from '../src/node/chain-spec.js';
 import { genesisChangesOf, openChain } from '../src/node/node.js';
 import { MemoryState } from '../src/node/replay.js';
-import { SystemStorage } from '../src/pallets/system/index.js';
-import { Overlay, type StateChange } from '../src/runtime/state.js';
+import type { StateChange } from '../src/runtime/state.js';
 import { devSigner, signTransfer, type TransferSigner } from '../src/node/transfer-chain.js';
 import { TransactionService } from '../src/node/transactions.js';
 import type { DigestItemValue, Header } from '../src/primitives/types.js';
@@ -266,9 +265,8 @@ async function main(): Promise<void> {
       if (b === blocks[blocks.length - 1]) {
         // Intake alone: validateTransaction of every transfer of the block against the head (verdicts cached).
         // As submission does: the head's hash is known for mortality, as it will be in the next block.
-        const known = new Overlay(chain.headState());
-        SystemStorage.BlockHash.set(known, chain.head.number, chain.head.hash);
-        for (const x of signed) await verifier.verify(chain.runtime.signatureJob(known, decodeExtrinsic(x), chain.head.number + 1));
+        const known = { state: chain.headState(), number: chain.head.number + 1, recentHashes: [[chain.head.number, chain.head.hash]] as const };
+        for (const x of signed) await verifier.verify(chain.runtime.signatureJob(known, decodeExtrinsic(x)));
         for (let run = 0; run <= RUNS; run++) {
           const s = await measure(() => {
             for (const x of signed) {

@@ -22,7 +22,7 @@ import { SignatureVerifier } from '../src/crypto/verifier-pool.js';
 import { equalBytes } from '../src/primitives/bytes.js';
 import { blake2_256 } from '../src/primitives/hashing.js';
 import { BodyCodec, HeaderCodec, type Header } from '../src/primitives/types.js';
-import { createChainRuntime } from '../src/runtime/chain-runtime.js';
+import { createChainHost } from '../src/chain/host.js';
 import { importBlocks } from '../src/node/block-import.js';
 import { loadChainSpec } from '../src/node/chain-spec.js';
 import { databasePath, genesisChangesOf, openChain } from '../src/node/node.js';
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     console.log(describeCeiling(ceiling));
     console.log(`chain: ${blocks.length} blocks authored in ${made.toFixed(1)} s; ${timed} of them hold ${PER_BLOCK} signed transfers (timed)`);
 
-    const runtime = createChainRuntime();
+    const runtime = createChainHost();
     const genesisChanges = genesisChangesOf(spec, runtime);
     const phases = async () => {
       const { state, hash: genesisHash } = MemoryState.genesis(genesisChanges);

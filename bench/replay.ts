@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { BlockFileReader, BlockFileWriter } from '../src/cli/block-file.js';
 import { initCrypto } from '../src/crypto/keys.js';
 import { SignatureVerifier } from '../src/crypto/verifier-pool.js';
-import { createChainRuntime } from '../src/runtime/chain-runtime.js';
+import { createChainHost } from '../src/chain/host.js';
 import { loadChainSpec } from '../src/node/chain-spec.js';
 import { databasePath, genesisChangesOf } from '../src/node/node.js';
 import { replayChain, type ReplayInput, type ReplayResult } from '../src/node/replay.js';
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     const made = makeTransferChain(base, BLOCKS * PER_BLOCK, PER_BLOCK, ACCOUNTS);
     console.log(describeCeiling(ceiling));
     console.log(`chain: ${BLOCKS * PER_BLOCK} signed transfers, up to ${PER_BLOCK} per block, authored in ${made.toFixed(1)} s\n`);
-    const runtime = createChainRuntime();
+    const runtime = createChainHost();
     const genesisChanges = genesisChangesOf(spec, runtime);
 
     const db = await ChainDatabase.open(databasePath(base, spec), { logger: silent });

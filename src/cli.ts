@@ -8,7 +8,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { initCrypto, formatInspectedKey, inspectKey, generateMnemonic, type KeyScheme } from './crypto/keys.js';
 import { toHex } from './primitives/bytes.js';
 import { HeaderCodec } from './primitives/types.js';
-import { createChainRuntime } from './runtime/chain-runtime.js';
+import { createChainHost } from './chain/host.js';
 import { ChainSpecError, loadChainSpec, ss58PrefixOf } from './node/chain-spec.js';
 import { genesisHeader } from './node/chain.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './node/logger.js';
@@ -263,7 +263,7 @@ program
     await initCrypto();
     const spec = loadOrDie(opts.chain);
     if (!opts.raw) return console.log(JSON.stringify(spec, null, 2));
-    const changes = genesisChangesOf(spec, createChainRuntime());
+    const changes = genesisChangesOf(spec, createChainHost());
     const top: Record<string, string> = {};
     for (const [k, v] of changes) if (v !== null) top[toHex(k)] = toHex(v);
     console.log(JSON.stringify({ ...spec, genesis: { raw: { top, childrenDefault: {} } } }, null, 2));
@@ -278,7 +278,7 @@ program
     await initCrypto();
     const spec = loadOrDie(opts.chain);
     const version = Number(opts.stateVersion) as 0 | 1;
-    const g = genesisHeader(genesisChangesOf(spec, createChainRuntime(), version), version);
+    const g = genesisHeader(genesisChangesOf(spec, createChainHost(), version), version);
     console.log(JSON.stringify({ header: toHex(HeaderCodec.encode(g.header)), hash: toHex(g.hash), stateRoot: toHex(g.header.stateRoot) }, null, 2));
   });
 

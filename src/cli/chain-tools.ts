@@ -11,7 +11,7 @@ import pino, { type Logger } from 'pino';
 import { initCrypto } from '../crypto/keys.js';
 import { SignatureVerifier } from '../crypto/verifier-pool.js';
 import { equalBytes, toHex } from '../primitives/bytes.js';
-import { createChainRuntime } from '../runtime/chain-runtime.js';
+import { createChainHost } from '../chain/host.js';
 import { STATE_VERSION } from '../runtime/runtime.js';
 import type { ChainSpec } from '../node/chain-spec.js';
 import { ss58PrefixOf } from '../node/chain-spec.js';
@@ -241,7 +241,7 @@ Exit 2: bad flags, missing database or unreadable file.\n` + FORMAT_HELP,
       if ((opts.basePath === undefined) === (opts.input === undefined)) h.die('give exactly one of --base-path and --input');
       if (opts.every !== undefined && !opts.checkInvariants) h.die('--every needs --check-invariants');
       await initCrypto();
-      const runtime = createChainRuntime();
+      const runtime = createChainHost();
       const genesisChanges = genesisChangesOf(spec, runtime);
       const logger = quietLogger(opts.log);
       let db: ChainDatabase | undefined;

@@ -8,7 +8,6 @@ import { toHex } from '../primitives/bytes.js';
 import { decodeExtrinsic } from '../primitives/extrinsic.js';
 import type { DigestItemValue, Header } from '../primitives/types.js';
 import { AUTHOR_ENGINE_ID, AuthorDigest, type SealedBlock } from '../runtime/runtime.js';
-import { TimestampStorage } from '../pallets/timestamp/index.js';
 import type { Chain } from './chain.js';
 import { REVALIDATE_READY_PER_BLOCK, type TransactionService } from './transactions.js';
 
@@ -78,10 +77,10 @@ export function buildBlock(chain: Chain, txs: TransactionService, opts: BuildOpt
   };
   const exec = chain.runtime.beginBlock(state, { parentHash: parent.hash, number: parent.number + 1, digest }, txs.checker);
   exec.initialize();
-  const parentTime = TimestampStorage.Now.get(state);
-  const now = opts.nowMs > parentTime ? opts.nowMs : parentTime + 1n;
-  const inherent = exec.applyExtrinsic(chain.runtime.timestampInherent(now), { enforceLimits: true });
-  if (!inherent.ok) throw new Error(`timestamp inherent failed: ${inherent.error.message}`);
+  for (const xt of chain.runtime.inherentExtrinsics(state, { nowMs: opts.nowMs })) {
+    const inherent = exec.applyExtrinsic(xt, { enforceLimits: true });
+    if (!inherent.ok) throw new Error(`timestamp inherent failed: ${inherent.error.message}`);
+  }
   const ready = txs.pool.ready();
   let taken = 0;
   let tried = 0; // 0 ≤ tried ≤ pool size

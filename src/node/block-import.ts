@@ -7,9 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { SignatureVerifier } from '../crypto/verifier-pool.js';
 import { equalBytes, toHex } from '../primitives/bytes.js';
 import { HeaderCodec, type Header } from '../primitives/types.js';
-import { SystemStorage } from '../pallets/system/index.js';
 import { BlockExecutionError } from '../runtime/runtime.js';
-import { Overlay } from '../runtime/state.js';
 import type { Chain } from './chain.js';
 import { CachedSignatureChecker, preverify } from './signatures.js';
 
@@ -85,10 +83,8 @@ export async function importBlocks(
     if (!equalBytes(HeaderCodec.encode(b.decoded), b.header)) {
       throw new BlockImportRefused(n, b.hash, 'the header is not canonically encoded');
     }
-    // The state the signatures are checked against: the head's, with the head's hash known for mortal eras.
-    const state = new Overlay(chain.headState());
-    SystemStorage.BlockHash.set(state, head.number, head.hash);
-    await preverify(chain.runtime, verifier, state, b.extrinsics, n);
+    // The signatures are checked against the head's state, with the head's hash known for mortal eras.
+    await preverify(chain.runtime, verifier, { state: chain.headState(), number: n, recentHashes: [[head.number, head.hash]] }, b.extrinsics);
     try {
       const sealed = await chain.importBlock(b.decoded, b.extrinsics, checker, b.justification);
       // Roots matched and the header is canonical, so this holds; checked all the same.

@@ -7,10 +7,10 @@ import type { Logger } from 'pino';
 import { equalBytes, toHex } from '../primitives/bytes.js';
 import { blake2_256 } from '../primitives/hashing.js';
 import { BodyCodec, HeaderCodec, type Header } from '../primitives/types.js';
-import type { DispatchNote, Runtime, SealedBlock, SignatureChecker } from '../runtime/runtime.js';
+import type { DispatchNote, SealedBlock, SignatureChecker } from '../runtime/runtime.js';
+import type { ChainRuntime } from '../chain/host.js';
 import { decodeDispatchNotes, encodeDispatchNotes } from './dispatch-outcome.js';
 import { BlockExecutionError, STATE_VERSION } from '../runtime/runtime.js';
-import { checkTimestampInherent, TimestampStorage } from '../pallets/timestamp/index.js';
 import type { StateChange, StateReader } from '../runtime/state.js';
 import { ChainDatabase } from '../storage/index.js';
 import { EMPTY_TRIE_ROOT, Trie, type StateVersion } from '../trie/index.js';
@@ -35,7 +35,7 @@ export class Chain extends EventEmitter {
   private headCache: ChainHead;
   private constructor(
     readonly db: ChainDatabase,
-    readonly runtime: Runtime,
+    readonly runtime: ChainRuntime,
     readonly genesisHash: Uint8Array,
     private readonly logger: Logger,
   ) {
@@ -49,7 +49,7 @@ export class Chain extends EventEmitter {
    * Open the chain in `db`: write genesis from `genesisChanges` when the database is empty, otherwise check that
    * the stored genesis is this chain's.
    */
-  static async open(db: ChainDatabase, runtime: Runtime, chainId: string, genesisChanges: readonly StateChange[], logger: Logger): Promise<Chain> {
+  static async open(db: ChainDatabase, runtime: ChainRuntime, chainId: string, genesisChanges: readonly StateChange[], logger: Logger): Promise<Chain> {
     const g = genesisHeader(genesisChanges, STATE_VERSION);
     const stored = db.getGenesisHash();
     if (stored === undefined) {
@@ -150,10 +150,8 @@ export class Chain extends EventEmitter {
    */
   async importBlock(header: Header, extrinsics: Uint8Array[], checker: SignatureChecker, justification?: Uint8Array, clock?: { nowMs: bigint; maxDriftMs: bigint }): Promise<SealedBlock> {
     if (clock) {
-      const proposed = this.runtime.timestampOf(extrinsics);
-      if (proposed === undefined) throw new BlockExecutionError(`block ${header.number} has no timestamp inherent`);
-      const rejection = checkTimestampInherent(proposed, TimestampStorage.Now.get(this.headState()), clock.nowMs, clock.maxDriftMs);
-      if (rejection) throw new BlockExecutionError(`block ${header.number} timestamp ${proposed} refused: ${rejection.reason}`);
+      const refused = this.runtime.checkInherents(this.headState(), extrinsics, { nowMs: clock.nowMs, maxDriftMs: clock.maxDriftMs });
+      if (refused !== undefined) throw new BlockExecutionError(`block ${header.number}: ${refused}`);
     }
     const sealed = this.runtime.executeBlock(this.headState(), this.headTrie(), header, extrinsics, checker);
     await this.commit(sealed, justification);

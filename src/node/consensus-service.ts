@@ -41,11 +41,7 @@ import { equalBytes, toHex, toHexRaw } from '../primitives/bytes.js';
 import { blake2_256 } from '../primitives/hashing.js';
 import { ScaleReader, struct } from '../primitives/scale/index.js';
 import { BodyCodec, HeaderCodec, type Header } from '../primitives/types.js';
-import { SystemStorage } from '../pallets/system/index.js';
-import { checkTimestampInherent, TimestampStorage } from '../pallets/timestamp/index.js';
-import { validators } from '../pallets/validator-set/index.js';
 import type { SealedBlock } from '../runtime/runtime.js';
-import { Overlay } from '../runtime/state.js';
 import { buildBlock, MIN_BUILD_BUDGET_MS } from './author.js';
 import type { Chain } from './chain.js';
 import { certificateOfStored, consensusSetOf, storedJustification } from './justification.js';
@@ -331,7 +327,7 @@ export class ConsensusService {
         this.#logger.warn({ err: e, number: head.number }, 'consensus: the head has an undecodable justification');
       }
     }
-    const set = consensusSetOf(chain.headState());
+    const set = consensusSetOf(chain.runtime.validators(chain.headState()));
     // Executed blocks of heights now committed are of no further use.
     for (const [key, s] of this.#sealed) if (s.header.number < height) this.#sealed.delete(key);
     this.#startScheduledFor = 0;
@@ -346,7 +342,7 @@ export class ConsensusService {
     if (this.#startTimer !== undefined) clearTimeout(this.#startTimer);
     // An observer follows at once: the pace is the validators' (its own block time would only make it lag).
     const { chain } = this.#opts;
-    const stamped = chain.head.number === committed ? Number(TimestampStorage.Now.get(chain.headState())) : 0;
+    const stamped = chain.head.number === committed ? Number(chain.runtime.blockTime(chain.headState())) : 0;
     const delay = this.isValidator ? nextHeightDelayMs(this.#now(), stamped, this.#opts.blockTimeMs) : 0;
     this.#startTimer = setTimeout(() => {
       this.#startTimer = undefined;
@@ -413,7 +409,7 @@ export class ConsensusService {
     const { chain, txs } = this.#opts;
     if (chain.head.number + 1 !== height) return undefined;
     const self = this.#engine.snapshot().selfIndex;
-    const me = validators(chain.headState())[self];
+    const me = chain.runtime.validators(chain.headState())[self];
     if (me === undefined) return undefined;
     try {
       // A quarter of the first round's propose timeout for building leaves the rest for gossip and the others'
@@ -472,16 +468,12 @@ export class ConsensusService {
     if (author === undefined) return 'no author digest';
     if (author.round > round) return `built for round ${author.round}, proposed in round ${round}`;
     const set = this.#setOf(state);
-    const proposer = validators(state)[set.proposer(height, author.round)];
+    const proposer = chain.runtime.validators(state)[set.proposer(height, author.round)];
     if (proposer === undefined || !equalBytes(proposer.account, author.author)) return `the author ${toHex(author.author)} is not the proposer of round ${author.round}`;
-    const proposed = chain.runtime.timestampOf(extrinsics);
-    if (proposed === undefined) return 'no timestamp inherent';
-    const rejection = checkTimestampInherent(proposed, TimestampStorage.Now.get(state), BigInt(this.#now()), BigInt(this.#opts.maxDriftMs));
-    if (rejection !== undefined) return `timestamp ${proposed} refused: ${rejection.reason}`;
+    const refused = chain.runtime.checkInherents(state, extrinsics, { nowMs: BigInt(this.#now()), maxDriftMs: BigInt(this.#opts.maxDriftMs) });
+    if (refused !== undefined) return refused;
     try {
-      const sigState = new Overlay(state);
-      SystemStorage.BlockHash.set(sigState, head.number, head.hash);
-      await preverify(chain.runtime, verifier, sigState, extrinsics, height);
+      await preverify(chain.runtime, verifier, { state, number: height, recentHashes: [[head.number, head.hash]] }, extrinsics);
       const sealed = chain.runtime.executeBlock(chain.headState(), chain.headTrie(), header, extrinsics, txs.checker);
       if (!equalBytes(sealed.hash, blockHash)) return `executed, it hashes to ${toHex(sealed.hash)}`;
       // The head may have moved while signatures were verified (a sync import on the same queue cannot, but be sure).
@@ -498,7 +490,7 @@ export class ConsensusService {
   /** The consensus set of the head state, cached per state root. */
   #setOf(state: ReturnType<Chain['headState']>): ValidatorSet {
     const root = this.#opts.chain.head.header.stateRoot;
-    if (this.#setCache === undefined || !equalBytes(this.#setCache.root, root)) this.#setCache = { root, set: consensusSetOf(state) };
+    if (this.#setCache === undefined || !equalBytes(this.#setCache.root, root)) this.#setCache = { root, set: consensusSetOf(this.#opts.chain.runtime.validators(state)) };
     return this.#setCache.set;
   }
 

@@ -14,7 +14,7 @@
 import type { Logger } from 'pino';
 import { keyPairFromUri, type KeyPair } from '../crypto/keys.js';
 import { equalBytes, toHex } from '../primitives/bytes.js';
-import { GENESIS_FED_AT, OracleStorage } from '../pallets/oracle/index.js';
+import { GENESIS_FED_AT } from '../pallets/oracle/types.js';
 import { isWithinOpenBounds } from '../pallets/oracle/math.js';
 import type { Chain } from './chain.js';
 import { encodeSignedFeed, formatPrice } from './feeder.js';
@@ -66,8 +66,9 @@ export class DevFeeder {
    */
   async beforeBlock(blockTimeMs: bigint): Promise<void> {
     const st = this.chain.headState();
-    const feeders = OracleStorage.Feeders.get(st);
-    const params = OracleStorage.Params.get(st);
+    const oracle = this.chain.runtime.queries.oracle;
+    const feeders = oracle.feeders(st);
+    const params = oracle.params(st);
     const ours = this.keys.filter((k) => feeders.some((f) => equalBytes(f, k.publicKey)));
     if (ours.length === 0) {
       if (!this.warnedNoKeys) this.logger.warn('dev feeder: no dev key (//Alice … //Ferdie) is in the chain\'s feeder set; the price will go stale');
@@ -79,7 +80,7 @@ export class DevFeeder {
     const { specVersion, transactionVersion } = this.chain.runtime.version;
     for (const key of ours) {
       const id = toHex(key.publicKey);
-      const value = OracleStorage.Values.get(st, key.publicKey);
+      const value = oracle.value(st, key.publicKey);
       // A genesis value waiting for block 1's time is fresh by definition.
       if (value?.at === GENESIS_FED_AT) continue;
       const ageMs = value === undefined ? undefined : blockTimeMs - value.at;

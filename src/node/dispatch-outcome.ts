@@ -6,9 +6,9 @@
  */
 import { str, tuple, u32, vec } from '../primitives/scale/index.js';
 import type { DispatchErrorValue } from '../primitives/types.js';
-import type { DispatchNote, Runtime } from '../runtime/runtime.js';
+import type { DispatchNote } from '../runtime/runtime.js';
+import type { NodeRuntime } from '../runtime/host.js';
 import type { StateReader } from '../runtime/state.js';
-import { SystemStorage } from '../pallets/system/index.js';
 import { describeDispatchError } from '../runtime/dispatch.js';
 
 /** Longest message kept per failed dispatch (UTF-16 code units); longer ones are cut with an ellipsis. */
@@ -64,7 +64,7 @@ export type DispatchOutcome =
   | { result: 'unknown' };
 
 /** A module error resolved against the runtime's pallets (the metadata's error types). */
-export function describeModuleError(runtime: Runtime, palletIndex: number, errorIndex: number): ModuleErrorReport {
+export function describeModuleError(runtime: Pick<NodeRuntime, 'pallets'>, palletIndex: number, errorIndex: number): ModuleErrorReport {
   const pallet = runtime.pallets.find((p) => p.index === palletIndex);
   const info = pallet?.errors?.codec.info();
   const variant = info?.def.kind === 'variant' ? info.def.variants.find((v) => v.index === errorIndex) : undefined;
@@ -84,10 +84,10 @@ const SUCCESS: DispatchOutcome = Object.freeze({ result: 'success' });
  * The outcome of every extrinsic of a block (by index), from the block's state (its events) and its dispatch notes.
  * Decodes the block's events once: callers cache the result per block.
  */
-export function blockDispatchOutcomes(runtime: Runtime, blockState: StateReader, notes: readonly DispatchNote[]): Map<number, DispatchOutcome> {
+export function blockDispatchOutcomes(runtime: Pick<NodeRuntime, 'pallets' | 'events'>, blockState: StateReader, notes: readonly DispatchNote[]): Map<number, DispatchOutcome> {
   const out = new Map<number, DispatchOutcome>();
   const noteAt = new Map(notes.map((n) => [n.index, n.message]));
-  for (const rec of SystemStorage.Events.get(blockState)) {
+  for (const rec of runtime.events(blockState)) {
     if (rec.phase.tag !== 'ApplyExtrinsic' || rec.event.tag !== 'System') continue;
     const index = rec.phase.value;
     const e = rec.event.value;

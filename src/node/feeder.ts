@@ -14,11 +14,8 @@ import { z } from 'zod';
 import { initCrypto, keyPairFromUri, type KeyPair, type KeyScheme } from '../crypto/keys.js';
 import { fromHex, isHex, toHex } from '../primitives/bytes.js';
 import { encodeExtra, encodeSignedExtrinsic, signingPayload } from '../primitives/extrinsic.js';
-import { OracleParams, OracleStorage } from '../pallets/oracle/index.js';
-import { isWithinOpenBounds, medianOf, MAX_FEEDERS, PRICE_ONE } from '../pallets/oracle/math.js';
-import { vec } from '../primitives/scale/index.js';
-import { AccountId32 } from '../primitives/types.js';
-import { createChainRuntime } from '../runtime/chain-runtime.js';
+import { isWithinOpenBounds, medianOf, PRICE_ONE } from '../pallets/oracle/math.js';
+import { createChainHost } from '../chain/host.js';
 
 /** Decimals of a FixedU128 price. */
 const PRICE_DECIMALS = 18;
@@ -475,8 +472,7 @@ export async function createFeederContext(cfg: FeederConfig, logger: Logger): Pr
   return { cfg, sources: sourcesOf(cfg), signer: keyPairFromUri(cfg.suri, cfg.scheme as KeyScheme), rpc: rpcClient(cfg.rpc), logger };
 }
 
-const runtime = createChainRuntime();
-const FeederList = vec(AccountId32, MAX_FEEDERS);
+const runtime = createChainHost();
 
 async function readStorage(rpc: RpcClient, key: Uint8Array): Promise<Uint8Array | undefined> {
   const v = await rpc.call('state_getStorage', [toHex(key)]);
@@ -531,15 +527,17 @@ export async function runFeederRound(fc: FeederContext): Promise<RoundResult> {
   }
   const price = medianOf(prices)!;
   try {
-    const feedersRaw = await readStorage(fc.rpc, OracleStorage.Feeders.key);
-    const feeders = feedersRaw ? FeederList.decode(feedersRaw) : [];
+    // Read over RPC as a metadata-driven client would: the chain names the keys and how their values decode.
+    const oracle = runtime.queries.oracle.remote;
+    const feedersRaw = await readStorage(fc.rpc, oracle.feedersKey);
+    const feeders = feedersRaw ? oracle.decodeFeeders(feedersRaw) : [];
     if (!feeders.some((f) => Buffer.from(f).equals(Buffer.from(fc.signer.publicKey)))) {
       const detail = `${fc.signer.address()} is not in the chain's feeder set`;
       logger.error({ feeder: fc.signer.address() }, `nothing fed: ${detail}`);
       return { status: 'skipped', reason: 'not-a-feeder', price, readings, detail };
     }
-    const paramsRaw = await readStorage(fc.rpc, OracleStorage.Params.key);
-    const params = paramsRaw ? OracleParams.decode(paramsRaw) : undefined;
+    const paramsRaw = await readStorage(fc.rpc, oracle.paramsKey);
+    const params = paramsRaw ? oracle.decodeParams(paramsRaw) : undefined;
     if (params && !isWithinOpenBounds(price, params.priceMin, params.priceMax)) {
       const detail = `median ${formatPrice(price)} is not strictly between ${formatPrice(params.priceMin)} and ${formatPrice(params.priceMax)}`;
       logger.warn({ price: formatPrice(price) }, `nothing fed: ${detail}`);

@@ -10,8 +10,7 @@ import { CertificateErrorCode, CommitCertificate, DCNB_ENGINE_ID, verifyCertific
 import { createValidatorSet, type ValidatorSet } from '../consensus/validators.js';
 import { verifyEd25519 } from '../crypto/verify.js';
 import { concatBytes, equalBytes } from '../primitives/bytes.js';
-import { validators } from '../pallets/validator-set/index.js';
-import type { StateReader } from '../runtime/state.js';
+import type { Authority } from '../runtime/host.js';
 
 /** The stored justification of `cert`: `"dcnb" ‖ SCALE(cert)`. */
 export function storedJustification(cert: CommitCertificateValue): Uint8Array {
@@ -24,9 +23,12 @@ export function certificateOfStored(bytes: Uint8Array): CommitCertificateValue {
   return CommitCertificate.decode(bytes.subarray(4));
 }
 
-/** The consensus validator set of the height after the block whose state is `state` (equal weights). */
-export function consensusSetOf(state: StateReader): ValidatorSet {
-  return createValidatorSet(validators(state).map((v) => ({ sessionKey: v.sessionKey })));
+/**
+ * The consensus validator set (equal weights) of the runtime's authorities: those of the height after a block, as
+ * `NodeRuntime.validators` reads them from its state.
+ */
+export function consensusSetOf(authorities: readonly Authority[]): ValidatorSet {
+  return createValidatorSet(authorities.map((v) => ({ sessionKey: v.sessionKey })));
 }
 
 /**

@@ -38,7 +38,7 @@ import { DEFAULT_CHANNEL_OPTIONS, type GossipVerdict, type P2pHost } from '../p2
 import { toHexRaw } from '../primitives/bytes.js';
 import { blake2_256 } from '../primitives/hashing.js';
 import { bytes as bytesCodec, vec } from '../primitives/scale/index.js';
-import type { ValidatorValue } from '../pallets/validator-set/index.js';
+import type { Authority } from '../runtime/host.js';
 import { INVALID_MESSAGES } from '../runtime/validity.js';
 import type { PoolTransaction } from '../txpool/types.js';
 import { SubmitError, type TransactionService } from './transactions.js';
@@ -61,7 +61,7 @@ export const MAX_REPROPAGATE_TXS = 2048;
 export const TxBatchCodec = vec(bytesCodec, MAX_TX_BATCH);
 
 /** The peer ids allowed to connect: the validators' (from the chain's state or spec) and the reserved nodes'. */
-export function allowedPeerIds(validatorSet: readonly ValidatorValue[], specPeerIds: readonly string[], reservedPeerIds: readonly string[]): string[] {
+export function allowedPeerIds(validatorSet: readonly Authority[], specPeerIds: readonly string[], reservedPeerIds: readonly string[]): string[] {
   const out = new Set<string>();
   const dec = new TextDecoder();
   for (const v of validatorSet) {

@@ -13,10 +13,10 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { equalBytes, toHex } from '../primitives/bytes.js';
 import { blake2_256 } from '../primitives/hashing.js';
 import type { SealedBlock } from '../runtime/runtime.js';
-import { createChainRuntime } from '../runtime/chain-runtime.js';
-import { STATE_VERSION, type Runtime } from '../runtime/runtime.js';
+import { createChainHost, type ChainRuntime } from '../chain/host.js';
+import type { Authority } from '../runtime/host.js';
+import { STATE_VERSION } from '../runtime/runtime.js';
 import type { StateVersion } from '../trie/index.js';
-import { validators, ValidatorSetStorage } from '../pallets/validator-set/index.js';
 import { registerAllMethods, type RpcNode } from '../rpc/methods/index.js';
 import { RpcServer } from '../rpc/server.js';
 import type { HeavyCallLimits } from '../rpc/heavy-calls.js';
@@ -125,7 +125,7 @@ export function keystorePath(basePath: string, spec: ChainSpec): string {
 }
 
 /** Genesis state of a spec for a runtime. */
-export function genesisChangesOf(spec: ChainSpec, runtime: Runtime, version: StateVersion = STATE_VERSION) {
+export function genesisChangesOf(spec: ChainSpec, runtime: Pick<ChainRuntime, 'genesisChanges'>, version: StateVersion = STATE_VERSION) {
   return 'raw' in spec.genesis ? rawGenesisOf(spec, version) : runtime.genesisChanges(genesisConfigOf(spec));
 }
 
@@ -144,7 +144,7 @@ export function databasePath(basePath: string, spec: ChainSpec): string {
 /** Open the chain of `spec` under `basePath` (creating genesis when empty). */
 export async function openChain(spec: ChainSpec, basePath: string, logger: Logger): Promise<Chain> {
   await initCrypto();
-  const runtime = createChainRuntime();
+  const runtime = createChainHost();
   const dir = databasePath(basePath, spec);
   mkdirSync(dir, { recursive: true });
   const db = await ChainDatabase.open(dir, { logger: logger.child({ module: 'db' }) });
@@ -201,7 +201,7 @@ export class Node {
     let net: Networking | undefined;
     try {
       if (dev && config.validator) {
-        const set = validators(chain.headState());
+        const set = chain.runtime.validators(chain.headState());
         const key = keyPairFromUri(config.authorUri ?? '//Alice', 'sr25519');
         if (set.length !== 1) throw new Error(`--validator authors alone only on a single-validator chain; ${spec.id} has ${set.length} validators`);
         if (!equalBytes(set[0].account, key.publicKey)) throw new Error(`the authoring key ${toHex(key.publicKey)} is not the chain's validator ${toHex(set[0].account)}`);
@@ -222,7 +222,7 @@ export class Node {
       await chain.db.close();
       throw e;
     }
-    const validatorPeers = new Set(allowedPeerIds(validators(chain.headState()), [], []));
+    const validatorPeers = new Set(allowedPeerIds(chain.runtime.validators(chain.headState()), [], []));
     const rpcNode: RpcNode & { consensus?: ConsensusService } = {
       chain,
       txs,
@@ -248,7 +248,7 @@ export class Node {
       consensus: net?.consensus,
     };
     // Substrate's rules: unhealthy while syncing or (should have peers and) alone; ready when neither.
-    const shouldHavePeers = net !== undefined && validators(chain.headState()).length > 1;
+    const shouldHavePeers = net !== undefined && chain.runtime.validators(chain.headState()).length > 1;
     const healthBody = () => {
       const peers = rpcNode.peerCount();
       const isSyncing = rpcNode.isSyncing();
@@ -338,7 +338,7 @@ async function startNetworking(
     if (id === undefined) throw new Error(`reserved node ${a} lacks /p2p/<peer id>`);
     return id;
   });
-  const allowed = allowedPeerIds(validators(state), specPeers, reservedPeers);
+  const allowed = allowedPeerIds(chain.runtime.validators(state), specPeers, reservedPeers);
   if (!allowed.includes(nodeKey.peerId)) {
     logger.warn({ peerId: nodeKey.peerId }, 'this node\'s peer id is not in the chain spec: validators will refuse it unless they list it in --reserved-nodes');
   }
@@ -395,15 +395,15 @@ async function startNetworking(
   // Blocks committed by consensus or imported by sync are final: the pool hears of both here.
   // A validator-set change (governance) moves the allowlist with it: new validators may connect, removed ones are
   // disconnected (the reserved nodes stay).
-  let setKey = validatorSetKey(state);
+  let setKey = validatorSetKey(chain.runtime.validators(state));
   chain.on('block', (head: ChainHead, sealed: SealedBlock) => {
     const included = sealed.extrinsics.map((x, index) => ({ hash: blake2_256(x), index }));
     txs.pool.onBlockImported({ blockHash: head.hash, blockNumber: head.number, included }, REVALIDATE_READY_PER_BLOCK);
     txs.pool.onBlockFinalized(head.hash, included);
-    const key = validatorSetKey(chain.headState());
+    const key = validatorSetKey(chain.runtime.validators(chain.headState()));
     if (key !== setKey) {
       setKey = key;
-      const next = allowedPeerIds(validators(chain.headState()), [], reservedPeers);
+      const next = allowedPeerIds(chain.runtime.validators(chain.headState()), [], reservedPeers);
       logger.info({ number: head.number, allowed: next.length }, 'the validator set changed: updating the peer allowlist');
       void host.setAllowedPeers(next).catch((e: unknown) => logger.error({ err: e }, 'could not update the peer allowlist'));
     }
@@ -418,9 +418,9 @@ async function startNetworking(
   return { host, sync, consensus, txGossip, wal };
 }
 
-/** The validator set in `state`, as a comparable string. */
-function validatorSetKey(state: ReturnType<Chain['headState']>): string {
-  return toHex(ValidatorSetStorage.Validators.value.encode(validators(state)));
+/** A validator set as a comparable string (each validator's account, session key and peer id, in order). */
+function validatorSetKey(set: readonly Authority[]): string {
+  return set.map((v) => `${toHex(v.account)}/${toHex(v.sessionKey)}/${toHex(v.peerId)}`).join(',');
 }
 
 /** Stop consensus and sync (letting a commit or import under way finish), gossip, the host and the WAL. */
@@ -458,7 +458,7 @@ function sessionKeyOf(keystore: Keystore, chain: Chain, devSuri: string | undefi
   }
   const pairs = keystore.pairs('dcns');
   if (pairs.length === 0) throw new Error(`--validator needs an ed25519 session key in the keystore ${keystore.dir}: run \`key insert --key-type dcns --suri <secret> --base-path <dir> --chain <spec>\``);
-  const set = validators(chain.headState());
+  const set = chain.runtime.validators(chain.headState());
   const inSet = pairs.find((p) => set.some((v) => equalBytes(v.sessionKey, p.publicKey)));
   if (inSet === undefined) logger.warn({ keys: pairs.map((p) => toHex(p.publicKey)) }, 'no session key of the keystore is in the validator set: following the chain without signing');
   return inSet ?? pairs[0];

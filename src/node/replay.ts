@@ -25,9 +25,9 @@ import { compareBytes, equalBytes, startsWith, toHex } from '../primitives/bytes
 import { decodeExtrinsic } from '../primitives/extrinsic.js';
 import { blake2_256, storagePrefix } from '../primitives/hashing.js';
 import { BodyCodec, HeaderCodec, type Header } from '../primitives/types.js';
-import { SystemStorage } from '../pallets/system/index.js';
-import { STATE_VERSION, type Runtime, type SignatureChecker, type SignatureJob } from '../runtime/runtime.js';
-import { Overlay, type StateChange, type StateReader } from '../runtime/state.js';
+import { STATE_VERSION, type SignatureChecker, type SignatureJob } from '../runtime/runtime.js';
+import type { NodeRuntime } from '../runtime/host.js';
+import type { StateChange, StateReader } from '../runtime/state.js';
 import { CODE_KEY } from '../runtime/storage.js';
 import { INVALID_MESSAGES } from '../runtime/validity.js';
 import type { InvariantFailure } from '../runtime/invariants.js';
@@ -125,7 +125,7 @@ export interface ReplayProgress {
 /** Options of {@link replayChain}. */
 export interface ReplayOptions {
   /** The runtime to execute with. */
-  runtime: Runtime;
+  runtime: NodeRuntime;
   /** Genesis state rebuilt from the chain spec. */
   genesisChanges: readonly StateChange[];
   /** The blocks, in order, starting at block 0 or 1. */
@@ -255,7 +255,7 @@ interface Prepared {
  * Decode a block and start verifying its signatures on the workers. Signature jobs are built against `base` with
  * the given `System.BlockHash` entries added (the hashes execution will have set by then).
  */
-function prepare(runtime: Runtime, verifier: SignatureVerifier, input: ReplayInput, base: StateReader, knownHashes: ReadonlyArray<readonly [number, Uint8Array]>): Prepared {
+function prepare(runtime: NodeRuntime, verifier: SignatureVerifier, input: ReplayInput, base: StateReader, knownHashes: ReadonlyArray<readonly [number, Uint8Array]>): Prepared {
   let header: Header;
   try {
     header = HeaderCodec.decode(input.header);
@@ -289,30 +289,22 @@ let nextBatchId = 0;
  * (unsigned, undecodable, ancient era) are left to execution, which reports them.
  */
 export function verifyBlockSignatures(
-  runtime: Runtime,
+  runtime: NodeRuntime,
   verifier: SignatureVerifier,
   base: StateReader,
   number: number,
   extrinsics: readonly Uint8Array[],
   knownHashes: ReadonlyArray<readonly [number, Uint8Array]>,
 ): { signed: number; checker: BatchVerdicts; done: Promise<void> } {
-  const state = new Overlay(base);
-  for (const [n, h] of knownHashes) if (n >= 0) SystemStorage.BlockHash.set(state, n, h);
   const batchId = nextBatchId++;
   const items: VerifyItem[] = [];
   const jobs: SignatureJob[] = [];
-  extrinsics.forEach((bytes, i) => {
-    try {
-      const xt = decodeExtrinsic(bytes);
-      if (!xt.signature) return;
-      const job = runtime.signatureJob(state, xt, number);
-      jobs.push(job);
-      // Ids unique per call, block and position: no verdict cached by the verifier is ever reused.
-      items.push({ ...job, id: `replay${batchId}/${number}/${i}/${job.id}` });
-    } catch {
-      // No signature job: execution reports the extrinsic.
-    }
-  });
+  // No signature job (unsigned, undecodable, ancient era): execution reports the extrinsic.
+  for (const { index, job } of runtime.signatureJobs({ state: base, number, recentHashes: knownHashes }, extrinsics)) {
+    jobs.push(job);
+    // Ids unique per call, block and position: no verdict cached by the verifier is ever reused.
+    items.push({ ...job, id: `replay${batchId}/${number}/${index}/${job.id}` });
+  }
   const checker = new BatchVerdicts();
   const done = verifier.verifyBatch(items).then((oks) => {
     oks.forEach((ok, k) => checker.verdicts.set(jobs[k].id, { job: jobs[k], ok }));
@@ -344,7 +336,7 @@ function executionDivergence(message: string, extrinsics: readonly Uint8Array[],
  * A readable name for a storage key: `Pallet.Item`, with a map key decoded when its hasher keeps it (an account as
  * its SS58 address), else the hex key.
  */
-export function describeStorageKey(runtime: Runtime, key: Uint8Array, ss58Prefix = 42): string {
+export function describeStorageKey(runtime: Pick<NodeRuntime, 'pallets'>, key: Uint8Array, ss58Prefix = 42): string {
   if (equalBytes(key, CODE_KEY)) return ':code';
   for (const p of runtime.pallets) {
     for (const item of p.storage) {
@@ -471,7 +463,7 @@ export async function replayChain(opts: ReplayOptions): Promise<ReplayResult> {
     if (inp.justification !== undefined) {
       let set;
       try {
-        set = consensusSetOf(state);
+        set = consensusSetOf(runtime.validators(state));
       } catch (e) {
         return diverged(inp.number, inp.hash, 'justification', `no validator set to check the commit certificate against: ${(e as Error).message}`);
       }
@@ -552,7 +544,7 @@ const FLAT_PAGE = 4096;
  * Compare the node's stored state with the replayed state after the last replayed block: the stored trie at that
  * block's root always, the flat head table too when that block is the node's head.
  */
-async function compareNodeState(db: ChainDatabase, state: MemoryState, summary: ReplaySummary, runtime: Runtime, ss58: number): Promise<Divergence | undefined> {
+async function compareNodeState(db: ChainDatabase, state: MemoryState, summary: ReplaySummary, runtime: NodeRuntime, ss58: number): Promise<Divergence | undefined> {
   const { head } = summary;
   const nodeHead = db.getHead();
   const at = (kind: DivergenceKind, message: string): Divergence => ({ number: head.number, hash: head.hash, kind, message });

@@ -3,11 +3,9 @@
  * verified once (asynchronously, in batches) when they enter the pool or a block is imported; the runtime's
  * synchronous check then hits the cache.
  */
-import { decodeExtrinsic } from '../primitives/extrinsic.js';
 import { SignatureVerifier } from '../crypto/verifier-pool.js';
-import { TransactionInvalid } from '../runtime/validity.js';
-import type { Runtime, SignatureChecker, SignatureJob } from '../runtime/runtime.js';
-import type { StateReader } from '../runtime/state.js';
+import type { NodeRuntime, SignatureContext } from '../runtime/host.js';
+import type { SignatureChecker, SignatureJob } from '../runtime/runtime.js';
 
 /** Sync checker: cached verdict, else verify inline (cached and counted by the verifier). */
 export class CachedSignatureChecker implements SignatureChecker {
@@ -20,22 +18,11 @@ export class CachedSignatureChecker implements SignatureChecker {
 }
 
 /**
- * Verify the signatures of `extrinsics` in parallel before they are executed against `state` (at block `current`).
+ * Verify the signatures of `extrinsics` in parallel before they are executed (in block `at.number`, on `at.state`).
  * Extrinsics that cannot even produce a signature job are skipped: execution reports them.
  */
-export async function preverify(runtime: Runtime, verifier: SignatureVerifier, state: StateReader, extrinsics: readonly Uint8Array[], current: number): Promise<void> {
-  const jobs: SignatureJob[] = [];
-  for (const bytes of extrinsics) {
-    try {
-      const xt = decodeExtrinsic(bytes);
-      if (!xt.signature) continue;
-      jobs.push(runtime.signatureJob(state, xt, current));
-    } catch (e) {
-      if (e instanceof TransactionInvalid) continue;
-      if (e instanceof Error) continue;
-      throw e;
-    }
-  }
+export async function preverify(runtime: NodeRuntime, verifier: SignatureVerifier, at: SignatureContext, extrinsics: readonly Uint8Array[]): Promise<void> {
+  const jobs = runtime.signatureJobs(at, extrinsics).map((j) => j.job);
   if (jobs.length > 0) await verifier.verifyBatch(jobs);
 }
 

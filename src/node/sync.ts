@@ -27,8 +27,6 @@ import { equalBytes, toHex } from '../primitives/bytes.js';
 import { blake2_256 } from '../primitives/hashing.js';
 import { bytes, option, struct, u32, vec } from '../primitives/scale/index.js';
 import { BodyCodec, H256, HeaderCodec } from '../primitives/types.js';
-import { SystemStorage } from '../pallets/system/index.js';
-import { Overlay } from '../runtime/state.js';
 import type { Chain } from './chain.js';
 import { checkStoredJustification, consensusSetOf, describeCertificateError } from './justification.js';
 import { CachedSignatureChecker, preverify } from './signatures.js';
@@ -299,11 +297,9 @@ export class BlockSync {
       }
       if (n !== head.number + 1 || !equalBytes(header.parentHash, head.hash)) throw new SyncImportError(`block #${n} ${toHex(hash)} does not extend the head #${head.number}`);
       if (b.justification === undefined) throw new SyncImportError(`block #${n} ${toHex(hash)} comes without a commit certificate`);
-      const verdict = checkStoredJustification(b.justification, consensusSetOf(chain.headState()), chain.genesisHash, n, hash);
+      const verdict = checkStoredJustification(b.justification, consensusSetOf(chain.runtime.validators(chain.headState())), chain.genesisHash, n, hash);
       if (!verdict.ok) throw new SyncImportError(`block #${n} ${toHex(hash)}: ${describeCertificateError(verdict)}`);
-      const state = new Overlay(chain.headState());
-      SystemStorage.BlockHash.set(state, head.number, head.hash);
-      await preverify(chain.runtime, verifier, state, b.extrinsics, n);
+      await preverify(chain.runtime, verifier, { state: chain.headState(), number: n, recentHashes: [[head.number, head.hash]] }, b.extrinsics);
       let sealed;
       try {
         sealed = await chain.importBlock(header, b.extrinsics, this.#checker, b.justification);

@@ -7,10 +7,8 @@ import type { Logger } from 'pino';
 import { decodeExtrinsic, type DecodedExtrinsic } from '../primitives/extrinsic.js';
 import { LruCache } from '../crypto/lru.js';
 import { toHex } from '../primitives/bytes.js';
-import { Overlay } from '../runtime/state.js';
 import { TransactionInvalid } from '../runtime/validity.js';
 import type { SignatureChecker } from '../runtime/runtime.js';
-import { SystemStorage, accountNonce } from '../pallets/system/index.js';
 import { TransactionPool } from '../txpool/pool.js';
 import { PoolError, POOL_ERROR_RPC_CODES, type TxSource, type TxStatus } from '../txpool/types.js';
 import type { SignatureVerifier } from '../crypto/verifier-pool.js';
@@ -105,10 +103,9 @@ export class TransactionService {
       }
       // Verify on the worker threads, batched with this turn's other submissions; the runtime's check then reads the
       // cached verdict.
-      const state = new Overlay(this.chain.headState());
-      SystemStorage.BlockHash.set(state, this.chain.head.number, this.chain.head.hash);
+      const head = this.chain.head;
       try {
-        const job = this.chain.runtime.signatureJob(state, xt, this.chain.head.number + 1);
+        const job = this.chain.runtime.signatureJob({ state: this.chain.headState(), number: head.number + 1, recentHashes: [[head.number, head.hash]] }, xt);
         await this.intake.verify(job);
       } catch (e) {
         if (e instanceof IntakeFull) throw new SubmitError(POOL_ERROR_RPC_CODES.ImmediatelyDropped, 'Immediately Dropped', e.message);
@@ -155,15 +152,13 @@ export class TransactionService {
     if (!xt.signature) return undefined;
     const { specVersion, transactionVersion } = this.chain.runtime.version;
     const best = this.chain.head;
-    const state = new Overlay(this.chain.headState());
-    SystemStorage.Number.set(state, best.number + 1);
-    SystemStorage.BlockHash.set(state, best.number, best.hash);
+    const state = this.chain.headState();
     const candidate = staleVersionCandidate(this.chain.runtime.version);
     let job;
     try {
       // Every signed extension's check but the signature's (no verification happens here).
-      this.chain.runtime.checkSigned(state, xt, best.number + 1, ACCEPT_ANY_SIGNATURE, 'pool');
-      job = this.chain.runtime.signatureJob(state, xt, best.number + 1, candidate);
+      if (!this.chain.runtime.validateTransaction(state, xt.bytes, best, ACCEPT_ANY_SIGNATURE).ok) return undefined;
+      job = this.chain.runtime.signatureJob({ state, number: best.number + 1, recentHashes: [[best.number, best.hash]] }, xt, candidate);
     } catch (e) {
       if (e instanceof TransactionInvalid) return undefined;
       throw e;
@@ -210,7 +205,7 @@ export class TransactionService {
 
   /** Pool-aware next nonce of `who` (u32). */
   nextNonce(who: Uint8Array): number {
-    return this.pool.nextNonce(who, accountNonce(this.chain.headState(), who));
+    return this.pool.nextNonce(who, this.chain.runtime.accountNonce(this.chain.headState(), who));
   }
 
   /** Hex hashes of pending transactions. */

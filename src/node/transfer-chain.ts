@@ -10,8 +10,8 @@ import { fromHex, toHex } from '../primitives/bytes.js';
 import { blake2_256 } from '../primitives/hashing.js';
 import { encodeExtra, encodeSignedExtrinsic, signingPayload } from '../primitives/extrinsic.js';
 import { eraBirth, mortalEra, type Era } from '../primitives/types.js';
-import { accountNonce } from '../pallets/system/index.js';
-import type { Runtime, SealedBlock } from '../runtime/runtime.js';
+import type { SealedBlock } from '../runtime/runtime.js';
+import type { NodeRuntime } from '../runtime/host.js';
 import { buildBlock } from './author.js';
 import type { Chain } from './chain.js';
 import type { TransactionService } from './transactions.js';
@@ -64,7 +64,7 @@ export interface TransferToSign {
 }
 
 /** Encode and sign a `Balances.transfer_*` extrinsic as a wallet would. */
-export function signTransfer(runtime: Runtime, t: TransferToSign): Uint8Array {
+export function signTransfer(runtime: Pick<NodeRuntime, 'encodeCall' | 'version'>, t: TransferToSign): Uint8Array {
   const call = runtime.encodeCall('Balances', t.keepAlive === false ? 'transferAllowDeath' : 'transferKeepAlive', { dest: { tag: 'Id', value: t.dest }, value: t.amount });
   const extra = { era: t.era, nonce: t.nonce, tip: t.tip ?? 0n };
   const payload = signingPayload(call, encodeExtra(extra), {
@@ -132,7 +132,7 @@ export async function buildTransferChain(chain: Chain, txs: TransactionService, 
   const nonces = new Map<string, number>();
   const nonceOf = (k: TransferSigner): number => {
     const id = toHex(k.publicKey);
-    const n = nonces.get(id) ?? accountNonce(chain.headState(), k.publicKey);
+    const n = nonces.get(id) ?? chain.runtime.accountNonce(chain.headState(), k.publicKey);
     nonces.set(id, n + 1);
     return n;
   };

@@ -10,7 +10,7 @@ import { DigestItemCodec } from '../../primitives/types.js';
 import { RpcError } from '../errors.js';
 import type { Keystore } from '../../node/keystore.js';
 import type { DevClock } from './dev.js';
-import type { ApiContext } from '../../runtime/apis.js';
+import type { ApiAt, NodeRuntime } from '../../runtime/host.js';
 
 /** Node services used by RPC handlers. */
 export interface RpcNode {
@@ -41,8 +41,13 @@ export interface RpcNode {
   devClock?: DevClock;
 }
 
+/** Where a runtime API call runs: the runtime, and the state at a block. */
+export interface RuntimeCallContext extends ApiAt {
+  runtime: NodeRuntime;
+}
+
 /** The runtime API context at a stored block. */
-export function apiContextAt(node: RpcNode, hash: Uint8Array): ApiContext {
+export function apiContextAt(node: RpcNode, hash: Uint8Array): RuntimeCallContext {
   const header = node.chain.header(hash);
   if (!header) throw new RpcError(CHAIN_ERROR.UnknownBlock, `Unknown block: ${toHex(hash)} is not a known block hash`);
   return { runtime: node.chain.runtime, state: node.chain.stateAt(hash)!, block: { number: header.number, hash }, checker: node.txs.checker };

@@ -9,7 +9,7 @@ import { decodeAddress, encodeAddress } from '../../crypto/keys.js';
 import { fromHex, isHex } from '../../primitives/bytes.js';
 import { option, u32 as u32Codec, u64 as u64Codec, u128, type AnyCodec } from '../../primitives/scale/index.js';
 import { AccountId32 } from '../../primitives/types.js';
-import { callRuntimeApi, RuntimeApiError } from '../../runtime/apis.js';
+import { RuntimeApiError } from '../../runtime/api-support.js';
 import { BankView, LOAN_KINDS, LoanKind, type BankViewValue, type LoanKindName } from '../../pallets/banks/types.js';
 import { LoanQuote, LoanStatus, type LoanQuoteValue, type LoanStatusValue, type PaymentValue } from '../../pallets/loans/types.js';
 import { RpcError, invalidParams } from '../errors.js';
@@ -124,7 +124,7 @@ export function registerCreditMethods(server: RpcServer, node: RpcNode): void {
     const ctx = apiContextAt(node, resolveAt(node, at));
     const input = new Uint8Array(inputs.flatMap(([c, v]) => [...c.encode(v)]));
     try {
-      return output.decode(callRuntimeApi(ctx, method, input)) as T;
+      return output.decode(ctx.runtime.callApi(ctx, method, input)) as T;
     } catch (e) {
       if (e instanceof RuntimeApiError) throw new RpcError(CREDIT_QUERY_ERROR, `${method} failed`, e.message);
       throw e;

@@ -6,8 +6,8 @@
  * the reply, so no caller can change it.
  */
 import { toHex } from '../../primitives/bytes.js';
-import { callRuntimeApi, type ApiContext } from '../../runtime/apis.js';
-import type { Runtime } from '../../runtime/runtime.js';
+import type { NodeRuntime } from '../../runtime/host.js';
+import type { RuntimeCallContext } from './context.js';
 import { RawJson } from '../protocol.js';
 
 /** Runtime API methods whose result depends on the runtime and the input only, never on the state or the block. */
@@ -26,7 +26,7 @@ interface Encoded {
 }
 
 /** Per runtime: `specVersion/method/input hex` → result. Entries ≤ 2 metadata versions × 3 methods per spec version. */
-const cache = new WeakMap<Runtime, Map<string, Encoded>>();
+const cache = new WeakMap<NodeRuntime, Map<string, Encoded>>();
 const counters = { hits: 0, misses: 0 };
 
 /** Cache hits and misses since the process started (for tests). */
@@ -34,7 +34,7 @@ export function runtimeHexStats(): { hits: number; misses: number } {
   return { ...counters };
 }
 
-function cached(runtime: Runtime, key: string, compute: () => Uint8Array): Encoded | string {
+function cached(runtime: NodeRuntime, key: string, compute: () => Uint8Array): Encoded | string {
   let entries = cache.get(runtime);
   const k = `${runtime.version.specVersion}/${key}`;
   const hit = entries?.get(k);
@@ -57,30 +57,30 @@ function cached(runtime: Runtime, key: string, compute: () => Uint8Array): Encod
 }
 
 /** `0x`-hex of the runtime's metadata of `version` (RuntimeMetadataPrefixed), encoded once. */
-export function metadataHex(runtime: Runtime, version: 14 | 15): string {
+export function metadataHex(runtime: NodeRuntime, version: 14 | 15): string {
   const e = cached(runtime, `metadata/${version}`, () => runtime.metadata(version));
   return typeof e === 'string' ? e : e.hex;
 }
 
 /** The metadata hex as a ready JSON result (`state_getMetadata`): each reply copies the bytes once. */
-export function metadataJson(runtime: Runtime, version: 14 | 15): RawJson | string {
+export function metadataJson(runtime: NodeRuntime, version: 14 | 15): RawJson | string {
   const e = cached(runtime, `metadata/${version}`, () => runtime.metadata(version));
   return typeof e === 'string' ? e : e.json;
 }
 
 /**
  * A runtime API call's result as hex, or for the cached `Metadata_*` calls as a ready JSON result (the same hex).
- * Throws what `callRuntimeApi` throws.
+ * Throws what `NodeRuntime.callApi` throws.
  */
-export function runtimeCallJson(ctx: ApiContext, method: string, input: Uint8Array): RawJson | string {
-  if (!RUNTIME_ONLY_CALLS.has(method)) return toHex(callRuntimeApi(ctx, method, input));
-  const e = cached(ctx.runtime, `call/${method}/${toHex(input)}`, () => callRuntimeApi(ctx, method, input));
+export function runtimeCallJson(ctx: RuntimeCallContext, method: string, input: Uint8Array): RawJson | string {
+  if (!RUNTIME_ONLY_CALLS.has(method)) return toHex(ctx.runtime.callApi(ctx, method, input));
+  const e = cached(ctx.runtime, `call/${method}/${toHex(input)}`, () => ctx.runtime.callApi(ctx, method, input));
   return typeof e === 'string' ? e : e.json;
 }
 
-/** `0x`-hex of a runtime API call's result; cached for the `Metadata_*` calls. Throws what `callRuntimeApi` throws. */
-export function runtimeCallHex(ctx: ApiContext, method: string, input: Uint8Array): string {
-  if (!RUNTIME_ONLY_CALLS.has(method)) return toHex(callRuntimeApi(ctx, method, input));
-  const e = cached(ctx.runtime, `call/${method}/${toHex(input)}`, () => callRuntimeApi(ctx, method, input));
+/** `0x`-hex of a runtime API call's result; cached for the `Metadata_*` calls. Throws what `NodeRuntime.callApi` throws. */
+export function runtimeCallHex(ctx: RuntimeCallContext, method: string, input: Uint8Array): string {
+  if (!RUNTIME_ONLY_CALLS.has(method)) return toHex(ctx.runtime.callApi(ctx, method, input));
+  const e = cached(ctx.runtime, `call/${method}/${toHex(input)}`, () => ctx.runtime.callApi(ctx, method, input));
   return typeof e === 'string' ? e : e.hex;
 }

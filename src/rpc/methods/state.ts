@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { compareBytes, fromHex, startsWith, toHex, toHexRaw } from '../../primitives/bytes.js';
 import { blake2_256 } from '../../primitives/hashing.js';
 import { RuntimeVersionCodec } from '../../primitives/types.js';
-import { RuntimeApiError } from '../../runtime/apis.js';
+import { RuntimeApiError } from '../../runtime/api-support.js';
 import type { SealedBlock } from '../../runtime/runtime.js';
 import type { ChainHead } from '../../node/chain.js';
 import { RpcError, ensureUnsafeAllowed } from '../errors.js';

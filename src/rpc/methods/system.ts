@@ -6,7 +6,6 @@ import { decodeExtrinsic } from '../../primitives/extrinsic.js';
 import { bytes as bytesCodec, result, unit } from '../../primitives/scale/index.js';
 import { DispatchError } from '../../primitives/types.js';
 import { TransactionValidityErrorCodec } from '../../runtime/apis.js';
-import { TimestampStorage } from '../../pallets/timestamp/index.js';
 import { RpcError, invalidParams } from '../errors.js';
 import { defineMethod, type RpcServer } from '../server.js';
 import { hexBytes, optionalBlockHash, tupleParams } from '../params.js';
@@ -79,8 +78,11 @@ export function registerSystemMethods(server: RpcServer, node: RpcNode): void {
         // Apply on top of `at` as the first extrinsic of a hypothetical next block.
         const exec = chain.runtime.beginBlock(state, { parentHash: hash, number: header.number + 1, digest: { logs: [] } }, node.txs.checker);
         exec.initialize();
-        const inherent = exec.applyExtrinsic(chain.runtime.timestampInherent(TimestampStorage.Now.get(state) + 1n), { enforceLimits: true });
-        if (!inherent.ok) throw new RpcError(-32603, 'could not start a block for the dry run');
+        // The inherents of the earliest next block (its time the least after `at`'s that the runtime allows).
+        for (const inherentXt of chain.runtime.inherentExtrinsics(state, { nowMs: 0n })) {
+          const inherent = exec.applyExtrinsic(inherentXt, { enforceLimits: true });
+          if (!inherent.ok) throw new RpcError(-32603, 'could not start a block for the dry run');
+        }
         const r = exec.applyExtrinsic(xt, { enforceLimits: true });
         const value = r.ok
           ? { ok: true as const, value: r.applied.dispatch.ok ? { ok: true as const, value: null } : { ok: false as const, error: r.applied.dispatch.error } }

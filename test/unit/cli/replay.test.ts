@@ -13,7 +13,8 @@ import { toHex } from '../../../src/primitives/bytes.js';
 import { blake2_256 } from '../../../src/primitives/hashing.js';
 import { BodyCodec, HeaderCodec, type Header } from '../../../src/primitives/types.js';
 import { SystemStorage } from '../../../src/pallets/system/index.js';
-import { createChainRuntime, XFG } from '../../../src/runtime/chain-runtime.js';
+import { XFG } from '../../../src/runtime/chain-runtime.js';
+import { createChainHost } from '../../../src/chain/host.js';
 import { CODE_KEY } from '../../../src/runtime/storage.js';
 import { BlockImportRefused, importBlocks, type BlockToImport } from '../../../src/node/block-import.js';
 import type { Chain } from '../../../src/node/chain.js';
@@ -24,7 +25,7 @@ import { buildTransferChain, devSigner } from '../../../src/node/transfer-chain.
 import { TransactionService } from '../../../src/node/transactions.js';
 
 const spec = loadChainSpec('dev');
-const runtime = createChainRuntime();
+const runtime = createChainHost();
 const genesisChanges = genesisChangesOf(spec, runtime);
 const logger = pino({ level: 'silent' });
 const dir = mkdtempSync(join(tmpdir(), 'dcn-replay-unit-'));

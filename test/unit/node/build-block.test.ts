@@ -14,7 +14,7 @@ import { decodeExtrinsic } from '../../../src/primitives/extrinsic.js';
 import { toHex } from '../../../src/primitives/bytes.js';
 import type { SealedBlock } from '../../../src/runtime/runtime.js';
 import type { TxStatus } from '../../../src/txpool/types.js';
-import { CHAIN_RUNTIME_SPEC } from '../../../src/runtime/chain-runtime.js';
+import { CHAIN_RUNTIME_SPEC, createChainRuntime } from '../../../src/runtime/chain-runtime.js';
 import { devAccount, freshAccount, remarkCall, signExtrinsic, transferKeepAliveCall, XFG } from '../../e2e/support.js';
 import { openLocalChain, type TestChain } from './certified-chain.js';
 
@@ -155,7 +155,7 @@ describe('buildBlock and transactions that do not fit (issue 9: block stuffing)'
     const t = await fresh();
     // At genesis the state's time is 0, so the next block's inherent looks 5 bytes long to the pool; a block at a real
     // time carries 11. A remark 6 bytes under the Normal share passes the pool but can never be included.
-    expect(t.chain.runtime.nextBlockOverhead(t.chain.headState()).length).toBe(5);
+    expect(createChainRuntime().nextBlockOverhead(t.chain.headState()).length).toBe(5);
     const stuck = remark(t, alice, NORMAL_LENGTH - 6, 0, 50n);
     await t.txs.submit(stuck);
     const statuses: TxStatus[] = [];

@@ -90,7 +90,7 @@ describe('ConsensusService as validator Alice', () => {
     await waitFor(() => alice.chain.head.number === 1, 'the commit');
     expect(toHex(alice.chain.head.hash)).toBe(toHex(hash));
     const j = alice.chain.db.getJustification(hash)!;
-    expect(checkStoredJustification(j, consensusSetOf(alice.chain.stateAt(alice.chain.hashAt(0)!)!), genesis, 1, hash)).toMatchObject({ ok: true });
+    expect(checkStoredJustification(j, consensusSetOf(alice.chain.runtime.validators(alice.chain.stateAt(alice.chain.hashAt(0)!)!)), genesis, 1, hash)).toMatchObject({ ok: true });
     await waitFor(() => service.snapshot().height === 2, 'height 2');
     expect(service.stats()).toMatchObject({ checked: 1, invalid: 0, committed: 1 });
     // The builder follows with the same block.

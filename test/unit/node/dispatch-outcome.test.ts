@@ -61,7 +61,7 @@ describe('dcn_transactionStatus of included extrinsics', () => {
     });
     const d2 = (s2 as { dispatch: { module: { docs: string[]; palletIndex: number } } }).dispatch;
     expect(d2.module.docs.join(' ').length).toBeGreaterThan(0);
-    expect(d2.module.palletIndex).toBe(t.chain.runtime.pallet('Balances')!.index);
+    expect(d2.module.palletIndex).toBe(t.chain.runtime.pallets.find((p) => p.name === 'Balances')!.index);
     // No message of its own: nothing beyond the error is claimed.
     expect(d2).not.toHaveProperty('message');
 

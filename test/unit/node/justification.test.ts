@@ -35,7 +35,7 @@ describe('stored justifications and replay', () => {
     expect(certificateOfStored(stored)).toEqual(cert);
     expect(() => certificateOfStored(concatBytes(new TextEncoder().encode('FRNK'), CommitCertificate.encode(cert)))).toThrow(/not a dcnb/);
     const genesisState = t.chain.stateAt(t.chain.hashAt(0)!)!;
-    expect(checkStoredJustification(stored, consensusSetOf(genesisState), t.chain.genesisHash, 1, hash)).toEqual({ ok: true, weight: 3 });
+    expect(checkStoredJustification(stored, consensusSetOf(t.chain.runtime.validators(genesisState)), t.chain.genesisHash, 1, hash)).toEqual({ ok: true, weight: 3 });
   });
 
   /** The chain's blocks as the replay reads them, with `edit` applied to the justifications. */

@@ -17,7 +17,6 @@ import { blockJsonStats } from '../../../src/rpc/methods/block-json.js';
 import { RawJson } from '../../../src/rpc/protocol.js';
 import { tupleParams } from '../../../src/rpc/params.js';
 import { post, startServer } from './helpers.js';
-import { callRuntimeApi } from '../../../src/runtime/apis.js';
 import { DigestItemCodec } from '../../../src/primitives/types.js';
 import { DEFAULT_READS_PER_TURN } from '../../../src/rpc/heavy-calls.js';
 import { signExtrinsic } from '../../helpers/signer.js';
@@ -85,7 +84,7 @@ describe('hex served by the node', () => {
     const ws = await TestWs.open(url);
     const ctx = { runtime: h.chain.runtime, state: h.chain.headState(), block: { number: h.chain.head.number, hash: h.chain.head.hash }, checker: h.txs.checker };
     const v15 = Uint8Array.of(15, 0, 0, 0);
-    const expected = loopHex(callRuntimeApi(ctx, 'Metadata_metadata_at_version', v15));
+    const expected = loopHex(h.chain.runtime.callApi(ctx, 'Metadata_metadata_at_version', v15));
     expect(await ws.result('state_call', ['Metadata_metadata_at_version', '0x0f000000'])).toBe(expected);
     const mid = runtimeHexStats();
     expect(await ws.result('state_call', ['Metadata_metadata_at_version', '0x0f000000'])).toBe(expected);
@@ -95,7 +94,7 @@ describe('hex served by the node', () => {
     const afterNone = runtimeHexStats();
     expect(await ws.result('state_call', ['Metadata_metadata_at_version', '0x63000000'])).toBe('0x00');
     expect(runtimeHexStats()).toEqual({ hits: afterNone.hits, misses: afterNone.misses + 1 });
-    expect(await ws.result('state_call', ['Core_version', '0x'])).toBe(loopHex(callRuntimeApi(ctx, 'Core_version', new Uint8Array())));
+    expect(await ws.result('state_call', ['Core_version', '0x'])).toBe(loopHex(h.chain.runtime.callApi(ctx, 'Core_version', new Uint8Array())));
     await ws.close();
   });
 
