@@ -13,9 +13,8 @@ import { DispatchFailure, type EventRecord } from '../../../src/runtime/dispatch
 import { STATE_VERSION } from '../../../src/runtime/runtime.js';
 import { BanksStorage, type BankGenesis, type BankInfoValue, type BanksQueries } from '../../../src/pallets/banks/index.js';
 import { LoansStorage, type LoanValue, type LoansQueries, type LoanStatusValue, type LoansParamsValue } from '../../../src/pallets/loans/index.js';
-import { AuctionsStorage, type AuctionsQueries } from '../../../src/pallets/auctions/index.js';
+import type { AuctionsQueries } from '../../../src/pallets/auctions/index.js';
 import { UdstStorage } from '../../../src/pallets/udst/index.js';
-import { CertificatesStorage } from '../../../src/pallets/certificates/index.js';
 import { PRICE_ONE } from '../../../src/pallets/oracle/math.js';
 import type { Pallet } from '../../../src/runtime/pallet.js';
 import { devKeys, srPair, type DevKeys } from '../../helpers/keys.js';

@@ -7,7 +7,6 @@ import { afterEach, expect } from 'vitest';
 import { createChainRuntime, XFG } from '../../../src/runtime/chain-runtime.js';
 import { DispatchFailure, type DispatchContext, type EventRecord, type Origin } from '../../../src/runtime/dispatch.js';
 import { STATE_VERSION, TREASURY_ACCOUNT, type GenesisConfig } from '../../../src/runtime/runtime.js';
-import { Overlay } from '../../../src/runtime/state.js';
 import type { DispatchErrorValue } from '../../../src/primitives/types.js';
 import type { OracleGenesis } from '../../../src/pallets/oracle/index.js';
 import type { UdstGenesis } from '../../../src/pallets/udst/index.js';

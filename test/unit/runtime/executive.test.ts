@@ -9,7 +9,7 @@ import { blake2_256 } from '../../../src/primitives/hashing.js';
 import { HeaderCodec } from '../../../src/primitives/types.js';
 import { CHAIN_RUNTIME_SPEC, createChainRuntime, XFG } from '../../../src/runtime/chain-runtime.js';
 import { DispatchFailure } from '../../../src/runtime/dispatch.js';
-import { BlockExecutionError, Runtime, TREASURY_ACCOUNT, type SealedBlock } from '../../../src/runtime/runtime.js';
+import { BlockExecutionError, TREASURY_ACCOUNT, type SealedBlock } from '../../../src/runtime/runtime.js';
 import type { StateChange, StateReader } from '../../../src/runtime/state.js';
 import { SystemStorage } from '../../../src/pallets/system/index.js';
 import { BalancesStorage } from '../../../src/pallets/balances/index.js';
