@@ -91,6 +91,7 @@ program
   .option('--reserved-nodes <multiaddr>', 'peer allowed to connect beside the validators (a full node), dialled and kept connected, repeatable', multiaddrFlag('--reserved-nodes'))
   .option('--node-key-file <file>', 'the libp2p node key (ed25519 secret, hex); default <base-path>/chains/<id>/network/secret_ed25519, generated on first run')
   .option('--max-drift <ms>', 'how far ahead of the local clock a proposed block\'s timestamp may be', intFlag('--max-drift', 0, 3_600_000), 10_000)
+  .option('--pool-limit <n>', 'most ready transactions in the pool (the future queue holds a tenth as many); beyond, a newcomer no better than the worst is refused (1014)', intFlag('--pool-limit', 1, 1_000_000), 8192)
   .option('--timeout-propose <ms>', 'consensus: how long to wait for a proposal in round 0 (grows by 500 ms per round)', intFlag('--timeout-propose', 50, 600_000), 3000)
   .option('--no-dev-feeder', 'with --dev: do not keep the price fresh with the dev feeder keys (it then goes stale 10 minutes after the last feed)')
   .addOption(new Option('--log <level>', 'log level').choices([...LOG_LEVELS]).default('info'))
@@ -138,6 +139,7 @@ program
           validator: Boolean(opts.validator || opts.dev || identity !== undefined),
           authorUri: opts.dev ? '//Alice' : undefined,
           blockTimeMs: opts.blockTime,
+          poolLimit: opts.poolLimit,
           dev: Boolean(opts.dev),
           devFeeder: opts.devFeeder !== false,
           network: opts.dev

@@ -31,6 +31,7 @@ import { Informant } from './informant.js';
 import { allowedPeerIds, CONSENSUS_GOSSIP_OPTIONS, ConsensusGossip, TransactionGossip } from './network.js';
 import { BlockSync } from './sync.js';
 import { REVALIDATE_READY_PER_BLOCK, TransactionService } from './transactions.js';
+import { DEFAULT_POOL_LIMITS, type PoolLimits } from '../txpool/types.js';
 import { Keystore } from './keystore.js';
 import { FileWal, walPath } from './wal.js';
 
@@ -72,6 +73,8 @@ export interface NodeConfig {
   authorUri?: string;
   /** Milliseconds between blocks: the dev author's period, or the least time between two heights' starts under consensus. */
   blockTimeMs: number;
+  /** Most ready transactions in the pool (`--pool-limit`, 1 ..= 10^6; the future queue holds a tenth); default 8,192. */
+  poolLimit?: number;
   /**
    * Development mode: `DevAuthor` authors every block alone (single-validator chains), no networking. Default: true
    * when `network` is absent.
@@ -194,7 +197,7 @@ export class Node {
     const spec = loadChainSpec(config.chain);
     const chain = await openChain(spec, config.basePath, logger);
     const verifier = new SignatureVerifier();
-    const txs = new TransactionService(chain, verifier, logger);
+    const txs = new TransactionService(chain, verifier, logger, config.poolLimit === undefined ? undefined : poolLimits(config.poolLimit));
     const keystore = new Keystore(keystorePath(config.basePath, spec));
     const dev = config.dev ?? config.network === undefined;
     let author: DevAuthor | undefined;
@@ -416,6 +419,11 @@ async function startNetworking(
     throw e;
   }
   return { host, sync, consensus, txGossip, wal };
+}
+
+/** Pool limits for `--pool-limit n`: n ready transactions, a tenth as many future ones (Substrate's split), default bytes. */
+function poolLimits(n: number): PoolLimits {
+  return { ...DEFAULT_POOL_LIMITS, readyCount: n, futureCount: Math.max(1, Math.floor(n / 10)) };
 }
 
 /** A validator set as a comparable string (each validator's account, session key and peer id, in order). */

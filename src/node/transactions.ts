@@ -9,7 +9,7 @@ import { LruCache } from '../crypto/lru.js';
 import { toHex } from '../primitives/bytes.js';
 import { TransactionInvalid } from '../runtime/validity.js';
 import type { SignatureChecker } from '../runtime/runtime.js';
-import { TransactionPool } from '../txpool/pool.js';
+import { refusedNonceDetail, TransactionPool } from '../txpool/pool.js';
 import { PoolError, POOL_ERROR_RPC_CODES, type TxSource, type TxStatus } from '../txpool/types.js';
 import type { SignatureVerifier } from '../crypto/verifier-pool.js';
 import type { Chain } from './chain.js';
@@ -92,12 +92,31 @@ export class TransactionService {
       throw new SubmitError(1002, 'Verification Error: Runtime error: Could not decode extrinsic', (e as Error).message);
     }
     if (xt.signature) {
-      // A full ready queue refuses an equal-priority newcomer (the runtime's priority is the tip): say so before
-      // paying for its signature. This also refuses a later nonce of a sender whose earlier one was just refused,
-      // which would otherwise wait in the future queue for a predecessor that is not coming.
       const { address, extra } = xt.signature;
+      // The sender's account (undefined for an address form the pool cannot name a sender by), and whether this nonce is
+      // not behind the chain: only such a nonce, refused for lack of room, leaves the sender's later nonces waiting.
+      const sender = address.tag === 'Id' || address.tag === 'Address32' ? address.value : undefined;
+      const chainNonce = sender === undefined ? 0 : this.chain.runtime.accountNonce(this.chain.headState(), sender);
+      const pending = sender !== undefined && extra.nonce >= chainNonce;
+      const r = sender === undefined ? undefined : this.pool.refusedNonce(sender);
+      if (r !== undefined && sender !== undefined) {
+        if (r < chainNonce) this.pool.forgetRefusedNonce(sender); // the chain is past it (another node's block took it)
+        else if (extra.nonce > r) {
+          // A later nonce of a sender whose nonce `r` was refused for lack of room and not sent again: it could only
+          // wait in the future queue for it. Refused before its signature is checked.
+          const refused = new PoolError({ code: 'ImmediatelyDropped', detail: refusedNonceDetail(r) });
+          throw new SubmitError(refused.rpcCode, refused.message);
+        }
+      }
+      // A full ready queue refuses an equal-priority newcomer (the runtime's priority is the tip): say so before
+      // paying for its signature. The pool notes the refused nonce: the sender's later ones are refused too, until it
+      // is sent again, since they would wait in the future queue for a predecessor that is not coming. When later
+      // nonces of the sender already wait there (sent out of order), its signature is checked first, and the pool's
+      // own refusal then drops them with the reason: an unchecked refusal could be anyone's, and must not cost the
+      // sender what it has in the pool.
       const worst = this.pool.noRoomFor(extra.tip, bytes.length);
-      if (worst !== undefined && (address.tag === 'Id' || address.tag === 'Address32') && !this.pool.holdsNonce(address.value, extra.nonce)) {
+      if (worst !== undefined && sender !== undefined && !this.pool.holdsNonce(sender, extra.nonce) && !(pending && this.pool.holdsLaterFuture(sender, extra.nonce))) {
+        if (pending) this.pool.noteRefusedNonce(sender, extra.nonce);
         const refused = new PoolError({ code: 'TooLowPriority', old: worst, new: extra.tip });
         throw new SubmitError(refused.rpcCode, refused.message);
       }
@@ -108,7 +127,12 @@ export class TransactionService {
         const job = this.chain.runtime.signatureJob({ state: this.chain.headState(), number: head.number + 1, recentHashes: [[head.number, head.hash]] }, xt);
         await this.intake.verify(job);
       } catch (e) {
-        if (e instanceof IntakeFull) throw new SubmitError(POOL_ERROR_RPC_CODES.ImmediatelyDropped, 'Immediately Dropped', e.message);
+        if (e instanceof IntakeFull) {
+          // Refused for lack of room too (unchecked, so the sender's pooled transactions stay). The chain may have
+          // moved while the check waited: only a nonce still not behind it is noted.
+          if (pending && extra.nonce >= this.chain.runtime.accountNonce(this.chain.headState(), sender)) this.pool.noteRefusedNonce(sender, extra.nonce);
+          throw new SubmitError(POOL_ERROR_RPC_CODES.ImmediatelyDropped, 'Immediately Dropped', e.message);
+        }
         if (!(e instanceof TransactionInvalid)) throw e;
         // The pool's validation reports the same error with Substrate's code.
       }

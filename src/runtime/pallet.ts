@@ -101,6 +101,14 @@ export interface Pallet<G = unknown> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   errors?: PalletErrors<any>;
   storage: StorageItemInfo[];
+  /**
+   * The reasons this pallet holds funds for (FRAME's `#[pallet::composite_enum] HoldReason`, path
+   * `<crate>::pallet::HoldReason`); the runtime composes every pallet's into `RuntimeHoldReason`, variant = pallet
+   * name at the pallet's index.
+   */
+  holdReasons?: AnyEnumCodec;
+  /** The reasons this pallet freezes funds for (`FreezeReason`), composed into `RuntimeFreezeReason` likewise. */
+  freezeReasons?: AnyEnumCodec;
   constants: ConstantDef[];
   hooks: Hooks;
   /** Write the pallet's genesis state. */

@@ -7,11 +7,11 @@
  */
 import { concatBytes, equalBytes, toHexRaw, utf8 } from '../primitives/bytes.js';
 import { blake2_256 } from '../primitives/hashing.js';
-import { enumeration, u32, type AnyCodec, type Codec } from '../primitives/scale/index.js';
+import { enumeration, u32, type AnyCodec, type Codec, type EnumCodec, type VariantSpec } from '../primitives/scale/index.js';
 import { ScaleWriter } from '../primitives/scale/io.js';
 import { decodeExtrinsic, signingPayload, type DecodedExtrinsic } from '../primitives/extrinsic.js';
 import { eraBirth, eraDeath, type DispatchErrorValue, type DispatchInfoValue, type Header, type RuntimeVersion, HeaderCodec } from '../primitives/types.js';
-import { createBalances, type BalancesGenesis } from '../pallets/balances/index.js';
+import { bindRuntimeReasons, createBalances, type BalancesGenesis } from '../pallets/balances/index.js';
 import { MINIMUM_PERIOD_MS, TIMESTAMP_INDEX, TIMESTAMP_SET_CALL, TimestampStorage, timestampPallet } from '../pallets/timestamp/index.js';
 import {
   accountNonce,
@@ -188,6 +188,9 @@ export class Runtime {
   readonly callCodec: Codec<{ tag: string; value: { tag: string; value: Record<string, unknown> } }>;
   readonly eventCodec: Codec<RuntimeEventValue>;
   readonly errorCodec: AnyCodec;
+  /** `RuntimeHoldReason` and `RuntimeFreezeReason`, composed from the pallets' declared reasons. */
+  readonly holdReasonCodec: EnumCodec<Record<string, VariantSpec>>;
+  readonly freezeReasonCodec: EnumCodec<Record<string, VariantSpec>>;
   readonly fees: ReturnType<typeof createTransactionPayment>;
   readonly currency: ReturnType<typeof createBalances>['currency'];
   private readonly callsByName = new Map<string, { pallet: Pallet; def: AnyCallDef; camel: string }>();
@@ -254,6 +257,21 @@ export class Runtime {
     }
     this.errorCodec = enumeration(['dcn_runtime', 'RuntimeError'], errVariants, { indices: errIndices });
     bindRuntimeEvent(this.eventCodec);
+    // `RuntimeHoldReason` / `RuntimeFreezeReason` from the pallets' declared reasons (FRAME's composite enums).
+    const reasons = (kind: 'holdReasons' | 'freezeReasons', path: string) => {
+      const variants: Record<string, AnyCodec> = {};
+      const indices: Record<string, number> = {};
+      for (const p of this.pallets) {
+        const r = p[kind];
+        if (!r) continue;
+        variants[p.name] = r;
+        indices[p.name] = p.index;
+      }
+      return enumeration(['dcn_runtime', path], variants as Record<string, VariantSpec>, { indices });
+    };
+    this.holdReasonCodec = reasons('holdReasons', 'RuntimeHoldReason');
+    this.freezeReasonCodec = reasons('freezeReasons', 'RuntimeFreezeReason');
+    bindRuntimeReasons(this.holdReasonCodec, this.freezeReasonCodec);
   }
 
   /** What the metadata describes, from the pallets and the outer types. */

@@ -42,6 +42,9 @@ export const FINALITY_TIMEOUT_BLOCKS = 512;
 /** Number of recent blocks whose included transactions' tags still count as provided by the chain. */
 const RECENTLY_PRUNED_BLOCKS = 2;
 
+/** Most senders whose nonce refused for lack of room the pool remembers (oldest forgotten first). */
+export const MAX_REFUSED_SENDERS = 65_536;
+
 /** Options of {@link TransactionPool}. */
 export interface TransactionPoolOptions {
   /** Validates against the current best state; must be synchronous. */
@@ -174,6 +177,11 @@ export class TransactionPool {
   private pruned: Set<string>[] = Array.from({ length: RECENTLY_PRUNED_BLOCKS }, () => new Set<string>());
   /** hash hex → ban expiry (ms); Map order is ban order. */
   private readonly banned = new Map<string, number>();
+  /**
+   * sender hex → the sender's nonce last refused or dropped for lack of room while the pool held no transaction of
+   * the sender with it (see {@link noteRefusedNonce}); at most {@link MAX_REFUSED_SENDERS}, Map order is record order.
+   */
+  private readonly refusedNonces = new Map<string, number>();
 
   private readonly watchers = new Map<string, Set<TxStatusListener>>();
   private readonly readyListeners = new Set<(tx: PoolTransaction) => void>();
@@ -267,7 +275,8 @@ export class TransactionPool {
 
   /**
    * Check the replacement and limit rules for `e` (validated, not in the pool) and insert it.
-   * Returns the reason when it cannot enter; changes nothing in that case.
+   * Returns the reason when it cannot enter; changes nothing in that case, except when the full ready queue refuses
+   * it: its sender's later nonces waiting in FUTURE are then dropped (see {@link noteRefusedNonce}).
    * `strict`: submission rules (TooLowPriority when the ready queue is full); revalidation
    * re-inserts what was already admitted and only enforces the limits afterwards.
    */
@@ -292,6 +301,11 @@ export class TransactionPool {
     if (goesReady ? size > this.limits.readyBytes : size > this.limits.futureBytes) {
       return new PoolError({ code: 'ImmediatelyDropped' });
     }
+    if (strict && !goesReady && e.senderHex !== undefined && e.tx.nonce !== undefined) {
+      // It would wait in FUTURE behind a nonce that was refused for lack of room: nothing would ever make it ready.
+      const r = this.refusedNonces.get(e.senderHex);
+      if (r !== undefined && r < e.tx.nonce) return new PoolError({ code: 'ImmediatelyDropped', detail: refusedNonceDetail(r) });
+    }
     if (strict && goesReady) {
       let count = this.readyHeap.size + 1;
       let bytes = this.readyBytes + size;
@@ -304,6 +318,8 @@ export class TransactionPool {
         const worst = this.readyHeap.peek();
         // Ties go against the newcomer, so equal-fee floods cannot churn the queue.
         if (worst !== undefined && !replaced.has(worst) && e.tx.valid.priority <= worst.tx.valid.priority) {
+          // Its signature was checked (validation): the sender's later nonces waiting for it go, and later ones are refused.
+          if (e.senderHex !== undefined && e.tx.nonce !== undefined) this.recordRefused(e.senderHex, e.tx.nonce, true, 'refused: the ready queue is full');
           return new PoolError({ code: 'TooLowPriority', old: worst.tx.valid.priority, new: e.tx.valid.priority });
         }
       }
@@ -331,6 +347,11 @@ export class TransactionPool {
     const missing = this.computeMissing(e);
     if (missing.size === 0) this.makeReady(e);
     else this.attachFuture(e, missing);
+    if (e.senderHex !== undefined && e.tx.nonce !== undefined) {
+      // The refused nonce is back, or the chain is past it (a later nonce is ready): forget the refusal.
+      const r = this.refusedNonces.get(e.senderHex);
+      if (r !== undefined && (e.tx.nonce === r || (e.tx.nonce > r && e.state === 'ready'))) this.refusedNonces.delete(e.senderHex);
+    }
   }
 
   /** Required tags of `e` that no ready transaction (other than those in `exclude`) nor the chain provides. */
@@ -530,6 +551,14 @@ export class TransactionPool {
           { type: 'dropped', reason: x === worst ? 'ready queue full' : `depends on evicted ${worst.tx.hashHex}` },
         ]);
       }
+      // Each sender's lowest evicted nonce: what its later nonces in FUTURE now wait for in vain.
+      const lowest = new Map<string, number>();
+      for (const x of removed) {
+        if (x.senderHex === undefined || x.tx.nonce === undefined) continue;
+        const n = lowest.get(x.senderHex);
+        if (n === undefined || x.tx.nonce < n) lowest.set(x.senderHex, x.tx.nonce);
+      }
+      for (const [sender, n] of lowest) this.recordRefused(sender, n, true, 'dropped: the ready queue is full');
     }
     while (this.futureHeap.size > l.futureCount || this.futureBytes > l.futureBytes) {
       const oldest = this.futureHeap.peek()!;
@@ -537,6 +566,75 @@ export class TransactionPool {
       this.logger.debug({ hash: oldest.tx.hashHex }, 'txpool: future queue full, evicted');
       this.events.push([oldest.tx.hashHex, { type: 'dropped', reason: 'future queue full' }]);
     }
+  }
+
+  // ---------------------------------------------------------------- nonces refused for lack of room
+
+  /**
+   * Nonce `nonce` (0 ..= 2^32-1) of `sender` was refused for lack of room before it reached the pool (the caller
+   * skipped its checks because the pool or the node's intake was full). The caller makes sure it is not below the
+   * sender's nonce on chain. Until a transaction of the sender with that nonce enters the pool, a later nonce of the
+   * sender is ready (the chain passed it) or {@link forgetRefusedNonce}, a later nonce of the sender that would wait in
+   * FUTURE is refused (`ImmediatelyDropped`, naming the refused one), since nothing would ever make it ready: a wallet
+   * learns at once to send the refused nonce again, instead of waiting for a transaction the pool holds but cannot
+   * include. (The pool cannot tell when the chain passes the nonce through another node's block: the caller, which
+   * knows the sender's nonce on chain, forgets a record that fell behind it.)
+   *
+   * With `dropLater`, the sender's later nonces already waiting in FUTURE for it are dropped now, each with the reason.
+   * The pool does this itself when it refuses or evicts a transaction for lack of room (its signature checked by
+   * validation); a caller must pass `dropLater` only for a refusal whose signature it checked, since an unchecked one
+   * could be anyone's and must not cost the sender what it already has in the pool.
+   * Nothing is recorded when the pool holds the sender's transaction with that nonce.
+   */
+  noteRefusedNonce(sender: Uint8Array, nonce: number, dropLater = false): void {
+    try {
+      this.recordRefused(toHexRaw(sender), nonce, dropLater, 'refused for lack of room');
+    } finally {
+      this.flush();
+    }
+  }
+
+  /** Whether the pool holds a transaction of `sender` with a nonce above `nonce` (0 ..= 2^32-1) waiting in FUTURE. */
+  holdsLaterFuture(sender: Uint8Array, nonce: number): boolean {
+    const held = this.bySender.get(toHexRaw(sender));
+    if (held === undefined) return false;
+    for (const [n, e] of held) if (n > nonce && e.state === 'future') return true;
+    return false;
+  }
+
+  /** The sender's nonce noted as refused for lack of room (see {@link noteRefusedNonce}), if any. */
+  refusedNonce(sender: Uint8Array): number | undefined {
+    return this.refusedNonces.get(toHexRaw(sender));
+  }
+
+  /** Forget the sender's nonce noted as refused (the chain is past it). */
+  forgetRefusedNonce(sender: Uint8Array): void {
+    this.refusedNonces.delete(toHexRaw(sender));
+  }
+
+  /** Senders with a nonce noted as refused for lack of room; 0 ..= {@link MAX_REFUSED_SENDERS}. */
+  refusedSenders(): number {
+    return this.refusedNonces.size;
+  }
+
+  private recordRefused(senderHex: string, nonce: number, dropLater: boolean, what: string): void {
+    const held = this.bySender.get(senderHex);
+    if (held?.has(nonce) === true) return;
+    this.refusedNonces.delete(senderHex);
+    this.refusedNonces.set(senderHex, nonce);
+    if (this.refusedNonces.size > MAX_REFUSED_SENDERS) this.refusedNonces.delete(this.refusedNonces.keys().next().value as string);
+    if (!dropLater || held === undefined) return;
+    // Only FUTURE ones can be later than a missing nonce that is not below the chain's.
+    const later: Entry[] = [];
+    for (const [n, e] of held) if (n > nonce && e.state === 'future') later.push(e);
+    for (const e of later) {
+      this.removeEntry(e, 'subtree');
+      this.events.push([
+        e.tx.hashHex,
+        { type: 'dropped', reason: `nonce ${nonce} of the sender was ${what}, so this transaction (nonce ${e.tx.nonce}) could never become ready: send nonce ${nonce} again, then this one` },
+      ]);
+    }
+    if (later.length > 0) this.logger.debug({ sender: senderHex, nonce, dropped: later.length }, 'txpool: later nonces of a sender dropped after its nonce found no room');
   }
 
   // ---------------------------------------------------------------- bans
@@ -779,11 +877,19 @@ export class TransactionPool {
    * (oldest submission first among equals); the rest of the graph stays as it is.
    */
   private revalidateSome(maxReady: number): void {
-    const future: Entry[] = [];
-    const ready: Entry[] = [];
-    for (const e of this.byHash.values()) (e.state === 'future' ? future : ready).push(e);
-    ready.sort((a, b) => a.checkedAt - b.checkedAt || a.tx.insertedAt - b.tx.insertedAt);
-    const chosen = future.concat(ready.slice(0, maxReady)).sort((a, b) => a.tx.insertedAt - b.tx.insertedAt);
+    // `byHash` keeps entries in the order they were last admitted (submission or re-admission, each at the best block
+    // of the time), which is the order of `checkedAt`: its first ready entries are the ones validated longest ago, with
+    // no sort of the whole ready queue on every block.
+    const chosen: Entry[] = [];
+    let ready = 0;
+    for (const e of this.byHash.values()) {
+      if (e.state === 'future') chosen.push(e);
+      else if (ready < maxReady) {
+        chosen.push(e);
+        ready++;
+      }
+    }
+    chosen.sort((a, b) => a.tx.insertedAt - b.tx.insertedAt);
     // Out of the graph first (their ready dependents wait in FUTURE meanwhile; re-admission brings them back).
     for (const e of chosen) this.removeEntry(e, 'demote');
     for (const e of chosen) {
@@ -961,8 +1067,11 @@ export class TransactionPool {
     let futureCount = 0;
     let readyBytes = 0;
     let futureBytes = 0;
+    let lastChecked = -1; // bounded revalidation relies on `byHash` being in `checkedAt` order
     for (const [key, e] of this.byHash) {
       if (key !== e.tx.hashHex) fail(`key ${key} holds ${e.tx.hashHex}`);
+      if (e.checkedAt < lastChecked) fail(`${key} checked at ${e.checkedAt} after one checked at ${lastChecked}`);
+      lastChecked = e.checkedAt;
       for (const t of e.provides) if (this.tagOwner.get(t) !== e) fail(`tag ${t} not owned by ${key}`);
       if (e.state === 'ready') {
         readyCount++;
@@ -1007,12 +1116,19 @@ export class TransactionPool {
     if (futureCount !== this.futureHeap.size) fail(`future heap ${this.futureHeap.size} != ${futureCount}`);
     if (readyBytes !== this.readyBytes) fail(`ready bytes ${this.readyBytes} != ${readyBytes}`);
     if (futureBytes !== this.futureBytes) fail(`future bytes ${this.futureBytes} != ${futureBytes}`);
+    for (const [s, n] of this.refusedNonces) if (this.bySender.get(s)?.has(n) === true) fail(`sender ${s} refused nonce ${n} is in the pool`);
+    if (this.refusedNonces.size > MAX_REFUSED_SENDERS) fail(`${this.refusedNonces.size} refused senders`);
     for (const [s, m] of this.bySender) {
       for (const [n, e] of m) {
         if (e.senderHex !== s || e.tx.nonce !== n || this.byHash.get(e.tx.hashHex) !== e) fail(`sender index ${s}/${n}`);
       }
     }
   }
+}
+
+/** Why a later nonce is refused while an earlier one (0 ..= 2^32-1) of its sender, refused for lack of room, is missing. */
+export function refusedNonceDetail(nonce: number): string {
+  return `nonce ${nonce} of the sender was refused for lack of room and is not in the pool, so this transaction could never become ready: send nonce ${nonce} again first`;
 }
 
 /** Copy the tag and sender views of a validation result into `e`. */

@@ -139,7 +139,8 @@ export type PoolErrorData =
   | { code: 'AlreadyImported' }
   | { code: 'TooLowPriority'; old: bigint; new: bigint }
   | { code: 'CycleDetected' }
-  | { code: 'ImmediatelyDropped' }
+  /** `detail`: why, when it is not the plain limit (a predecessor nonce refused for lack of room). */
+  | { code: 'ImmediatelyDropped'; detail?: string }
   | { code: 'NoTagsProvided' };
 
 /** Code of a {@link PoolError}. */
@@ -172,7 +173,7 @@ function poolErrorMessage(d: PoolErrorData): string {
     case 'CycleDetected':
       return 'Cycle Detected';
     case 'ImmediatelyDropped':
-      return 'Immediately Dropped: the transaction could not enter the pool because of the limits';
+      return `Immediately Dropped: the transaction could not enter the pool because of the limits${d.detail === undefined ? '' : `: ${d.detail}`}`;
     case 'NoTagsProvided':
       return "Transaction does not provide any tags, so the pool can't identify it";
   }

@@ -57,10 +57,10 @@ export function balancesCalls({ ed, currency, setFree }: BalancesCallDeps) {
       weight: () => transferWeight + 20_000_000n,
       dispatch: (ctx, origin, { dest, keepAlive }) => {
         const who = ensureSigned(origin);
-        const acct = getAccount(ctx.state, who);
-        let amount = acct.data.free - acct.data.frozen;
-        if (keepAlive || acct.data.reserved > 0n) amount -= ed;
-        if (amount <= 0n) return;
+        // FRAME: the reducible balance, polite (freezes and locks stand, less what is held), keeping the ED when
+        // asked or while anything is held or frozen.
+        const amount = currency.reducible(ctx.state, who, keepAlive ? 'Preserve' : 'Expendable');
+        if (amount === 0n) return;
         currency.transfer(ctx, who, lookup(dest), amount, keepAlive);
       },
     }),

@@ -18,9 +18,13 @@ export const BalancesEvents = enumeration(
     Deposit: fields({ who: AccountId32, amount: u128 }),
     Withdraw: fields({ who: AccountId32, amount: u128 }),
     Slashed: fields({ who: AccountId32, amount: u128 }),
+    Locked: fields({ who: AccountId32, amount: u128 }),
+    Unlocked: fields({ who: AccountId32, amount: u128 }),
+    Frozen: fields({ who: AccountId32, amount: u128 }),
+    Thawed: fields({ who: AccountId32, amount: u128 }),
   },
   {
-    indices: { Endowed: 0, DustLost: 1, Transfer: 2, BalanceSet: 3, Reserved: 4, Unreserved: 5, Deposit: 7, Withdraw: 8, Slashed: 9 },
+    indices: { Endowed: 0, DustLost: 1, Transfer: 2, BalanceSet: 3, Reserved: 4, Unreserved: 5, Deposit: 7, Withdraw: 8, Slashed: 9, Locked: 17, Unlocked: 18, Frozen: 19, Thawed: 20 },
     params: [{ name: 'T' }, { name: 'I' }],
     docs: ['The `Event` enum of this pallet'],
     variantDocs: {
@@ -33,6 +37,10 @@ export const BalancesEvents = enumeration(
       Deposit: ['Some amount was deposited (e.g. for transaction fees).'],
       Withdraw: ['Some amount was withdrawn from the account (e.g. for transaction fees).'],
       Slashed: ['Some amount was removed from the account (e.g. for misbehavior).'],
+      Locked: ['Some balance was locked.'],
+      Unlocked: ['Some balance was unlocked.'],
+      Frozen: ['Some balance was frozen.'],
+      Thawed: ['Some balance was thawed.'],
     },
   },
 );

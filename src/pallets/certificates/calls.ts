@@ -16,11 +16,11 @@ import { now } from '../timestamp/index.js';
 import { CE } from './errors.js';
 import { certificatesEvent as event } from './events.js';
 import { CertificatesStorage as S } from './storage.js';
-import { MAX_CERTIFICATES_PER_OWNER } from './types.js';
+import { CERTIFICATE_LOCK, MAX_CERTIFICATES_PER_OWNER } from './types.js';
 
 /** What Certificates needs from the rest of the runtime. */
 export interface CertificatesConfig {
-  /** XFG balances (reserve, unreserve, transfer). */
+  /** XFG balances (holds under `Certificates(CertificateLock)`). */
   currency: Currency;
   /** The price, for `valueAtLock` (read without side effects). */
   oracle: Pick<PriceOracle, 'peekPrice'>;
@@ -54,24 +54,21 @@ function removeFromOwner(st: StateAccess, owner: Uint8Array, id: bigint): void {
 export function certificateOperations(cfg: CertificatesConfig) {
   const { currency } = cfg;
 
-  /** Move exactly `xfg` from `owner`'s reserve to free, or fail with ReserveMissing (state then rolls back). */
-  function release(ctx: DispatchContext, owner: Uint8Array, xfg: bigint): void {
-    ensure(currency.reserved(ctx.state, owner) >= xfg, CE.ReserveMissing);
-    const moved = currency.unreserve(ctx, owner, xfg);
-    ensure(moved === xfg, CE.ReserveMissing);
+  /** Fail with ReserveMissing unless `owner` holds at least `xfg` under CertificateLock. */
+  function ensureHeld(ctx: DispatchContext, owner: Uint8Array, xfg: bigint): void {
+    ensure(currency.balanceOnHold(ctx.state, CERTIFICATE_LOCK, owner) >= xfg, CE.ReserveMissing);
   }
 
   return {
-    /** Reserve `xfg` of `who`'s XFG into a new certificate; returns it. Event: Locked. */
+    /** Hold `xfg` of `who`'s XFG (reason CertificateLock) in a new certificate; returns it. Event: Locked. */
     lock(ctx: DispatchContext, who: Uint8Array, xfg: bigint): Certificate {
       ensure(xfg >= cfg.minLock, CE.BelowMinimumLock, `${xfg} < MinLock ${cfg.minLock}`);
       ensure(S.CertificateCount.get(ctx.state, who) < MAX_CERTIFICATES_PER_OWNER, CE.TooManyCertificates);
       const free = currency.free(ctx.state, who);
-      // Keeping the existential deposit free means a later seizure or transfer of this certificate never has to take
-      // the owner's free balance below it (Balances refuses that while other reserves exist). When `free < xfg`,
-      // Balances' own InsufficientBalance below says it better.
+      // Balances keeps the existential deposit free when it holds funds (FRAME's `Protect`); checked here first for
+      // the certificate's own error. When `free < xfg`, Balances' own InsufficientBalance says it better.
       if (free >= xfg) ensure(free - xfg >= currency.existentialDeposit, CE.FreeBelowExistentialDeposit);
-      currency.reserve(ctx, who, xfg);
+      currency.hold(ctx, CERTIFICATE_LOCK, who, xfg);
       const id = S.NextId.get(ctx.state);
       if (id >= U64_MAX) throw new ArithmeticError('Overflow', 'certificate ids exhausted');
       S.NextId.set(ctx.state, id + 1n);
@@ -85,13 +82,14 @@ export function certificateOperations(cfg: CertificatesConfig) {
       return cert;
     },
 
-    /** Dissolve `who`'s unpledged certificate `id`: its XFG goes back to free. Event: Unlocked. */
+    /** Dissolve `who`'s unpledged certificate `id`: its XFG is released from the hold to free. Event: Unlocked. */
     unlock(ctx: DispatchContext, who: Uint8Array, id: bigint): void {
       const cert = loadCertificate(ctx.state, id);
       ensure(equalBytes(cert.owner, who), CE.NotOwner);
       ensure(cert.pledgedTo === undefined, CE.CertificatePledged);
       ctx.transactional(() => {
-        release(ctx, who, cert.xfg);
+        ensureHeld(ctx, who, cert.xfg);
+        currency.release(ctx, CERTIFICATE_LOCK, who, cert.xfg);
         S.Certificates.remove(ctx.state, id);
         removeFromOwner(ctx.state, who, id);
       });
@@ -99,8 +97,8 @@ export function certificateOperations(cfg: CertificatesConfig) {
     },
 
     /**
-     * Give `who`'s unpledged certificate `id` to `dest`, with its XFG: unreserved from the owner, transferred,
-     * reserved on `dest`, all or nothing. `dest` must hold at least the existential deposit free. A transfer to
+     * Give `who`'s unpledged certificate `id` to `dest`, with its XFG: the hold moves from the owner to `dest`
+     * (FRAME's `transfer_on_hold` to `OnHold`), all or nothing. `dest` must hold at least the existential deposit free. A transfer to
      * oneself changes nothing. Event: Transferred.
      */
     transfer(ctx: DispatchContext, who: Uint8Array, id: bigint, dest: Uint8Array): void {
@@ -109,13 +107,12 @@ export function certificateOperations(cfg: CertificatesConfig) {
       ensure(cert.pledgedTo === undefined, CE.CertificatePledged);
       if (equalBytes(who, dest)) return;
       ensure(S.CertificateCount.get(ctx.state, dest) < MAX_CERTIFICATES_PER_OWNER, CE.TooManyCertificates);
-      // The recipient ends with the free balance it had (what it receives is reserved at once): like `lock`, it must
-      // hold the existential deposit free, so seizing from this certificate later never takes it below that.
+      // The recipient ends with the free balance it had (what it receives is held at once): like `lock`, it must be
+      // a live account holding the existential deposit free (Balances holds funds only on existing accounts).
       ensure(currency.free(ctx.state, dest) >= currency.existentialDeposit, CE.RecipientBelowExistentialDeposit);
       ctx.transactional(() => {
-        release(ctx, who, cert.xfg);
-        currency.transfer(ctx, who, dest, cert.xfg, false);
-        currency.reserve(ctx, dest, cert.xfg);
+        ensureHeld(ctx, who, cert.xfg);
+        currency.transferOnHold(ctx, CERTIFICATE_LOCK, who, dest, cert.xfg, 'OnHold', false);
         S.Certificates.set(ctx.state, id, { ...cert, owner: dest });
         removeFromOwner(ctx.state, who, id);
         addToOwner(ctx.state, dest, id);
@@ -141,7 +138,8 @@ export function certificateOperations(cfg: CertificatesConfig) {
     },
 
     /**
-     * Take `xfg` out of certificate `id` (pledged to `loanId`) and give it to `to` as free XFG; the certificate
+     * Take `xfg` out of certificate `id` (pledged to `loanId`) and give it to `to` as free XFG, straight from the
+     * owner's hold (`transfer_on_hold` to `Free`, forced: a lock of the owner cannot stop a liquidation); the certificate
      * shrinks and is removed when empty (its pledge with it). `to` may be the owner (surplus returned). `valueAtLock`
      * keeps its historical value. Errors: UnknownCertificate, NotPledgedToLoan, SeizeExceedsCertificate,
      * ReserveMissing, and Balances' errors when `to` cannot receive (a new account below the existential deposit).
@@ -153,8 +151,8 @@ export function certificateOperations(cfg: CertificatesConfig) {
       if (xfg === 0n) return;
       const remaining = cert.xfg - xfg;
       ctx.transactional(() => {
-        release(ctx, cert.owner, xfg);
-        currency.transfer(ctx, cert.owner, to, xfg, false);
+        ensureHeld(ctx, cert.owner, xfg);
+        currency.transferOnHold(ctx, CERTIFICATE_LOCK, cert.owner, to, xfg, 'Free', true);
         if (remaining === 0n) {
           S.Certificates.remove(ctx.state, id);
           removeFromOwner(ctx.state, cert.owner, id);

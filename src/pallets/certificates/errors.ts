@@ -14,7 +14,7 @@ export const CertificatesErrors = defineErrors(['pallet_certificates', 'pallet',
   BelowMinimumLock: 'The amount is below `MinLock`.',
   FreeBelowExistentialDeposit: 'Locking this much would leave less free XFG than the existential deposit.',
   SeizeExceedsCertificate: 'More XFG is to be seized than the certificate holds.',
-  ReserveMissing: "The owner's reserved XFG is less than the certificate's (another pallet released it).",
+  ReserveMissing: "The owner's XFG on hold under CertificateLock is less than the certificate's (another pallet released it).",
   RecipientBelowExistentialDeposit: 'The recipient holds less free XFG than the existential deposit.',
 });
 

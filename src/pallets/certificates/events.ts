@@ -20,9 +20,9 @@ export const CertificatesEvents = enumeration(
     params: [{ name: 'T' }],
     docs: ['The `Event` enum of this pallet'],
     variantDocs: {
-      Locked: ['XFG was reserved into a new certificate; `value_at_lock` is its UDST value at the price then (0 without a price).'],
+      Locked: ['XFG was put on hold (CertificateLock) in a new certificate; `value_at_lock` is its UDST value at the price then (0 without a price).'],
       Unlocked: ["A certificate was dissolved and its XFG returned to the owner's free balance."],
-      Transferred: ['A certificate and its reserved XFG moved to another owner.'],
+      Transferred: ['A certificate and its held XFG moved to another owner.'],
       Pledged: ['A certificate was pledged to a loan.'],
       Released: ['A pledge was released.'],
       Seized: ['XFG was taken out of a pledged certificate (liquidation); `remaining` is left in it (0: removed).'],

@@ -1,5 +1,6 @@
 /**
- * pallet_certificates: collateral certificates (ECONOMICS.md §3). `lock` reserves XFG into a certificate
+ * pallet_certificates: collateral certificates (ECONOMICS.md §3). `lock` holds XFG (Balances hold, reason
+ * `Certificates(CertificateLock)`) in a certificate
  * `{id, owner, xfg, lockedAt, valueAtLock, pledgedTo}`; `unlock` and `transfer` only while it is not pledged. Loans
  * pledge, release and seize certificates through {@link CertificateRegistry}.
  */
@@ -17,12 +18,12 @@ import { CertificatesErrors } from './errors.js';
 import { CertificatesEvents } from './events.js';
 import { checkCertificatesInvariants } from './invariants.js';
 import { CERTIFICATES_STORAGE_INFO, CertificatesStorage } from './storage.js';
-import { MAX_CERTIFICATES_PER_OWNER } from './types.js';
+import { CertificatesHoldReason, MAX_CERTIFICATES_PER_OWNER } from './types.js';
 
 export { CertificatesStorage, certificateIdsOf } from './storage.js';
 export { CertificatesErrors } from './errors.js';
 export { CertificatesEvents } from './events.js';
-export { CertificateCodec, MAX_CERTIFICATES_PER_OWNER } from './types.js';
+export { CertificateCodec, CertificatesHoldReason, CERTIFICATE_LOCK, MAX_CERTIFICATES_PER_OWNER } from './types.js';
 export { checkCertificatesInvariants } from './invariants.js';
 export { certificatesOf, certificateValue } from './queries.js';
 export type { CertificatesConfig, CertificateOperations } from './calls.js';
@@ -64,15 +65,16 @@ export function createCertificates(cfg: CertificatesConfig): { pallet: Pallet<Ce
     name: 'Certificates',
     index: CERTIFICATES_INDEX,
     crate: 'pallet_certificates',
-    docs: ['Collateral certificates: XFG reserved into transferable certificates that loans pledge.'],
+    docs: ['Collateral certificates: XFG held (reason CertificateLock) in transferable certificates that loans pledge.'],
     storage: CERTIFICATES_STORAGE_INFO,
+    holdReasons: CertificatesHoldReason,
     calls: {
       lock: call({
         index: 0,
         args: { xfg: compactU128 },
         typeNames: { xfg: 'Balance' },
         docs: [
-          'Reserve `xfg` of the caller\'s XFG into a new certificate (value at lock from the oracle price, 0 without one).',
+          'Hold `xfg` of the caller\'s XFG (reason `CertificateLock`) in a new certificate (value at lock from the oracle price, 0 without one).',
           'Errors: BelowMinimumLock, TooManyCertificates, FreeBelowExistentialDeposit, Balances.InsufficientBalance. Event: Locked.',
         ],
         weight: () => 250_000_000n,
@@ -82,7 +84,7 @@ export function createCertificates(cfg: CertificatesConfig): { pallet: Pallet<Ce
         index: 1,
         args: { id: u64 },
         typeNames: { id: 'CertificateId' },
-        docs: ['Dissolve an unpledged certificate of the caller; its XFG returns to the free balance.', 'Errors: UnknownCertificate, NotOwner, CertificatePledged. Event: Unlocked.'],
+        docs: ['Dissolve an unpledged certificate of the caller; its XFG is released from the hold to the free balance.', 'Errors: UnknownCertificate, NotOwner, CertificatePledged. Event: Unlocked.'],
         weight: () => 200_000_000n,
         dispatch: (ctx, origin, { id }) => ops.unlock(ctx, ensureSigned(origin), id),
       }),
@@ -91,7 +93,7 @@ export function createCertificates(cfg: CertificatesConfig): { pallet: Pallet<Ce
         args: { id: u64, dest: MultiAddress },
         typeNames: { id: 'CertificateId', dest: 'AccountIdLookupOf<T>' },
         docs: [
-          'Give an unpledged certificate of the caller, with its reserved XFG, to `dest`.',
+          'Give an unpledged certificate of the caller, with its held XFG (the hold moves to `dest`), to `dest`.',
           'Errors: UnknownCertificate, NotOwner, CertificatePledged, TooManyCertificates, RecipientBelowExistentialDeposit. Event: Transferred.',
         ],
         weight: () => 400_000_000n,

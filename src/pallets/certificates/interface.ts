@@ -9,7 +9,7 @@ import type { StateReader } from '../../runtime/state.js';
 export interface Certificate {
   id: bigint;
   owner: Uint8Array;
-  /** XFG reserved in the owner's balance. */
+  /** XFG held in the owner's balance (Balances hold, reason CertificateLock). */
   xfg: bigint;
   lockedAt: bigint;
   valueAtLock: bigint;

@@ -6,16 +6,17 @@ import { u64 } from '../../primitives/scale/index.js';
 import type { StateReader } from '../../runtime/state.js';
 import type { Currency } from '../balances/index.js';
 import { CertificatesStorage as S } from './storage.js';
-import { MAX_CERTIFICATES_PER_OWNER } from './types.js';
+import { CERTIFICATE_LOCK, MAX_CERTIFICATES_PER_OWNER } from './types.js';
 
 const hex = (b: Uint8Array) => `0x${toHexRaw(b)}`;
 
 /**
  * Throw unless: every certificate holds XFG, has an id below `NextId`, and is listed under its owner; the owner index
  * lists only existing certificates of that owner; each owner's count matches and is within the bound; and each
- * owner's certificates together hold no more XFG than the owner has reserved (every certificate's XFG is reserved).
+ * owner's certificates together hold exactly the XFG the owner has on hold under `Certificates(CertificateLock)`, and
+ * nobody else holds XFG under that reason (so the certificates' total = the XFG held for them).
  */
-export function checkCertificatesInvariants(st: StateReader, currency: Pick<Currency, 'reserved'>): void {
+export function checkCertificatesInvariants(st: StateReader, currency: Pick<Currency, 'balanceOnHold' | 'holdersOf'>): void {
   const next = S.NextId.get(st);
   const perOwner = new Map<string, { owner: Uint8Array; xfg: bigint; count: number }>();
   for (const [id, c] of S.Certificates.entries(st)) {
@@ -45,7 +46,10 @@ export function checkCertificatesInvariants(st: StateReader, currency: Pick<Curr
   }
   for (const [k, e] of perOwner) {
     if (S.CertificateCount.get(st, e.owner) !== e.count) throw new Error(`Certificates: ${k} owns ${e.count} certificates, count says ${S.CertificateCount.get(st, e.owner)}`);
-    const reserved = currency.reserved(st, e.owner);
-    if (e.xfg > reserved) throw new Error(`Certificates: ${k}'s certificates hold ${e.xfg} XFG but only ${reserved} is reserved`);
+    const held = currency.balanceOnHold(st, CERTIFICATE_LOCK, e.owner);
+    if (e.xfg !== held) throw new Error(`Certificates: ${k}'s certificates hold ${e.xfg} XFG but ${held} is on hold under CertificateLock`);
+  }
+  for (const [who, amount] of currency.holdersOf(st, CERTIFICATE_LOCK)) {
+    if (!perOwner.has(hex(who))) throw new Error(`Certificates: ${hex(who)} has ${amount} XFG on hold under CertificateLock but no certificate`);
   }
 }

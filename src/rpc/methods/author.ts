@@ -13,6 +13,7 @@ import { KeyError } from '../../crypto/keys.js';
 /** Code for keystore failures (unsupported key type, bad secret URI, key mismatch): Substrate's author error range. */
 const AUTHOR_KEYSTORE_ERROR = 1005;
 import type { RpcNode } from './context.js';
+import type { Chain } from '../../node/chain.js';
 
 /** A pool status as Substrate's `author_extrinsicUpdate` shows it. */
 export function statusJson(s: TxStatus): unknown {
@@ -40,6 +41,45 @@ export function statusJson(s: TxStatus): unknown {
 /** Longest wait for the next block before a held `finalized` notice is sent anyway (ms). */
 const FINALIZED_NOTICE_FALLBACK_MS = 2_000;
 
+/**
+ * Callbacks run once at the next committed block, behind ONE `block` listener per chain: a block that finalizes
+ * thousands of watched transfers used to add (and the next one remove) a listener per transfer, each removal a scan
+ * of the emitter's listener array on the thread that runs consensus.
+ */
+class NextBlockWaiters {
+  readonly #waiting = new Set<() => void>();
+  #listening = false;
+  readonly #fire = (): void => {
+    const due = [...this.#waiting];
+    this.#waiting.clear();
+    this.#chain.off('block', this.#fire);
+    this.#listening = false;
+    for (const fn of due) fn();
+  };
+
+  readonly #chain: Chain;
+
+  constructor(chain: Chain) {
+    this.#chain = chain;
+  }
+
+  /** Run `fn` at the next block; returns the function that cancels it. */
+  add(fn: () => void): () => void {
+    this.#waiting.add(fn);
+    if (!this.#listening) {
+      this.#listening = true;
+      this.#chain.on('block', this.#fire);
+    }
+    return () => {
+      this.#waiting.delete(fn);
+      if (this.#waiting.size === 0 && this.#listening) {
+        this.#listening = false;
+        this.#chain.off('block', this.#fire);
+      }
+    };
+  }
+}
+
 const TERMINAL = new Set(['finalized', 'usurped', 'dropped', 'invalid', 'finalityTimeout']);
 
 async function submit(node: RpcNode, bytes: Uint8Array): Promise<Uint8Array> {
@@ -53,6 +93,7 @@ async function submit(node: RpcNode, bytes: Uint8Array): Promise<Uint8Array> {
 
 /** Register the `author_*` methods and `dcn_transactionStatus`. */
 export function registerAuthorMethods(server: RpcServer, node: RpcNode): void {
+  const nextBlock = new NextBlockWaiters(node.chain);
   server.register(
     defineMethod({
       name: 'author_removeExtrinsic',
@@ -147,12 +188,11 @@ export function registerAuthorMethods(server: RpcServer, node: RpcNode): void {
               emit(statusJson(s));
               ctx.close();
             };
-            const onBlock = () => fire();
             const timer = setTimeout(fire, FINALIZED_NOTICE_FALLBACK_MS);
-            node.chain.once('block', onBlock);
+            const cancel = nextBlock.add(fire);
             deferred = () => {
               clearTimeout(timer);
-              node.chain.off('block', onBlock);
+              cancel();
             };
             return;
           }

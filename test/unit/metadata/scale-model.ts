@@ -75,6 +75,8 @@ export function arbitraryOf(codec: AnyCodec, opts: ArbitraryOptions = {}, depth 
     }
     case 'sequence':
       if (isPrim(d.item, 'u8')) return fc.uint8Array({ maxLength: MAX_BYTES });
+      // A sequence of a type without values (e.g. IdAmount of an enum with no variants) can only be empty.
+      if (uninhabited(d.item)) return fc.constant([]);
       return fc.array(sub(d.item), { maxLength: MAX_SEQ });
     case 'array':
       if (isPrim(d.item, 'u8')) return fc.uint8Array({ minLength: d.len, maxLength: d.len });
@@ -99,6 +101,25 @@ export function arbitraryOf(codec: AnyCodec, opts: ArbitraryOptions = {}, depth 
       if (variants.length === 0) throw new Error(`${pathOf(info)} has no variants to generate`);
       return fc.oneof(...variants.map((v) => variantArbitrary(v, opts, next)));
     }
+  }
+}
+
+/** Whether `codec`'s type has no values at all: an enum without variants, or a type that must contain one. */
+export function uninhabited(codec: AnyCodec, depth = 0): boolean {
+  if (depth > MAX_DEPTH) return false;
+  const d = codec.info().def;
+  const any = (cs: AnyCodec[]) => cs.some((c) => uninhabited(c, depth + 1));
+  switch (d.kind) {
+    case 'variant':
+      return d.variants.length === 0 || d.variants.every((v) => any(v.fields.map((f) => f.type)));
+    case 'composite':
+      return any(d.fields.map((f) => f.type));
+    case 'tuple':
+      return any(d.items);
+    case 'array':
+      return d.len > 0 && uninhabited(d.item, depth + 1);
+    default:
+      return false;
   }
 }
 

@@ -5,10 +5,13 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { XFG } from '../../../src/runtime/chain-runtime.js';
-import { DispatchFailure, type Origin } from '../../../src/runtime/dispatch.js';
+import { DispatchFailure, type EventRecord, type Origin } from '../../../src/runtime/dispatch.js';
 import { TREASURY_ACCOUNT } from '../../../src/runtime/runtime.js';
 import { SystemStorage } from '../../../src/pallets/system/index.js';
-import { BalancesErrors } from '../../../src/pallets/balances/index.js';
+import { BalancesErrors, BalancesStorage, checkHoldsAndFreezes } from '../../../src/pallets/balances/index.js';
+import { CERTIFICATE_LOCK } from '../../../src/pallets/certificates/index.js';
+import { utf8 } from '../../../src/primitives/bytes.js';
+import type { StateReader } from '../../../src/runtime/state.js';
 import { checkInvariantsAfterEach, eventNames, eventsOf, TestChain, type ApplyResult, type OpenBlock } from '../../helpers/chain.js';
 import { devKeys, type DevKeys } from '../../helpers/keys.js';
 
@@ -113,11 +116,11 @@ describe('transfer_all', () => {
     expect(eventNames(eventsOf(c.events(), 1))).not.toContain('Balances.DustLost');
   });
 
-  it('with reserves the sender keeps the ED (it cannot be reaped while it holds reserves)', async () => {
+  it('with a hold the sender keeps the ED (it cannot be reaped while it holds funds)', async () => {
     const c = await TestChain.create(k);
     const alice = k.alice.publicKey;
     const block = c.begin();
-    c.runtime.currency.reserve(block.exec, alice, 10n * XFG);
+    c.runtime.currency.hold(block.exec, CERTIFICATE_LOCK, alice, 10n * XFG);
     const xt = c.sign(k.alice, c.call('Balances', 'transferAll', { dest: id(k.bob.publicKey), keepAlive: false }));
     expect(dispatchOf(block.exec.applyExtrinsic(xt, { enforceLimits: true }))).toEqual({ ok: true });
     c.commit(c.seal(block));
@@ -165,34 +168,69 @@ describe('root-only calls', () => {
   });
 });
 
-describe('reserves', () => {
-  it('reserve and unreserve move balance between free and reserved; issuance is unchanged', async () => {
+/** The account's locks, reserves, holds and freezes as stored. */
+function balanceItems(st: StateReader, who: Uint8Array) {
+  const S = BalancesStorage;
+  return { locks: S.Locks.get(st, who), reserves: S.Reserves.get(st, who), holds: S.Holds.get(st, who), freezes: S.Freezes.get(st, who) };
+}
+
+const LOCK_ID = utf8('vesting ');
+
+/** The values of the events named `Pallet.Event` in `records`, in order. */
+function eventValues(records: readonly EventRecord[], name: string): unknown[] {
+  return records.filter((r) => `${r.event.tag}.${r.event.value.tag}` === name).map((r) => r.event.value.value);
+}
+const errorOf = (fn: () => void) => {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof DispatchFailure) return e.error;
+    throw e;
+  }
+  return undefined;
+};
+
+describe('holds', () => {
+  it('hold and release move balance between free and reserved under a reason: Holds entry, consumer reference, issuance unchanged', async () => {
     const c = await TestChain.create(k);
     const alice = k.alice.publicKey;
     const block = c.begin();
     const cur = c.runtime.currency;
-    cur.reserve(block.exec, alice, 100n * XFG);
-    expect(cur.reserved(block.exec.state, alice)).toBe(100n * XFG);
-    expect(cur.free(block.exec.state, alice)).toBe(900n * XFG);
-    expect(() => cur.reserve(block.exec, alice, 901n * XFG)).toThrow(DispatchFailure);
-    // Unreserving more than is reserved moves what there is.
-    expect(cur.unreserve(block.exec, alice, 30n * XFG)).toBe(30n * XFG);
-    expect(cur.unreserve(block.exec, alice, 1_000n * XFG)).toBe(70n * XFG);
-    expect(cur.unreserve(block.exec, alice, 1n)).toBe(0n);
-    // Everything free may be reserved: the account lives on its reserves.
-    cur.reserve(block.exec, alice, 1_000n * XFG);
+    const st = block.exec.state;
+    cur.hold(block.exec, CERTIFICATE_LOCK, alice, 100n * XFG);
+    expect(cur.balanceOnHold(st, CERTIFICATE_LOCK, alice)).toBe(100n * XFG);
+    expect(c.account(alice, st)).toMatchObject({ consumers: 1, providers: 1, data: { free: 900n * XFG, reserved: 100n * XFG, frozen: 0n } });
+    expect(balanceItems(st, alice)).toEqual({ locks: [], reserves: [], holds: [{ id: CERTIFICATE_LOCK, amount: 100n * XFG }], freezes: [] });
+    // One entry per reason: a second hold under the same reason grows it.
+    cur.hold(block.exec, CERTIFICATE_LOCK, alice, 50n * XFG);
+    expect(BalancesStorage.Holds.get(st, alice)).toEqual([{ id: CERTIFICATE_LOCK, amount: 150n * XFG }]);
+    // Refusals: more than free; leaving less than the ED free (FRAME's Protect); releasing more than is held.
+    expect(errorOf(() => cur.hold(block.exec, CERTIFICATE_LOCK, alice, 851n * XFG))).toEqual(E.InsufficientBalance);
+    expect(errorOf(() => cur.hold(block.exec, CERTIFICATE_LOCK, alice, 850n * XFG - ED + 1n))).toEqual(E.Expendability);
+    expect(errorOf(() => cur.release(block.exec, CERTIFICATE_LOCK, alice, 150n * XFG + 1n))).toEqual({ tag: 'Token', value: { tag: 'FundsUnavailable' } });
+    // A hold on an account that does not exist cannot be created.
+    expect(errorOf(() => cur.hold(block.exec, CERTIFICATE_LOCK, k.dave.publicKey, 0n + 1n))).toEqual({ tag: 'Token', value: { tag: 'CannotCreateHold' } });
+    cur.release(block.exec, CERTIFICATE_LOCK, alice, 30n * XFG);
+    expect(c.account(alice, st).data).toMatchObject({ free: 880n * XFG, reserved: 120n * XFG });
+    cur.release(block.exec, CERTIFICATE_LOCK, alice, 120n * XFG);
+    // Nothing held: the entry and the consumer reference are gone.
+    expect(balanceItems(st, alice).holds).toEqual([]);
+    expect(BalancesStorage.Holds.contains(st, alice)).toBe(false);
+    expect(c.account(alice, st)).toMatchObject({ consumers: 0, data: { free: 1_000n * XFG, reserved: 0n } });
     const sealed = c.seal(block);
     c.commit(sealed);
-    expect(c.account(alice).data).toMatchObject({ free: 0n, reserved: 1_000n * XFG });
     expect(c.issuance()).toBe(2_011n * XFG);
-    expect(eventNames(sealed.events).filter((n) => n.startsWith('Balances'))).toEqual(['Balances.Reserved', 'Balances.Unreserved', 'Balances.Unreserved', 'Balances.Reserved']);
+    // pallet_balances emits no event for holds and releases.
+    expect(eventNames(sealed.events).filter((n) => n.startsWith('Balances'))).toEqual([]);
+    // Balances' own tryState (these holds use the certificates' reason without certificates behind them).
+    checkHoldsAndFreezes(c.state);
   });
 
-  it('reserved balance cannot be spent or pay fees; with reserves, dropping below the ED is Expendability', async () => {
+  it('held balance cannot be spent or pay fees; with a hold, dropping below the ED is Expendability', async () => {
     const c = await TestChain.create(k);
     const alice = k.alice.publicKey;
     const block = c.begin();
-    c.runtime.currency.reserve(block.exec, alice, 999n * XFG);
+    c.runtime.currency.hold(block.exec, CERTIFICATE_LOCK, alice, 999n * XFG);
     const r1 = block.exec.applyExtrinsic(c.sign(k.alice, c.transferCall(k.bob.publicKey, XFG)), { enforceLimits: true });
     expect(dispatchOf(r1)).toEqual({ ok: false, error: E.InsufficientBalance });
     // The fee came out of the free balance only.
@@ -200,48 +238,170 @@ describe('reserves', () => {
     c.commit(c.seal(block));
     const c2 = await TestChain.create(k);
     const b2 = c2.begin();
-    c2.runtime.currency.reserve(b2.exec, alice, 10n * XFG);
+    c2.runtime.currency.hold(b2.exec, CERTIFICATE_LOCK, alice, 10n * XFG);
     const fee = c2.runtime.queryFee(c2.sign(k.alice, c2.transferCall(k.bob.publicKey, 980n * XFG))).partialFee;
-    // After the fee, this leaves ED / 2 free next to the 10 XFG reserved.
+    // After the fee, this leaves ED / 2 free next to the 10 XFG held.
     const r3 = b2.exec.applyExtrinsic(c2.sign(k.alice, c2.transferCall(k.bob.publicKey, 990n * XFG - fee - ED / 2n)), { enforceLimits: true });
     expect(dispatchOf(r3)).toEqual({ ok: false, error: E.Expendability });
     c2.commit(c2.seal(b2));
   });
 
-  it('force_set_balance to zero on an account holding a reserve below the ED keeps the account and its reserve', async () => {
+  it('force_set_balance to zero on an account holding funds keeps the account and its hold; releasing it then reaps the account', async () => {
     const c = await TestChain.create(k);
     const bob = k.bob.publicKey;
     const issuance = c.issuance();
     const block = c.begin();
-    c.runtime.currency.reserve(block.exec, bob, ED / 2n);
+    c.runtime.currency.hold(block.exec, CERTIFICATE_LOCK, bob, ED / 2n);
     dispatchAs(c, block, 'Balances', 'forceSetBalance', { kind: 'Root' }, { who: id(bob), newFree: 0n });
     c.commit(c.seal(block));
-    // The reserve is neither lost nor left out of the issuance.
+    // The hold is neither lost nor left out of the issuance.
     expect(c.account(bob).data).toMatchObject({ free: 0n, reserved: ED / 2n });
-    expect(c.account(bob).providers).toBe(1);
+    expect(c.account(bob)).toMatchObject({ providers: 1, consumers: 1 });
     expect(c.issuance()).toBe(issuance - (1_000n * XFG - ED / 2n));
-    // Once the reserve is released the account holds less than the ED and nothing else: it is reaped, the dust burnt.
+    // Once the hold is released the account holds less than the ED and nothing else: it is reaped, the dust burnt.
     const b2 = c.begin();
-    expect(c.runtime.currency.unreserve(b2.exec, bob, ED)).toBe(ED / 2n);
+    c.runtime.currency.release(b2.exec, CERTIFICATE_LOCK, bob, ED / 2n);
     const sealed = c.seal(b2);
     c.commit(sealed);
     expect(SystemStorage.Account.contains(c.state, bob)).toBe(false);
+    expect(BalancesStorage.Holds.contains(c.state, bob)).toBe(false);
     expect(c.issuance()).toBe(issuance - 1_000n * XFG);
-    expect(eventNames(sealed.events).slice(1)).toEqual(['Balances.DustLost', 'System.KilledAccount', 'Balances.Unreserved']);
+    expect(eventNames(sealed.events).slice(1)).toEqual(['Balances.DustLost', 'System.KilledAccount']);
+    // Balances' own tryState (these holds use the certificates' reason without certificates behind them).
+    checkHoldsAndFreezes(c.state);
   });
 
-  it('frozen balance: a transfer that would leave free below frozen fails with LiquidityRestrictions', async () => {
+  it('transfer_on_hold moves held funds to another hold (OnHold) or to a free balance (Free), never touching the source\'s free balance', async () => {
+    const c = await TestChain.create(k);
+    const [alice, bob, dave] = [k.alice.publicKey, k.bob.publicKey, k.dave.publicKey];
+    const cur = c.runtime.currency;
+    const block = c.begin();
+    const st = block.exec.state;
+    cur.hold(block.exec, CERTIFICATE_LOCK, alice, 100n * XFG);
+    cur.transferOnHold(block.exec, CERTIFICATE_LOCK, alice, bob, 40n * XFG, 'OnHold', false);
+    expect(c.account(alice, st).data).toMatchObject({ free: 900n * XFG, reserved: 60n * XFG });
+    expect(c.account(bob, st)).toMatchObject({ consumers: 1, data: { free: 1_000n * XFG, reserved: 40n * XFG } });
+    expect(BalancesStorage.Holds.get(st, bob)).toEqual([{ id: CERTIFICATE_LOCK, amount: 40n * XFG }]);
+    // To a new account's free balance: at least the ED, as any transfer.
+    expect(errorOf(() => cur.transferOnHold(block.exec, CERTIFICATE_LOCK, alice, dave, ED - 1n, 'Free', true))).toEqual(E.ExistentialDeposit);
+    // On hold at an account that does not exist: refused.
+    expect(errorOf(() => cur.transferOnHold(block.exec, CERTIFICATE_LOCK, alice, dave, XFG, 'OnHold', false))).toEqual({ tag: 'Token', value: { tag: 'CannotCreateHold' } });
+    cur.transferOnHold(block.exec, CERTIFICATE_LOCK, alice, dave, 60n * XFG, 'Free', true);
+    expect(c.account(dave, st).data).toMatchObject({ free: 60n * XFG, reserved: 0n });
+    // Alice's hold is used up: entry and consumer reference gone; her free balance never moved.
+    expect(c.account(alice, st)).toMatchObject({ consumers: 0, data: { free: 900n * XFG, reserved: 0n } });
+    expect(BalancesStorage.Holds.contains(st, alice)).toBe(false);
+    expect(errorOf(() => cur.transferOnHold(block.exec, CERTIFICATE_LOCK, alice, bob, 1n, 'Free', true))).toEqual({ tag: 'Token', value: { tag: 'FundsUnavailable' } });
+    c.commit(c.seal(block));
+    // Balances' own tryState (these holds use the certificates' reason without certificates behind them).
+    checkHoldsAndFreezes(c.state);
+  });
+
+  it('tryState: reserved that no hold accounts for, or a hold without its reserved balance, is reported', async () => {
     const c = await TestChain.create(k);
     const alice = k.alice.publicKey;
     const block = c.begin();
-    // No call sets `frozen` on this chain yet; write it as a lock-holding pallet would.
+    c.runtime.currency.hold(block.exec, CERTIFICATE_LOCK, alice, 10n * XFG);
+    checkHoldsAndFreezes(block.exec.state);
     const acct = c.account(alice, block.exec.state);
-    SystemStorage.Account.set(block.exec.state, alice, { ...acct, data: { ...acct.data, frozen: 900n * XFG } });
+    SystemStorage.Account.set(block.exec.state, alice, { ...acct, data: { ...acct.data, reserved: 11n * XFG } });
+    expect(() => checkHoldsAndFreezes(block.exec.state)).toThrow(/reserved 11000000000000 but holds and named reserves sum to 10000000000000/);
+    BalancesStorage.Holds.remove(block.exec.state, alice);
+    expect(() => checkHoldsAndFreezes(block.exec.state)).toThrow(/reserved 11000000000000 but holds and named reserves sum to 0/);
+    // Dropped: the committed state keeps its invariants.
+    c.seal(block);
+  });
+});
+
+describe('locks and frozen balance', () => {
+  it('a lock freezes part of the balance: Locks entry, Locked/Unlocked by the change of frozen, consumer reference', async () => {
+    const c = await TestChain.create(k);
+    const alice = k.alice.publicKey;
+    const cur = c.runtime.currency;
+    const block = c.begin();
+    const st = block.exec.state;
+    cur.setLock(block.exec, LOCK_ID, alice, 300n * XFG);
+    expect(c.account(alice, st)).toMatchObject({ consumers: 1, data: { free: 1_000n * XFG, frozen: 300n * XFG } });
+    expect(balanceItems(st, alice)).toEqual({ locks: [{ id: LOCK_ID, amount: 300n * XFG, reasons: { tag: 'All' } }], reserves: [], holds: [], freezes: [] });
+    // frozen is the largest lock, not the sum.
+    cur.setLock(block.exec, utf8('staking '), alice, 200n * XFG, { tag: 'Misc' });
+    expect(c.account(alice, st).data.frozen).toBe(300n * XFG);
+    cur.setLock(block.exec, LOCK_ID, alice, 100n * XFG);
+    expect(c.account(alice, st).data.frozen).toBe(200n * XFG);
+    cur.removeLock(block.exec, utf8('staking '), alice);
+    cur.removeLock(block.exec, LOCK_ID, alice);
+    // No lock on an account that does not exist.
+    expect(errorOf(() => cur.setLock(block.exec, LOCK_ID, k.dave.publicKey, XFG))).toEqual(E.DeadAccount);
+    expect(BalancesStorage.Locks.contains(st, k.dave.publicKey)).toBe(false);
+    expect(BalancesStorage.Locks.contains(st, alice)).toBe(false);
+    expect(c.account(alice, st)).toMatchObject({ consumers: 0, data: { frozen: 0n } });
+    const sealed = c.seal(block);
+    c.commit(sealed);
+    expect(eventValues(sealed.events, 'Balances.Locked')).toEqual([{ who: alice, amount: 300n * XFG }]);
+    expect(eventValues(sealed.events, 'Balances.Unlocked')).toEqual([
+      { who: alice, amount: 100n * XFG },
+      { who: alice, amount: 100n * XFG },
+      { who: alice, amount: 100n * XFG },
+    ]);
+    // Balances' own tryState (these holds use the certificates' reason without certificates behind them).
+    checkHoldsAndFreezes(c.state);
+  });
+
+  it('a transfer that would leave free below frozen − reserved fails with LiquidityRestrictions', async () => {
+    const c = await TestChain.create(k);
+    const alice = k.alice.publicKey;
+    const block = c.begin();
+    c.runtime.currency.setLock(block.exec, LOCK_ID, alice, 900n * XFG);
     const r = block.exec.applyExtrinsic(c.sign(k.alice, c.transferCall(k.bob.publicKey, 100n * XFG)), { enforceLimits: true });
     expect(dispatchOf(r)).toEqual({ ok: false, error: E.LiquidityRestrictions });
     const r2 = block.exec.applyExtrinsic(c.sign(k.alice, c.transferCall(k.bob.publicKey, 99n * XFG), { nonce: 1 }), { enforceLimits: true });
     expect(dispatchOf(r2)).toEqual({ ok: true });
     c.commit(c.seal(block));
+    // Balances' own tryState (these holds use the certificates' reason without certificates behind them).
+    checkHoldsAndFreezes(c.state);
+  });
+
+  it('transfer_all and transfer_keep_alive respect holds and locks: transferable = free − max(frozen − reserved, 0), the ED kept', async () => {
+    const c = await TestChain.create(k);
+    const [alice, bob] = [k.alice.publicKey, k.bob.publicKey];
+    const cur = c.runtime.currency;
+    const block = c.begin();
+    // 100 held and a 300 lock: the lock covers the total, so 200 of the free balance stays frozen.
+    cur.hold(block.exec, CERTIFICATE_LOCK, alice, 100n * XFG);
+    cur.setLock(block.exec, LOCK_ID, alice, 300n * XFG);
+    c.commit(c.seal(block));
+    expect(cur.reducible(c.state, alice, 'Expendable')).toBe(700n * XFG);
+    expect(cur.reducible(c.state, alice, 'Expendable', true)).toBe(900n * XFG - ED);
+    // transfer_keep_alive of one unit more than the transferable part fails; the transferable part goes.
+    const fee = c.runtime.queryFee(c.sign(k.alice, c.transferCall(bob, 600n * XFG, 'transferKeepAlive'))).partialFee;
+    const tooMuch = c.produce([c.sign(k.alice, c.transferCall(bob, 700n * XFG - fee + 1n, 'transferKeepAlive'))]).results[0];
+    expect(dispatchOf(tooMuch)).toEqual({ ok: false, error: E.LiquidityRestrictions });
+    const bobBefore = c.free(bob);
+    const all = c.sign(k.alice, c.call('Balances', 'transferAll', { dest: id(bob), keepAlive: false }), { nonce: 1 });
+    const { results } = c.produce([all]);
+    expect(dispatchOf(results[0])).toEqual({ ok: true });
+    // What is left: the held 100 and the 200 of the lock not covered by it (the ED lies within it).
+    expect(c.account(alice).data).toMatchObject({ free: 200n * XFG, reserved: 100n * XFG, frozen: 300n * XFG });
+    const feeAll = results[0].ok ? results[0].applied.fee : 0n;
+    // Alice paid two fees out of the transferable part before transfer_all measured it.
+    expect(c.free(bob)).toBe(bobBefore + 700n * XFG - fee - feeAll);
+    expect(cur.reducible(c.state, alice, 'Expendable')).toBe(0n);
+    // Balances' own tryState (these holds use the certificates' reason without certificates behind them).
+    checkHoldsAndFreezes(c.state);
+  });
+
+  it('transfer_all with a lock below the held amount: the lock is covered by the hold, only the ED stays free', async () => {
+    const c = await TestChain.create(k);
+    const [alice, bob] = [k.alice.publicKey, k.bob.publicKey];
+    const block = c.begin();
+    c.runtime.currency.hold(block.exec, CERTIFICATE_LOCK, alice, 100n * XFG);
+    c.runtime.currency.setLock(block.exec, LOCK_ID, alice, 50n * XFG);
+    c.commit(c.seal(block));
+    const { results } = c.produce([c.sign(k.alice, c.call('Balances', 'transferAll', { dest: id(bob), keepAlive: true }))]);
+    expect(dispatchOf(results[0])).toEqual({ ok: true });
+    expect(c.account(alice).data).toMatchObject({ free: ED, reserved: 100n * XFG, frozen: 50n * XFG });
+    // Balances' own tryState (these holds use the certificates' reason without certificates behind them).
+    checkHoldsAndFreezes(c.state);
   });
 });
 

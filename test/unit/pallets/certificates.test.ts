@@ -5,7 +5,7 @@
  * reserved on its owner, index and counts consistent) after each test, and caught when broken.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BalancesErrors } from '../../../src/pallets/balances/index.js';
+import { BalancesErrors, BalancesStorage } from '../../../src/pallets/balances/index.js';
 import {
   certificatesOf,
   certificateValue,
@@ -15,7 +15,7 @@ import {
   MAX_CERTIFICATES_PER_OWNER,
   type CertificatesApi,
 } from '../../../src/pallets/certificates/index.js';
-import { createCertificates } from '../../../src/pallets/certificates/index.js';
+import { CERTIFICATE_LOCK, createCertificates } from '../../../src/pallets/certificates/index.js';
 import { createOracle } from '../../../src/pallets/oracle/index.js';
 import { TOKEN_DECIMALS } from '../../../src/runtime/composition.js';
 import { UDST } from '../../../src/pallets/udst/index.js';
@@ -54,12 +54,16 @@ function lockXt(c: TestChain, who: DevKeys['alice'], xfg: bigint, nonce?: number
 }
 
 describe('lock', () => {
-  it('reserves the XFG and creates the certificate valued at the oracle price (rounded down); Locked', async () => {
+  it('holds the XFG under Certificates(CertificateLock) and creates the certificate valued at the oracle price (rounded down); Locked', async () => {
     const c = await pricedChain();
     const alice = k.alice.publicKey;
     const { results } = c.produce([lockXt(c, k.alice, 100n * XFG + 1n)]);
     expect(dispatchOf(results[0])).toEqual({ ok: true });
     expect(c.account(alice).data.reserved).toBe(100n * XFG + 1n);
+    // A hold, as FRAME's: one IdAmount under the composed RuntimeHoldReason, and a consumer reference on the account.
+    expect(BalancesStorage.Holds.get(c.state, alice)).toEqual([{ id: CERTIFICATE_LOCK, amount: 100n * XFG + 1n }]);
+    expect(currency.balanceOnHold(c.state, CERTIFICATE_LOCK, alice)).toBe(100n * XFG + 1n);
+    expect(c.account(alice).consumers).toBe(1);
     // 100 XFG + 1 base unit at 0.5: 50 UDST and half a UDST base unit's 1e-6, rounded down.
     const cert = { id: 0n, owner: alice, xfg: 100n * XFG + 1n, lockedAt: c.timeOf(1), valueAtLock: 50n * UDST, pledgedTo: undefined };
     expect(registry.get(c.state, 0n)).toEqual(cert);
@@ -67,7 +71,8 @@ describe('lock', () => {
     expect(CertificatesStorage.NextId.get(c.state)).toBe(1n);
     expect(CertificatesStorage.CertificateCount.get(c.state, alice)).toBe(1);
     const ev = eventsOf(c.events(), 1);
-    expect(eventValues(ev, 'Balances.Reserved')).toEqual([{ who: alice, amount: 100n * XFG + 1n }]);
+    // FRAME's hold emits no Balances event (pallet_balances has none for holds); the certificate's Locked says it.
+    expect(eventValues(ev, 'Balances.Reserved')).toEqual([]);
     expect(eventValues(ev, 'Certificates.Locked')).toEqual([{ id: 0n, owner: alice, xfg: 100n * XFG + 1n, valueAtLock: 50n * UDST }]);
   });
 
@@ -283,13 +288,22 @@ describe('genesis and invariants', () => {
     expect(certificateValue({ xfg: 3n * XFG }, PRICE_ONE / 3n, TOKEN_DECIMALS)).toBe(UDST - 1n);
   });
 
-  it('XFG unreserved behind the registry\'s back breaks the invariant, and unlock refuses with ReserveMissing', async () => {
+  it('XFG held under CertificateLock with no certificate behind it breaks the invariant (certificates\' total = XFG held for them)', async () => {
+    const c = await pricedChain({ skip: ['Certificates.tryState'] });
+    const block = c.begin();
+    currency.hold(block.exec, CERTIFICATE_LOCK, k.bob.publicKey, XFG);
+    expect(() => checkCertificatesInvariants(block.exec.state, currency)).toThrow(/has 1000000000000 XFG on hold under CertificateLock but no certificate/);
+    // Dropped: the committed state keeps its invariants.
+    c.seal(block);
+  });
+
+  it('XFG released from the CertificateLock hold behind the registry\'s back breaks the invariant, and unlock refuses with ReserveMissing', async () => {
     const c = await pricedChain({ skip: ['Certificates.tryState'] });
     const alice = k.alice.publicKey;
     c.produce([lockXt(c, k.alice, 100n * XFG)]);
     const block = c.begin();
-    currency.unreserve(block.exec, alice, XFG);
-    expect(() => checkCertificatesInvariants(block.exec.state, currency)).toThrow(/only 99000000000000 is reserved/);
+    currency.release(block.exec, CERTIFICATE_LOCK, alice, XFG);
+    expect(() => checkCertificatesInvariants(block.exec.state, currency)).toThrow(/hold 100000000000000 XFG but 99000000000000 is on hold under CertificateLock/);
     expectNoop(c, block, () => dispatchAs(c, block, 'Certificates', 'unlock', signed(alice), { id: 0n }), E.ReserveMissing);
     // Dropped: the committed state keeps its invariants.
     c.seal(block);

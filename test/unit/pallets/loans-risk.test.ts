@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { CreditChain, checkCreditInvariantsAfterEach, DAY, HOUR, PRICE_ONE, U, XFG } from './credit-harness.js';
 import { eventNames } from '../../helpers/chain.js';
-import { CertificatesStorage } from '../../../src/pallets/certificates/index.js';
+import { CERTIFICATE_LOCK, CertificatesStorage } from '../../../src/pallets/certificates/index.js';
+import { BalancesStorage } from '../../../src/pallets/balances/index.js';
 import { AuctionsStorage } from '../../../src/pallets/auctions/index.js';
 import { BanksStorage } from '../../../src/pallets/banks/index.js';
 import { LoansStorage } from '../../../src/pallets/loans/index.js';
@@ -131,6 +132,8 @@ describe('liquidation by auction', () => {
     // Unsold collateral stays with Bob: his certificate and reserved XFG shrink by exactly what was sold.
     expect(CertificatesStorage.Certificates.get(c.state, cert)!.xfg).toBe(1_500n * XFG - sold.xfg);
     expect(bobReserved - c.chain.account(bob.publicKey).data.reserved).toBe(sold.xfg);
+    // The sold XFG went from Bob's CertificateLock hold straight to Charlie's free balance; the rest is still held.
+    expect(BalancesStorage.Holds.get(c.state, bob.publicKey)).toEqual([{ id: CERTIFICATE_LOCK, amount: 1_500n * XFG - sold.xfg }]);
     const after = c.loan(id);
     expect(after.liquidation).toBeUndefined();
     expect(after.state.tag).toBe('MarginCall');

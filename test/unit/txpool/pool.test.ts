@@ -244,6 +244,95 @@ describe('limits and eviction', () => {
   });
 });
 
+describe('a nonce refused for lack of room (no later nonce of its sender left waiting in vain)', () => {
+  const limits = { readyCount: 2, readyBytes: 10_000, futureCount: 10, futureBytes: 10_000 };
+
+  it('drops the later nonces waiting in future when the full ready queue refuses theirs, and refuses later ones until it is sent again', () => {
+    const chain = richChain();
+    const { pool } = makePool(chain, limits);
+    // A's later nonces arrive first (out of order) and wait for nonce 0.
+    const a1 = submit(pool, { sender: A, nonce: 1 });
+    const a2 = submit(pool, { sender: A, nonce: 2 });
+    expect([a1.status, a2.status]).toEqual(['future', 'future']);
+    const a1Events = record(pool, a1.hash);
+    const a2Events = record(pool, a2.hash);
+    submit(pool, { sender: B, nonce: 0, tip: 10 });
+    submit(pool, { sender: C, nonce: 0, tip: 10 });
+    const a0 = encodeTx({ sender: A, nonce: 0 });
+    expectPoolError(() => pool.submit(a0.bytes, a0.hash, 'external'), 'TooLowPriority');
+    const why = 'nonce 0 of the sender was refused: the ready queue is full';
+    expect(a1Events).toEqual([{ type: 'future' }, { type: 'dropped', reason: `${why}, so this transaction (nonce 1) could never become ready: send nonce 0 again, then this one` }]);
+    expect(a2Events.at(-1)).toEqual({ type: 'dropped', reason: `${why}, so this transaction (nonce 2) could never become ready: send nonce 0 again, then this one` });
+    expect(pool.size()).toEqual({ ready: 2, future: 0, total: 2 });
+    expect(pool.refusedNonce(new Uint8Array([A]))).toBe(0);
+    // A later nonce now would only wait: refused at once, naming the nonce to send again.
+    const a3 = encodeTx({ sender: A, nonce: 3 });
+    const err = expectPoolError(() => pool.submit(a3.bytes, a3.hash, 'external'), 'ImmediatelyDropped');
+    expect(err.rpcCode).toBe(1016);
+    expect(err.message).toContain('nonce 0 of the sender was refused for lack of room and is not in the pool');
+    pool.checkInvariants();
+
+    // Room again (a block took B and C): nonce 0 is sent again and enters; the refusal is forgotten, the rest follow.
+    authorBlock(chain, pool);
+    expect(submit(pool, { sender: A, nonce: 0 }).status).toBe('ready');
+    expect(pool.refusedNonce(new Uint8Array([A]))).toBeUndefined();
+    expect(submit(pool, { sender: A, nonce: 1 }).status).toBe('ready');
+    expect(submit(pool, { sender: A, nonce: 3 }).status).toBe('future');
+    pool.checkInvariants();
+  });
+
+  it('drops the later nonces waiting in future when the ready queue evicts theirs', () => {
+    const chain = richChain();
+    const { pool } = makePool(chain, limits);
+    const a0 = submit(pool, { sender: A, nonce: 0, tip: 1 });
+    const a2 = submit(pool, { sender: A, nonce: 2, tip: 1 });
+    const a2Events = record(pool, a2.hash);
+    submit(pool, { sender: B, nonce: 0, tip: 10 });
+    submit(pool, { sender: C, nonce: 0, tip: 10 }); // evicts A0 (the worst)
+    expect(pool.has(a0.hash)).toBe(false);
+    expect(pool.has(a2.hash)).toBe(false);
+    expect(a2Events.at(-1)).toMatchObject({ type: 'dropped', reason: expect.stringContaining('nonce 0 of the sender was dropped: the ready queue is full') });
+    const a1 = encodeTx({ sender: A, nonce: 1, tip: 100 });
+    expect(expectPoolError(() => pool.submit(a1.bytes, a1.hash, 'external'), 'ImmediatelyDropped').message).toContain('send nonce 0 again first');
+    pool.checkInvariants();
+  });
+
+  it('notes a refusal made before validation without touching what the sender has in the pool', () => {
+    const chain = richChain();
+    const { pool } = makePool(chain, limits);
+    const a2 = submit(pool, { sender: A, nonce: 2 });
+    const a2Events = record(pool, a2.hash);
+    expect(pool.holdsLaterFuture(new Uint8Array([A]), 0)).toBe(true);
+    expect(pool.holdsLaterFuture(new Uint8Array([A]), 2)).toBe(false);
+    pool.noteRefusedNonce(new Uint8Array([A]), 0);
+    expect(pool.has(a2.hash)).toBe(true);
+    expect(a2Events).toEqual([{ type: 'future' }]);
+    const a3 = encodeTx({ sender: A, nonce: 3 });
+    expectPoolError(() => pool.submit(a3.bytes, a3.hash, 'external'), 'ImmediatelyDropped');
+    // Nothing is noted for a nonce the pool holds; the caller forgets a record the chain passed.
+    pool.noteRefusedNonce(new Uint8Array([A]), 2);
+    expect(pool.refusedNonce(new Uint8Array([A]))).toBe(0);
+    pool.forgetRefusedNonce(new Uint8Array([A]));
+    expect(submit(pool, { sender: A, nonce: 3 }).status).toBe('future');
+    // With `dropLater` (a refusal whose signature the caller checked), the waiting ones go.
+    pool.noteRefusedNonce(new Uint8Array([A]), 0, true);
+    expect(pool.has(a2.hash)).toBe(false);
+    expect(a2Events.at(-1)).toMatchObject({ type: 'dropped', reason: expect.stringContaining('nonce 0 of the sender was refused for lack of room') });
+    expect(pool.size().total).toBe(0);
+    pool.checkInvariants();
+  });
+
+  it('forgets the refusal when a later nonce of the sender is ready (the chain passed the refused one)', () => {
+    const chain = richChain();
+    const { pool } = makePool(chain, limits);
+    pool.noteRefusedNonce(new Uint8Array([A]), 0);
+    chain.accounts.get(A)!.nonce = 1; // nonce 0 was included through another node's block
+    expect(submit(pool, { sender: A, nonce: 1 }).status).toBe('ready');
+    expect(pool.refusedNonce(new Uint8Array([A]))).toBeUndefined();
+    expect(pool.refusedSenders()).toBe(0);
+  });
+});
+
 describe('replacement', () => {
   it('needs a strictly higher priority and usurps the old transaction, keeping its dependents ready', () => {
     const chain = richChain();
