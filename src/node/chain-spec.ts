@@ -31,6 +31,8 @@ const RuntimeGenesisConfig = z.object({
       .min(1)
       .max(100),
   }),
+  // Sudo (optional): the account that may dispatch calls as Root. Absent: no sudo on this chain.
+  sudo: z.object({ key: address.optional() }).strict().optional(),
   // Credit pallets (optional: a spec without them starts with no UDST, no feeders and no certificates).
   udst: z.object({ balances: z.array(z.tuple([address, amount])).max(100_000).default([]) }).optional(),
   oracle: z
@@ -162,6 +164,7 @@ export function genesisConfigOf(spec: ChainSpec): GenesisConfig {
         return { account: account(v.account, `validators[${i}].account`), sessionKey, peerId: new TextEncoder().encode(v.peerId) };
       }),
     },
+    ...(cfg.sudo?.key !== undefined ? { sudo: { key: account(cfg.sudo.key, 'sudo.key') } } : {}),
     ...creditGenesisOf(cfg, account),
     ...lendingGenesisOf(cfg, account, spec.id),
   };

@@ -74,7 +74,12 @@ export function defineErrors<N extends string>(path: string[], palletIndex: numb
 
 /** Per-block hooks. Bounded work only. */
 export interface Hooks {
-  onInitialize?(ctx: DispatchContext): void;
+  /**
+   * Start of block. Returns the reference-time weight (ps) of the pallet's hook work in this block — its own and its
+   * `onFinalize`'s, as FRAME's `on_initialize` does — from the pallet's measured weights; the executive counts it as
+   * `Mandatory` weight of the block, so extrinsics cannot overfill a block after a heavy hook.
+   */
+  onInitialize?(ctx: DispatchContext): bigint;
   onFinalize?(ctx: DispatchContext): void;
   /** Invariants (`try_state`): throw with a message when one is broken. */
   tryState?(state: StateAccess): void;
@@ -111,6 +116,11 @@ export interface Pallet<G = unknown> {
   freezeReasons?: AnyEnumCodec;
   constants: ConstantDef[];
   hooks: Hooks;
+  /**
+   * The pallet's own origin type (FRAME's `#[pallet::origin]`): its variant in the outer `OriginCaller`, at the
+   * pallet's index. Values of it reach calls as a `PalletOrigin` `{ kind: 'Pallet', pallet: name, value }`.
+   */
+  origin?: AnyCodec;
   /** Write the pallet's genesis state. */
   genesis?(state: StateAccess, config: G): void;
 }

@@ -31,7 +31,7 @@ import { composePallets } from './composition.js';
 import { AccountId32 } from '../primitives/types.js';
 import { struct } from '../primitives/scale/index.js';
 import { orderedTrieRoot, type StateVersion, type Trie } from '../trie/index.js';
-import { DispatchFailure, type DispatchContext, type EventRecord, type Origin, type Phase, type RuntimeEventValue } from './dispatch.js';
+import { DispatchFailure, EnsureRoot, OuterTypes, RawOrigin, SYSTEM_ORIGIN_VARIANT, type CallInfo, type DispatchContext, type DispatchOutcome, type EventRecord, type Origin, type OriginCallerValue, type Phase, type RuntimeCallValue, type RuntimeEventValue } from './dispatch.js';
 import type { AnyCallDef, DispatchClassName, Pallet } from './pallet.js';
 import { Overlay, type StateChange, type StateReader } from './state.js';
 import { CODE_KEY } from './storage.js';
@@ -81,6 +81,8 @@ export interface CoreServices {
   spec: RuntimeSpec;
   currency: ReturnType<typeof createBalances>['currency'];
   treasury: Uint8Array;
+  /** The outer `RuntimeCall` and `OriginCaller` types (bound once every pallet is assembled). */
+  outer: OuterTypes;
 }
 
 /**
@@ -188,6 +190,10 @@ export class Runtime {
   readonly callCodec: Codec<{ tag: string; value: { tag: string; value: Record<string, unknown> } }>;
   readonly eventCodec: Codec<RuntimeEventValue>;
   readonly errorCodec: AnyCodec;
+  /** `OriginCaller` (FRAME's `PalletsOrigin`): `system` (a `RawOrigin`) and every pallet-defined origin at its pallet's index. */
+  readonly originCallerCodec: Codec<OriginCallerValue>;
+  /** The outer types as pallets see them (bound at the end of construction). */
+  readonly outer = new OuterTypes();
   /** `RuntimeHoldReason` and `RuntimeFreezeReason`, composed from the pallets' declared reasons. */
   readonly holdReasonCodec: EnumCodec<Record<string, VariantSpec>>;
   readonly freezeReasonCodec: EnumCodec<Record<string, VariantSpec>>;
@@ -205,7 +211,7 @@ export class Runtime {
     this.spec = spec;
     this.invariants = opts.invariants ?? [];
     this.version = { ...spec.version, apis: apiVersions() };
-    const balances = createBalances({ existentialDeposit: spec.existentialDeposit });
+    const balances = createBalances({ existentialDeposit: spec.existentialDeposit, forceOrigin: EnsureRoot });
     this.currency = balances.currency;
     this.fees = createTransactionPayment(spec.fees, balances.currency, TREASURY_ACCOUNT);
     const system = systemPallet({ ss58Prefix: spec.ss58Prefix, version: this.version });
@@ -215,7 +221,7 @@ export class Runtime {
       { pallet: balances.pallet, genesisKey: 'balances' },
       { pallet: this.fees.pallet },
       { pallet: validatorSetPallet, genesisKey: 'validatorSet' },
-      ...composePallets({ spec, currency: balances.currency, treasury: TREASURY_ACCOUNT }),
+      ...composePallets({ spec, currency: balances.currency, treasury: TREASURY_ACCOUNT, outer: this.outer }),
     ];
     this.pallets = modules.map((m) => m.pallet).sort((a, b) => a.index - b.index);
     // Genesis runs in pallet index order, each pallet with its own section (absent sections are the pallet's business).
@@ -256,7 +262,21 @@ export class Runtime {
       errIndices[p.name] = p.index;
     }
     this.errorCodec = enumeration(['dcn_runtime', 'RuntimeError'], errVariants, { indices: errIndices });
+    // OriginCaller: the system origins at System's index, then each pallet's own origin at its index.
+    const originVariants: Record<string, AnyCodec> = { [SYSTEM_ORIGIN_VARIANT]: RawOrigin };
+    const originIndices: Record<string, number> = { [SYSTEM_ORIGIN_VARIANT]: this.pallets.find((p) => p.name === 'System')?.index ?? 0 };
+    for (const p of this.pallets) {
+      if (!p.origin) continue;
+      originVariants[p.name] = p.origin;
+      originIndices[p.name] = p.index;
+    }
+    this.originCallerCodec = enumeration(['dcn_runtime', 'OriginCaller'], originVariants, { indices: originIndices }) as unknown as Codec<OriginCallerValue>;
     bindRuntimeEvent(this.eventCodec);
+    this.outer.bind({
+      call: this.callCodec,
+      origin: this.originCallerCodec,
+      info: (call) => this.callInfoOf(call),
+    });
     // `RuntimeHoldReason` / `RuntimeFreezeReason` from the pallets' declared reasons (FRAME's composite enums).
     const reasons = (kind: 'holdReasons' | 'freezeReasons', path: string) => {
       const variants: Record<string, AnyCodec> = {};
@@ -327,6 +347,19 @@ export class Runtime {
     const entry = this.callsByName.get(`${v.tag}.${v.value.tag}`);
     if (!entry) throw new Error(`unknown call ${v.tag}.${v.value.tag}`);
     return { pallet: entry.pallet, name: entry.camel, def: entry.def, args: v.value.value };
+  }
+
+  /** Resolve a decoded `RuntimeCall` to its definition; throws on an unknown call. */
+  resolveCall(v: RuntimeCallValue): ResolvedCall {
+    const entry = this.callsByName.get(`${v.tag}.${v.value.tag}`);
+    if (!entry) throw new Error(`unknown call ${v.tag}.${v.value.tag}`);
+    return { pallet: entry.pallet, name: entry.camel, def: entry.def, args: v.value.value };
+  }
+
+  /** Weight (ps, without the base extrinsic weight) and class of a decoded call. */
+  callInfoOf(v: RuntimeCallValue): CallInfo {
+    const c = this.resolveCall(v);
+    return { weight: c.def.weight(c.args), class: c.def.class ?? 'Normal' };
   }
 
   /** Encode a call from pallet name, call name (camelCase) and arguments. */
@@ -619,6 +652,11 @@ export class BlockExecution implements DispatchContext {
     }
   }
 
+  /** Weight (ps) counted against this block so far, per dispatch class (hook work, e.g. scheduled calls, is Mandatory). */
+  get weightUsed(): Readonly<Record<DispatchClassName, bigint>> {
+    return { ...this.used };
+  }
+
   /** The extrinsics applied so far. */
   get applied(): readonly Uint8Array[] {
     return this.extrinsics;
@@ -629,7 +667,13 @@ export class BlockExecution implements DispatchContext {
     if (this.initialized) throw new Error('block already initialized');
     this.initialized = true;
     initializeBlock(this.state, this.header);
-    for (const p of this.runtime.pallets) p.hooks.onInitialize?.(this);
+    for (const p of this.runtime.pallets) {
+      const weight = p.hooks.onInitialize?.(this);
+      if (weight !== undefined) {
+        if (weight < 0n) throw new Error(`${p.name}.onInitialize declared a negative weight ${weight}`);
+        this.used.Mandatory += weight;
+      }
+    }
   }
 
   /**
@@ -658,7 +702,7 @@ export class BlockExecution implements DispatchContext {
       incrementNonce(this.state, checked.who);
       this.runtime.fees.withdrawFee(this, checked.who, checked.fee);
       const info = dispatchInfo(checked.weight, cls, checked.call.def.paysFee !== false);
-      const result = this.dispatch(checked.call, { kind: 'Signed', who: checked.who });
+      const result = this.dispatchResolved(checked.call, { kind: 'Signed', who: checked.who });
       this.runtime.fees.distributeFee(this, checked.who, checked.fee, this.author);
       this.deposit(result.ok ? extrinsicSuccess(info) : extrinsicFailed(result.error, info));
       if (!result.ok) this.dispatchNotes.push({ index, message: result.message });
@@ -684,7 +728,7 @@ export class BlockExecution implements DispatchContext {
     if (index !== 0) invalid('BadMandatory', 'the timestamp inherent must be the first extrinsic');
     const weight = call.def.weight(call.args);
     const info = dispatchInfo(weight, 'Mandatory', false);
-    const result = this.dispatch(call, { kind: 'None' });
+    const result = this.dispatchResolved(call, { kind: 'None' });
     if (!result.ok) invalid('BadMandatory', `timestamp inherent failed: ${(result as { message?: string }).message ?? result.error.tag}`);
     this.deposit(extrinsicSuccess(info));
     this.used.Mandatory += weight;
@@ -700,6 +744,8 @@ export class BlockExecution implements DispatchContext {
     const total = this.used.Normal + this.used.Operational + this.used.Mandatory;
     if (cls === 'Normal') {
       if (this.used.Normal + weight > (maxBlockRefTime * normalRatioBps) / 10_000n) invalid('ExhaustsResources', 'block weight limit reached');
+      // The block as a whole: what the hooks and inherents used counts too (a heavy hook leaves less room).
+      if (total + weight > maxBlockRefTime) invalid('ExhaustsResources', 'block weight limit reached (hooks and inherents included)');
       if (BigInt(this.length + len) > (BigInt(maxBlockLength) * normalRatioBps) / 10_000n) invalid('ExhaustsResources', 'block length limit reached');
     } else {
       if (total + weight > maxBlockRefTime) invalid('ExhaustsResources', 'block weight limit reached');
@@ -707,8 +753,29 @@ export class BlockExecution implements DispatchContext {
     }
   }
 
+  callInfo(call: Uint8Array): CallInfo | undefined {
+    try {
+      return this.runtime.callInfoOf(this.runtime.callCodec.decode(call));
+    } catch {
+      return undefined;
+    }
+  }
+
+  dispatch(origin: Origin, call: Uint8Array): DispatchOutcome {
+    let resolved: ResolvedCall;
+    try {
+      resolved = this.runtime.decodeCall(call);
+    } catch (e) {
+      return { ok: false, error: { tag: 'Unavailable' }, message: `the call cannot be decoded: ${(e as Error).message}`, weight: 0n };
+    }
+    const weight = resolved.def.weight(resolved.args);
+    // Hook work (the scheduler's tasks) is counted against the block here; an extrinsic's weight already covers its inner calls.
+    if (this.phase.tag !== 'ApplyExtrinsic') this.used.Mandatory += weight;
+    return { ...this.dispatchResolved(resolved, origin), weight };
+  }
+
   /** Dispatch a call in a transactional layer; errors become a DispatchError, state and events roll back. */
-  private dispatch(call: ResolvedCall, origin: Origin): { ok: true } | { ok: false; error: DispatchErrorValue; message: string } {
+  private dispatchResolved(call: ResolvedCall, origin: Origin): { ok: true } | { ok: false; error: DispatchErrorValue; message: string } {
     try {
       this.transactional(() => call.def.dispatch(this, origin, call.args));
       return { ok: true };

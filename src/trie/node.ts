@@ -335,23 +335,28 @@ export function slotHash(holder: Node, offset: number): Uint8Array {
 /**
  * Allocates output arrays for encodings. Encodings over 64 bytes each get an off-heap ArrayBuffer when allocated
  * alone, which costs a malloc and external-memory accounting that makes V8 collect garbage far more often; a slab
- * hands out views into one shared buffer instead. Views keep their whole slab alive, so a slab should live no
- * longer than one batch of encodings (one `update`'s `newNodes`).
+ * hands out views into a few shared buffers instead. Views keep their whole buffer alive, and the nodes an update
+ * writes outlive it in the node caches (the database's LRU of encoded nodes, the trie's cache of decoded ones), so
+ * the buffers start small and grow with the update: the first is {@link SLAB_FIRST_BYTES}, each next one twice the
+ * last, up to {@link SLAB_BYTES}. An update's buffers therefore hold at most about three times the bytes it encoded,
+ * plus the first buffer: a block that changes a few dozen nodes keeps 4 KiB alive, not 256 KiB. (With one 256 KiB
+ * buffer per update, a few cached nodes of each block pinned a quarter MiB per block: 27 MiB in 121 slabs in a heap
+ * snapshot of the dev node after half a minute, issue 9.)
  */
 export class Slab {
-  private buf: Uint8Array;
-  private pos = 0; // next free byte of buf, 0..SLAB_BYTES
-
-  constructor() {
-    this.buf = new Uint8Array(SLAB_BYTES);
-  }
+  private buf: Uint8Array | undefined;
+  private pos = 0; // next free byte of buf, 0 ≤ pos ≤ buf.length
+  private nextBytes = SLAB_FIRST_BYTES; // size of the next buffer, SLAB_FIRST_BYTES ≤ n ≤ SLAB_BYTES
 
   /** A zeroed view of `n` bytes (n ≥ 0). */
   alloc(n: number): Uint8Array {
     if (n > SLAB_BYTES >> 3) return new Uint8Array(n);
-    if (this.pos + n > SLAB_BYTES) {
-      this.buf = new Uint8Array(SLAB_BYTES);
+    if (this.buf === undefined || this.pos + n > this.buf.length) {
+      let size = this.nextBytes;
+      while (size < n) size *= 2; // n ≤ SLAB_BYTES / 8, so size ≤ SLAB_BYTES
+      this.buf = new Uint8Array(size);
       this.pos = 0;
+      this.nextBytes = Math.min(SLAB_BYTES, size * 2);
     }
     const view = this.buf.subarray(this.pos, this.pos + n);
     this.pos += n;
@@ -359,8 +364,10 @@ export class Slab {
   }
 }
 
-/** Size of one slab buffer (bytes). */
-const SLAB_BYTES = 1 << 18;
+/** Size of a slab's first buffer (bytes). */
+export const SLAB_FIRST_BYTES = 1 << 12;
+/** Largest slab buffer (bytes). */
+export const SLAB_BYTES = 1 << 18;
 
 /**
  * Encode `node` (children must be committed and a hashed value must have its `valueHash`) into an array of exactly

@@ -9,7 +9,7 @@ import { toHexRaw } from '../../src/primitives/bytes.js';
 import { verifySignature } from '../../src/crypto/verify.js';
 import { blake2_256 } from '../../src/primitives/hashing.js';
 import { eraBirth, HeaderCodec, type DigestItemValue, type Era, type Header } from '../../src/primitives/types.js';
-import { AUTHOR_ENGINE_ID, AuthorDigest, STATE_VERSION, TREASURY_ACCOUNT, type AppliedExtrinsic, type BlockExecution, type Runtime, type SealedBlock, type SignatureChecker, type SignatureJob } from '../../src/runtime/runtime.js';
+import { AUTHOR_ENGINE_ID, AuthorDigest, STATE_VERSION, TREASURY_ACCOUNT, type AppliedExtrinsic, type BlockExecution, type GenesisConfig, type Runtime, type SealedBlock, type SignatureChecker, type SignatureJob } from '../../src/runtime/runtime.js';
 import { createChainRuntime, XFG } from '../../src/runtime/chain-runtime.js';
 import type { EventRecord } from '../../src/runtime/dispatch.js';
 import { InvariantError } from '../../src/runtime/invariants.js';
@@ -53,6 +53,8 @@ export interface TestChainOptions {
    * others still running.
    */
   checkInvariants?: boolean | { skip: readonly string[] };
+  /** Further genesis sections (e.g. `sudo: { key }`), beside the balances and the validator set. */
+  genesis?: Partial<GenesisConfig>;
 }
 
 /** Options of one block. */
@@ -152,6 +154,7 @@ export class TestChain {
       [TREASURY_ACCOUNT, XFG],
     ];
     const changes = this.runtime.genesisChanges({
+      ...opts.genesis,
       balances: { balances },
       validatorSet: { validators: [{ account: this.author, sessionKey: this.author, peerId: new Uint8Array() }] },
     });

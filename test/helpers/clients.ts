@@ -55,6 +55,8 @@ export interface SampleContext {
  * text for bytes and strings, `true` for bools, and the type's default (zeroes, first variant) otherwise.
  */
 export function sampleArg(api: ApiPromise, typeName: string, ctx: SampleContext): unknown {
+  // A call argument (`sudo`, `scheduler.schedule`): a harmless call any origin may make.
+  if (typeName === 'Call') return api.tx.system.remarkWithEvent(u8aToHex(new TextEncoder().encode('client e2e'))).method;
   const probe = api.registry.createType(typeName);
   if (probe instanceof GenericMultiAddress) return { Id: ctx.dest.address };
   if (probe instanceof GenericAccountId) return ctx.dest.address;
@@ -76,10 +78,13 @@ export type OriginKind = 'signed' | 'root' | 'inherent';
 
 /**
  * The origin a call needs, read from its documentation as FRAME writes it: "origin must be root" / "(root only)"
- * → root; "Inherent" / "unsigned" → inherent (mandatory class, refused by the pool); anything else → signed.
+ * → root (but "the sudo key" → signed); "Inherent" / "unsigned" → inherent (mandatory class, refused by the pool); anything else → signed.
  */
 export function originOf(docs: readonly string[]): OriginKind {
   const text = docs.join(' ');
+  // Sudo's calls ("Authenticates the sudo key and dispatches … with `Root` origin"): another signer is refused by the
+  // pallet itself (`Sudo.RequireSudo`), as any signed call whose preconditions fail.
+  if (/\bsudo key\b/i.test(text)) return 'signed';
   if (/\broot\b/i.test(text)) return 'root';
   if (/\binherent\b|\bunsigned\b/i.test(text)) return 'inherent';
   return 'signed';

@@ -8,7 +8,7 @@
  * and applies the UDST the bidder paid (held in escrow by the ledger's `debit`).
  */
 import { compactU128, u64, u128 } from '../../primitives/scale/index.js';
-import { ensure, ensureRoot, ensureSigned, fail } from '../../runtime/dispatch.js';
+import { ensure, ensureOrigin, ensureSigned, fail, type EnsureOrigin } from '../../runtime/dispatch.js';
 import { call, definePallet, type Pallet } from '../../runtime/pallet.js';
 import type { StateReader } from '../../runtime/state.js';
 import type { BlockTime } from '../timestamp/interface.js';
@@ -24,6 +24,8 @@ import { auctionsEvent, AuctionsEvents } from './events.js';
 import { auctionFloorPrice, auctionPrice, auctionStartPrice, bidFill, restartAuction } from './math.js';
 import { AUCTIONS_STORAGE_INFOS, AuctionsStorage } from './storage.js';
 import { AuctionParams, type AuctionParamsValue, type AuctionValue, type AuctionViewValue } from './types.js';
+import { weightOf } from '../../runtime/weights.js';
+import { WEIGHTS } from './weights.js';
 
 export { AuctionsStorage, DEFAULT_AUCTION_PARAMS } from './storage.js';
 export { AuctionsErrors } from './errors.js';
@@ -48,6 +50,8 @@ export interface AuctionsConfig {
   /** The lot owner's settlement, bound late (Loans is built after Auctions). */
   settlement: () => AuctionSettlement;
   time?: BlockTime;
+  /** Who may change the auction parameters (this chain: Root; governance later). */
+  paramsOrigin: EnsureOrigin<unknown>;
 }
 
 /** Governance bounds of the auction parameters. */
@@ -109,7 +113,7 @@ export function createAuctions(config: AuctionsConfig): { pallet: Pallet & { que
           'Buy up to `max_xfg` of the lot at the current price, if it is at most `max_price` (FixedU128 UDST per XFG).',
           'Below the tab the bidder pays `ceil(xfg * price)`; reaching it, exactly the tab for `floor(tab / price)` XFG at most.',
         ],
-        weight: () => 400_000_000n,
+        weight: () => weightOf(WEIGHTS.calls.bid),
         dispatch: (ctx, origin, { auctionId, maxXfg, maxPrice }) => {
           const bidder = ensureSigned(origin);
           const stored = AuctionsStorage.Auctions.get(ctx.state, auctionId) ?? fail(E.UnknownAuction, `no auction ${auctionId}`);
@@ -139,10 +143,10 @@ export function createAuctions(config: AuctionsConfig): { pallet: Pallet & { que
       setParams: call({
         index: 1,
         args: { params: AuctionParams },
-        docs: ['Change the auction parameters within their bounds and steps (root; governance later).'],
-        weight: () => 100_000_000n,
+        docs: ['Change the auction parameters within their bounds and steps (`ParamsOrigin`: root; governance later).'],
+        weight: () => weightOf(WEIGHTS.calls.setParams),
         dispatch: (ctx, origin, { params }) => {
-          ensureRoot(origin);
+          ensureOrigin(config.paramsOrigin, origin, ctx.state);
           const v = checkParams(params, AUCTION_PARAM_BOUNDS, AuctionsStorage.Params.get(ctx.state));
           if (v) fail(v.reason === 'OutOfBounds' ? E.ParamOutOfBounds : E.ParamStepTooLarge, `${v.field} = ${v.value} refused: ${v.reason}`);
           AuctionsStorage.Params.set(ctx.state, params);

@@ -32,7 +32,7 @@ export function createBalances(config: BalancesConfig) {
     crate: 'pallet_balances',
     docs: ['XFG balances: transfers, holds, locks, existential deposit and issuance.'],
     storage: BALANCES_STORAGE_INFO,
-    calls: balancesCalls({ ed, currency, setFree }),
+    calls: balancesCalls({ ed, currency, setFree, forceOrigin: config.forceOrigin }),
     events: BalancesEvents,
     errors: BalancesErrors,
     constants: [

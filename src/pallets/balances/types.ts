@@ -6,6 +6,8 @@
  */
 import { enumeration, fixedBytes, lazy, newtype, struct, u128, vec, type AnyCodec, type Codec, type EnumCodec, type ValueOf, type VariantSpec } from '../../primitives/scale/index.js';
 
+import type { EnsureOrigin } from '../../runtime/dispatch.js';
+
 /** Pallet index of Balances. */
 export const BALANCES_INDEX = 2;
 
@@ -13,6 +15,8 @@ export const BALANCES_INDEX = 2;
 export interface BalancesConfig {
   /** Smallest balance an account may hold (XFG base units). */
   existentialDeposit: bigint;
+  /** Who may make `force_transfer` and `force_set_balance` (this chain: Root). */
+  forceOrigin: EnsureOrigin<unknown>;
 }
 
 /** Genesis of Balances: initial free balances. */

@@ -9,7 +9,7 @@
 import { equalBytes } from '../../primitives/bytes.js';
 import { bool, compactU128, str, u32, u128 } from '../../primitives/scale/index.js';
 import { AccountId32 } from '../../primitives/types.js';
-import { ensure, ensureRoot, ensureSigned, fail, type DispatchContext } from '../../runtime/dispatch.js';
+import { ensure, ensureOrigin, ensureSigned, fail, NO_CALL_DISPATCH, type DispatchContext, type EnsureOrigin } from '../../runtime/dispatch.js';
 import { call, definePallet, type Pallet } from '../../runtime/pallet.js';
 import { Overlay, type StateAccess, type StateReader } from '../../runtime/state.js';
 import type { BlockTime } from '../timestamp/interface.js';
@@ -26,6 +26,8 @@ import { BANKS_STORAGE_INFOS, BanksStorage } from './storage.js';
 import { checkBankInvariants } from './invariants.js';
 import { bankView } from './queries.js';
 import { BankParams, KindParams, LOAN_KINDS, LoanKind, type BankInfoValue, type BankParamsValue, type BankViewValue, type KindParamsValue, type LoanKindName } from './types.js';
+import { weightOf } from '../../runtime/weights.js';
+import { WEIGHTS } from './weights.js';
 
 export { BanksStorage } from './storage.js';
 export { BanksErrors } from './errors.js';
@@ -68,6 +70,10 @@ export interface BanksConfig {
   treasury: Uint8Array;
   /** Block time; default `Timestamp.Now`. */
   time?: BlockTime;
+  /** Who may create banks (this chain: Root; network governance later). */
+  createOrigin: EnsureOrigin<unknown>;
+  /** Who may appoint officers and change a bank's credit ceiling and parameters (this chain: Root; governance later). */
+  adminOrigin: EnsureOrigin<unknown>;
 }
 
 /** The Banks pallet with its API for Loans and its queries. */
@@ -86,7 +92,7 @@ export interface BanksQueries {
 /** A dispatch context for genesis (no events, no rollback: genesis either completes or throws). */
 export function genesisContext(st: StateAccess): DispatchContext {
   if (!(st instanceof Overlay)) throw new Error('genesis state must be an Overlay');
-  return { state: st, blockNumber: 0, deposit: () => undefined, transactional: (fn) => fn() };
+  return { state: st, blockNumber: 0, deposit: () => undefined, transactional: (fn) => fn(), ...NO_CALL_DISPATCH };
 }
 
 function violationError(v: ParamViolation) {
@@ -238,7 +244,6 @@ export function createBanks(config: BanksConfig): BanksModule {
     },
   };
 
-  const W = 250_000_000n;
   const banksPallet = definePallet<BanksGenesis>({
     name: 'Banks',
     index: BANKS_INDEX,
@@ -249,10 +254,10 @@ export function createBanks(config: BanksConfig): BanksModule {
       createBank: call({
         index: 0,
         args: { name: str, bioregion: str, creditCeiling: u128, officer: AccountId32 },
-        docs: ['Create a bank with default parameters and one officer (root; governance later).'],
-        weight: () => W,
+        docs: ['Create a bank with default parameters and one officer (`CreateOrigin`: root; governance later).'],
+        weight: () => weightOf(WEIGHTS.calls.createBank),
         dispatch: (ctx, origin, { name, bioregion, creditCeiling, officer }) => {
-          ensureRoot(origin);
+          ensureOrigin(config.createOrigin, origin, ctx.state);
           const id = createBank(ctx.state, name, bioregion, creditCeiling, defaultBankParams(udstDecimals));
           admit(ctx.state, id, officer, time(ctx.state), true);
           ctx.deposit(banksEvent('BankCreated', { bank: id, name, bioregion, creditCeiling }));
@@ -263,7 +268,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 1,
         args: { bank: u32, who: AccountId32 },
         docs: ['Admit a member (an officer of the bank).'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.admitMember),
         dispatch: (ctx, origin, { bank, who }) => {
           const by = ensureSigned(origin);
           ensureOfficer(ctx.state, bank, by);
@@ -275,7 +280,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 2,
         args: { bank: u32, who: AccountId32 },
         docs: ['Remove a member who is not an officer (an officer of the bank). Their loans run on.'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.removeMember),
         dispatch: (ctx, origin, { bank, who }) => {
           const by = ensureSigned(origin);
           ensureOfficer(ctx.state, bank, by);
@@ -290,10 +295,10 @@ export function createBanks(config: BanksConfig): BanksModule {
       setOfficer: call({
         index: 3,
         args: { bank: u32, who: AccountId32, officer: bool },
-        docs: ['Make a member an officer or end their office (root; governance later). A non-member made officer is admitted.'],
-        weight: () => W,
+        docs: ['Make a member an officer or end their office (`AdminOrigin`: root; governance later). A non-member made officer is admitted.'],
+        weight: () => weightOf(WEIGHTS.calls.setOfficer),
         dispatch: (ctx, origin, { bank, who, officer }) => {
-          ensureRoot(origin);
+          ensureOrigin(config.adminOrigin, origin, ctx.state);
           setOfficer(ctx.state, bank, who, officer, time(ctx.state));
           ctx.deposit(banksEvent('OfficerSet', { bank, who, officer }));
         },
@@ -302,7 +307,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 4,
         args: { bank: u32, who: AccountId32 },
         docs: ['Refuse new loans to an account (an officer of the bank).'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.blacklist),
         dispatch: (ctx, origin, { bank, who }) => {
           const by = ensureSigned(origin);
           ensureOfficer(ctx.state, bank, by);
@@ -315,7 +320,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 5,
         args: { bank: u32, who: AccountId32 },
         docs: ['Take an account off the blacklist (an officer of the bank).'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.unblacklist),
         dispatch: (ctx, origin, { bank, who }) => {
           const by = ensureSigned(origin);
           ensureOfficer(ctx.state, bank, by);
@@ -328,7 +333,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 6,
         args: { bank: u32, amount: compactU128 },
         docs: ['Deposit UDST into the reserves for shares: `amount · totalShares / reserves`, rounded down; the first deposit 1:1.'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.deposit),
         dispatch: (ctx, origin, { bank, amount }) => {
           const who = ensureSigned(origin);
           const shares = deposit(ctx, bank, who, amount);
@@ -339,7 +344,7 @@ export function createBanks(config: BanksConfig): BanksModule {
         index: 7,
         args: { bank: u32, shares: compactU128 },
         docs: ['Redeem shares for `shares · reserves / totalShares` UDST (rounded down), from reserves not needed to back outstanding credit.'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.withdraw),
         dispatch: (ctx, origin, { bank, shares }) => {
           const who = ensureSigned(origin);
           ensure(shares > 0n, E.ZeroAmount);
@@ -358,10 +363,10 @@ export function createBanks(config: BanksConfig): BanksModule {
       setCreditCeiling: call({
         index: 8,
         args: { bank: u32, creditCeiling: u128 },
-        docs: ['Change a bank\'s credit ceiling within its bounds and step (root; governance later).'],
-        weight: () => W,
+        docs: ['Change a bank\'s credit ceiling within its bounds and step (`AdminOrigin`: root; governance later).'],
+        weight: () => weightOf(WEIGHTS.calls.setCreditCeiling),
         dispatch: (ctx, origin, { bank, creditCeiling }) => {
-          ensureRoot(origin);
+          ensureOrigin(config.adminOrigin, origin, ctx.state);
           const b = getBank(ctx.state, bank);
           const v = checkParams({ creditCeiling }, { creditCeiling: ceilingBound }, { creditCeiling: b.creditCeiling });
           if (v) fail(violationError(v), `creditCeiling = ${creditCeiling} refused: ${v.reason}`);
@@ -372,10 +377,10 @@ export function createBanks(config: BanksConfig): BanksModule {
       setParams: call({
         index: 9,
         args: { bank: u32, params: BankParams },
-        docs: ['Change a bank\'s parameters within their bounds and steps (root; governance later).'],
-        weight: () => W,
+        docs: ['Change a bank\'s parameters within their bounds and steps (`AdminOrigin`: root; governance later).'],
+        weight: () => weightOf(WEIGHTS.calls.setParams),
         dispatch: (ctx, origin, { bank, params }) => {
-          ensureRoot(origin);
+          ensureOrigin(config.adminOrigin, origin, ctx.state);
           const b = getBank(ctx.state, bank);
           const v = checkParams(params, bankBounds, b.params);
           if (v) fail(violationError(v), `${v.field} = ${v.value} refused: ${v.reason}`);
@@ -386,10 +391,10 @@ export function createBanks(config: BanksConfig): BanksModule {
       setKindParams: call({
         index: 10,
         args: { bank: u32, kind: LoanKind, params: KindParams },
-        docs: ['Change a bank\'s parameters of one loan kind within their bounds and steps (root; governance later).'],
-        weight: () => W,
+        docs: ['Change a bank\'s parameters of one loan kind within their bounds and steps (`AdminOrigin`: root; governance later).'],
+        weight: () => weightOf(WEIGHTS.calls.setKindParams),
         dispatch: (ctx, origin, { bank, kind, params }) => {
-          ensureRoot(origin);
+          ensureOrigin(config.adminOrigin, origin, ctx.state);
           getBank(ctx.state, bank);
           const v = checkParams(params, kindBounds, kindOf(ctx.state, bank, kind.tag));
           if (v) fail(violationError(v), `${v.field} = ${v.value} refused: ${v.reason}`);

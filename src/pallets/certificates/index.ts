@@ -6,7 +6,7 @@
  */
 import { compactU128, u32, u64, u128 } from '../../primitives/scale/index.js';
 import { MultiAddress } from '../../primitives/types.js';
-import { DispatchFailure, ensureSigned, type DispatchContext } from '../../runtime/dispatch.js';
+import { DispatchFailure, ensureSigned, NO_CALL_DISPATCH, type DispatchContext } from '../../runtime/dispatch.js';
 import { call, definePallet, type Pallet } from '../../runtime/pallet.js';
 import { Overlay, type StateAccess } from '../../runtime/state.js';
 import { lookup } from '../balances/index.js';
@@ -19,6 +19,8 @@ import { CertificatesEvents } from './events.js';
 import { checkCertificatesInvariants } from './invariants.js';
 import { CERTIFICATES_STORAGE_INFO, CertificatesStorage } from './storage.js';
 import { CertificatesHoldReason, MAX_CERTIFICATES_PER_OWNER } from './types.js';
+import { weightOf } from '../../runtime/weights.js';
+import { WEIGHTS } from './weights.js';
 
 export { CertificatesStorage, certificateIdsOf } from './storage.js';
 export { CertificatesErrors } from './errors.js';
@@ -41,7 +43,7 @@ export interface CertificatesApi extends CertificateRegistry {
 /** Run `fn` on `st` as if in a block at genesis (no events, block 0), writing its changes back to `st`. */
 function atGenesis(st: StateAccess, fn: (ctx: DispatchContext) => void): void {
   const overlay = new Overlay(st);
-  const ctx: DispatchContext = { state: overlay, blockNumber: 0, deposit: () => undefined, transactional: (f) => overlay.transactional(f) };
+  const ctx: DispatchContext = { state: overlay, blockNumber: 0, deposit: () => undefined, transactional: (f) => overlay.transactional(f), ...NO_CALL_DISPATCH };
   fn(ctx);
   for (const [k, v] of overlay.changes()) {
     if (v === null) st.delete(k);
@@ -77,7 +79,7 @@ export function createCertificates(cfg: CertificatesConfig): { pallet: Pallet<Ce
           'Hold `xfg` of the caller\'s XFG (reason `CertificateLock`) in a new certificate (value at lock from the oracle price, 0 without one).',
           'Errors: BelowMinimumLock, TooManyCertificates, FreeBelowExistentialDeposit, Balances.InsufficientBalance. Event: Locked.',
         ],
-        weight: () => 250_000_000n,
+        weight: () => weightOf(WEIGHTS.calls.lock),
         dispatch: (ctx, origin, { xfg }) => void ops.lock(ctx, ensureSigned(origin), xfg),
       }),
       unlock: call({
@@ -85,7 +87,7 @@ export function createCertificates(cfg: CertificatesConfig): { pallet: Pallet<Ce
         args: { id: u64 },
         typeNames: { id: 'CertificateId' },
         docs: ['Dissolve an unpledged certificate of the caller; its XFG is released from the hold to the free balance.', 'Errors: UnknownCertificate, NotOwner, CertificatePledged. Event: Unlocked.'],
-        weight: () => 200_000_000n,
+        weight: () => weightOf(WEIGHTS.calls.unlock),
         dispatch: (ctx, origin, { id }) => ops.unlock(ctx, ensureSigned(origin), id),
       }),
       transfer: call({
@@ -96,7 +98,7 @@ export function createCertificates(cfg: CertificatesConfig): { pallet: Pallet<Ce
           'Give an unpledged certificate of the caller, with its held XFG (the hold moves to `dest`), to `dest`.',
           'Errors: UnknownCertificate, NotOwner, CertificatePledged, TooManyCertificates, RecipientBelowExistentialDeposit. Event: Transferred.',
         ],
-        weight: () => 400_000_000n,
+        weight: () => weightOf(WEIGHTS.calls.transfer),
         dispatch: (ctx, origin, { id, dest }) => ops.transfer(ctx, ensureSigned(origin), id, lookup(dest)),
       }),
     },

@@ -12,7 +12,7 @@
  */
 import { bytes, compactU128, u32, u64, vec } from '../../primitives/scale/index.js';
 import { ArithmeticError, minBig } from '../../primitives/arith.js';
-import { DispatchFailure, ensure, ensureRoot, ensureSigned, fail, type DispatchContext } from '../../runtime/dispatch.js';
+import { DispatchFailure, ensure, ensureOrigin, ensureSigned, fail, type DispatchContext, type EnsureOrigin } from '../../runtime/dispatch.js';
 import { call, definePallet, type Pallet } from '../../runtime/pallet.js';
 import type { StateReader } from '../../runtime/state.js';
 import { equalBytes } from '../../primitives/bytes.js';
@@ -64,6 +64,8 @@ import { LOANS_STORAGE_INFOS, LoansStorage } from './storage.js';
 import { checkLoanInvariants } from './invariants.js';
 import { buildQueries, type LoansQueries } from './queries.js';
 import { CLOSED_STATES, LoansParams, MAX_CERTIFICATES, MAX_HISTORY, MAX_PURPOSE_BYTES, type ApplicationValue, type LoansParamsValue, type ReputationValue, type LoanStateName, type LoanValue, type PaymentValue } from './types.js';
+import { weightOf } from '../../runtime/weights.js';
+import { WEIGHTS } from './weights.js';
 
 export { LoansStorage, EMPTY_REPUTATION } from './storage.js';
 export { LoansErrors } from './errors.js';
@@ -83,6 +85,8 @@ export interface LoansConfig {
   auctions: AuctionsApi;
   decimals: TokenDecimals;
   time?: BlockTime;
+  /** Who may change the loan parameters (this chain: Root; governance later). */
+  paramsOrigin: EnsureOrigin<unknown>;
 }
 
 /** Genesis of Loans: the chain-wide parameters (defaults when absent). */
@@ -449,8 +453,11 @@ export function createLoans(config: LoansConfig): LoansModule {
     },
   };
 
-  /** The bounded round-robin scan: check up to `maxChecksPerBlock` open loans after the cursor, wrapping once. */
-  function scan(ctx: DispatchContext): void {
+  /**
+   * The bounded round-robin scan: check up to `maxChecksPerBlock` open loans after the cursor, wrapping once. Returns
+   * its weight: the measured worst case per loan examined (`weights.ts`), counted as the block's Mandatory weight.
+   */
+  function scan(ctx: DispatchContext): bigint {
     const max = LoansStorage.Params.get(ctx.state).maxChecksPerBlock;
     const prefix = LoansStorage.OpenLoans.prefix;
     const inPrefix = (k: Uint8Array | undefined) => k !== undefined && k.length === prefix.length + 16 && prefix.every((b, i) => k[i] === b);
@@ -459,6 +466,7 @@ export function createLoans(config: LoansConfig): LoansModule {
     let wrapped = cursor === undefined;
     let first: bigint | undefined;
     let last: bigint | undefined;
+    let examined = 0;
     // Bound: `max` checks (≤ 1,024 by the parameter bounds).
     for (let n = 0n; n < max; n++) {
       if (!inPrefix(key)) {
@@ -471,6 +479,7 @@ export function createLoans(config: LoansConfig): LoansModule {
       if (id === first) break;
       first ??= id;
       last = id;
+      examined++;
       const at = key!;
       try {
         ctx.transactional(() => evaluate(ctx, id, getLoan(ctx.state, id)));
@@ -481,11 +490,11 @@ export function createLoans(config: LoansConfig): LoansModule {
       key = ctx.state.nextKey(at);
     }
     if (last !== undefined) LoansStorage.ScanCursor.set(ctx.state, last);
+    return weightOf(WEIGHTS.hooks.onInitialize, examined);
   }
 
   const queries = buildQueries({ oracle, certificates, banks, decimals, time });
 
-  const W = 400_000_000n;
   const loansPallet = definePallet<LoansGenesis>({
     name: 'Loans',
     index: LOANS_INDEX,
@@ -500,7 +509,7 @@ export function createLoans(config: LoansConfig): LoansModule {
           'Apply for a loan against certificates. Checks membership, blacklist, the kind\'s limits, the collateral ratio at',
           'the oracle price and the bank\'s capacity. Small amounts from good scores are approved at once.',
         ],
-        weight: ({ certificates: c }) => W + BigInt(c.length) * 25_000_000n,
+        weight: ({ certificates: c }) => weightOf(WEIGHTS.calls.apply, c.length),
         dispatch: (ctx, origin, a) => {
           const who = ensureSigned(origin);
           const bank = bankOf(ctx.state, a.bank);
@@ -539,7 +548,7 @@ export function createLoans(config: LoansConfig): LoansModule {
         index: 1,
         args: { applicationId: u64 },
         docs: ['Take a pending application under review (an officer of the bank).'],
-        weight: () => W / 2n,
+        weight: () => weightOf(WEIGHTS.calls.startReview),
         dispatch: (ctx, origin, { applicationId }) => {
           const officer = ensureSigned(origin);
           const app = getApp(ctx.state, applicationId);
@@ -553,7 +562,7 @@ export function createLoans(config: LoansConfig): LoansModule {
         index: 2,
         args: { applicationId: u64 },
         docs: ['Approve an application under review (an officer of the bank); the draw window opens.'],
-        weight: () => W / 2n,
+        weight: () => weightOf(WEIGHTS.calls.approve),
         dispatch: (ctx, origin, { applicationId }) => {
           const officer = ensureSigned(origin);
           const app = getApp(ctx.state, applicationId);
@@ -567,7 +576,7 @@ export function createLoans(config: LoansConfig): LoansModule {
         index: 3,
         args: { applicationId: u64 },
         docs: ['Reject a pending application or one under review (an officer of the bank).'],
-        weight: () => W / 2n,
+        weight: () => weightOf(WEIGHTS.calls.reject),
         dispatch: (ctx, origin, { applicationId }) => {
           const officer = ensureSigned(origin);
           const app = getApp(ctx.state, applicationId);
@@ -584,7 +593,7 @@ export function createLoans(config: LoansConfig): LoansModule {
           'Draw an approved application within the draw window: pledges the certificates, mints the amount (less the',
           'origination fee, which goes to reserves) and fixes the contract rate from the ratio and score of the moment.',
         ],
-        weight: () => W * 2n,
+        weight: () => weightOf(WEIGHTS.calls.draw),
         dispatch: (ctx, origin, { applicationId }) => {
           const who = ensureSigned(origin);
           const app = getApp(ctx.state, applicationId);
@@ -659,21 +668,21 @@ export function createLoans(config: LoansConfig): LoansModule {
         index: 5,
         args: { loanId: u64, amount: compactU128 },
         docs: ['Repay part of a loan: interest due first, then principal. More than owed is refused (the error names the owed amount).'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.repay),
         dispatch: (ctx, origin, { loanId, amount }) => repay(ctx, ensureSigned(origin), loanId, amount),
       }),
       repayAll: call({
         index: 6,
         args: { loanId: u64 },
         docs: ['Repay exactly what is owed now (discount included) and close the loan.'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.repayAll),
         dispatch: (ctx, origin, { loanId }) => repay(ctx, ensureSigned(origin), loanId, 'all'),
       }),
       addCollateral: call({
         index: 7,
         args: { loanId: u64, certificate: u64 },
         docs: ['Pledge one more certificate to a loan (raises its ratio; the contract rate stays as fixed at draw).'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.addCollateral),
         dispatch: (ctx, origin, { loanId, certificate }) => {
           const who = ensureSigned(origin);
           const loan = getLoan(ctx.state, loanId);
@@ -693,7 +702,7 @@ export function createLoans(config: LoansConfig): LoansModule {
         index: 8,
         args: { loanId: u64, certificate: u64 },
         docs: ['Release a certificate from a loan if the rest still meets the kind\'s minimum ratio at the oracle price.'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.withdrawCollateral),
         dispatch: (ctx, origin, { loanId, certificate }) => {
           const who = ensureSigned(origin);
           const loan = getLoan(ctx.state, loanId);
@@ -720,7 +729,7 @@ export function createLoans(config: LoansConfig): LoansModule {
         index: 9,
         args: { loanId: u64 },
         docs: ['Check a loan now (anyone): due-date ladder, margin call, liquidation, bad debt.'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.check),
         dispatch: (ctx, origin, { loanId }) => {
           ensureSigned(origin);
           const loan = getLoan(ctx.state, loanId);
@@ -735,7 +744,7 @@ export function createLoans(config: LoansConfig): LoansModule {
           'Extend the due date by `extra_days` for a fee of 50 bps of principal: automatic the first time, up to 14 days,',
           'when not in default and the ratio is at least 120 %; otherwise the request waits for an officer.',
         ],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.requestRestructure),
         dispatch: (ctx, origin, { loanId, extraDays }) => {
           const who = ensureSigned(origin);
           const loan = getLoan(ctx.state, loanId);
@@ -765,7 +774,7 @@ export function createLoans(config: LoansConfig): LoansModule {
         index: 11,
         args: { loanId: u64 },
         docs: ['Grant a waiting restructuring request (an officer of the bank); the fee is charged now.'],
-        weight: () => W,
+        weight: () => weightOf(WEIGHTS.calls.approveRestructure),
         dispatch: (ctx, origin, { loanId }) => {
           const officer = ensureSigned(origin);
           const loan = getLoan(ctx.state, loanId);
@@ -780,7 +789,7 @@ export function createLoans(config: LoansConfig): LoansModule {
         index: 12,
         args: { loanId: u64 },
         docs: ['Refuse a waiting restructuring request (an officer of the bank).'],
-        weight: () => W / 2n,
+        weight: () => weightOf(WEIGHTS.calls.rejectRestructure),
         dispatch: (ctx, origin, { loanId }) => {
           const officer = ensureSigned(origin);
           const loan = getLoan(ctx.state, loanId);
@@ -794,7 +803,7 @@ export function createLoans(config: LoansConfig): LoansModule {
         index: 13,
         args: { applicationId: u64 },
         docs: ['Withdraw an application that was not drawn (the borrower).'],
-        weight: () => W / 2n,
+        weight: () => weightOf(WEIGHTS.calls.cancel),
         dispatch: (ctx, origin, { applicationId }) => {
           const who = ensureSigned(origin);
           const app = getApp(ctx.state, applicationId);
@@ -807,10 +816,10 @@ export function createLoans(config: LoansConfig): LoansModule {
       setParams: call({
         index: 14,
         args: { params: LoansParams },
-        docs: ['Change the loan parameters within their bounds and steps (root; governance later).'],
-        weight: () => W / 4n,
+        docs: ['Change the loan parameters within their bounds and steps (`ParamsOrigin`: root; governance later).'],
+        weight: () => weightOf(WEIGHTS.calls.setParams),
         dispatch: (ctx, origin, { params }) => {
-          ensureRoot(origin);
+          ensureOrigin(config.paramsOrigin, origin, ctx.state);
           const v = checkParams(params, LOANS_PARAM_BOUNDS, LoansStorage.Params.get(ctx.state));
           if (v) fail(v.reason === 'OutOfBounds' ? E.ParamOutOfBounds : E.ParamStepTooLarge, `${v.field} = ${v.value} refused: ${v.reason}`);
           const why = inconsistency(params);

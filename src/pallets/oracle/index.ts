@@ -7,11 +7,11 @@
 import { equalBytes } from '../../primitives/bytes.js';
 import { u128, u32, vec } from '../../primitives/scale/index.js';
 import { AccountId32 } from '../../primitives/types.js';
-import { ensure, ensureRoot, ensureSigned, fail, type DispatchContext } from '../../runtime/dispatch.js';
+import { ensure, ensureOrigin, ensureSigned, fail, type DispatchContext } from '../../runtime/dispatch.js';
 import { call, definePallet, type Pallet } from '../../runtime/pallet.js';
 import type { StateAccess, StateReader } from '../../runtime/state.js';
 import type { PriceOracle } from './interface.js';
-import { ORACLE_INDEX } from './types.js';
+import { ORACLE_INDEX, type OracleConfig } from './types.js';
 export { ORACLE_INDEX } from './types.js';
 import { now } from '../timestamp/index.js';
 import { OE, OracleErrors } from './errors.js';
@@ -31,11 +31,13 @@ import {
 } from './math.js';
 import { ORACLE_STORAGE_INFO, OracleStorage } from './storage.js';
 import { GENESIS_FED_AT, OracleParams } from './types.js';
+import { weightOf } from '../../runtime/weights.js';
+import { WEIGHTS } from './weights.js';
 
 export { OracleStorage } from './storage.js';
 export { OracleErrors } from './errors.js';
 export { OracleEvents } from './events.js';
-export { FedValueCodec, GENESIS_FED_AT, OracleParams, type FedValueValue } from './types.js';
+export { FedValueCodec, GENESIS_FED_AT, OracleParams, type FedValueValue, type OracleConfig } from './types.js';
 export { checkOracleInvariants } from './invariants.js';
 
 /** Genesis of Oracle. */
@@ -105,7 +107,7 @@ function stampGenesisValues(st: StateAccess): void {
 }
 
 /** Build the Oracle pallet and its {@link PriceOracle}. */
-export function createOracle(): { pallet: Pallet<OracleGenesis>; oracle: OracleApi } {
+export function createOracle(config: OracleConfig): { pallet: Pallet<OracleGenesis>; oracle: OracleApi } {
   const oracle: OracleApi = {
     status: priceStatus,
     peekPrice: (st) => priceStatus(st).price,
@@ -136,7 +138,7 @@ export function createOracle(): { pallet: Pallet<OracleGenesis>; oracle: OracleA
           'Origin: a feeder. Refused with PriceOutOfBounds unless price_min < price < price_max. Event: Fed.',
         ],
         // The feeder set (≤ 32 accounts), the parameters and one value write.
-        weight: () => 60_000_000n,
+        weight: () => weightOf(WEIGHTS.calls.feed),
         dispatch: (ctx, origin, { price }) => {
           const who = ensureSigned(origin);
           ensure(OracleStorage.Feeders.get(ctx.state).some((f) => equalBytes(f, who)), OE.NotFeeder);
@@ -151,12 +153,12 @@ export function createOracle(): { pallet: Pallet<OracleGenesis>; oracle: OracleA
         args: { feeders: vec(AccountId32, MAX_FEEDERS) },
         typeNames: { feeders: 'BoundedVec<T::AccountId, T::MaxFeeders>' },
         docs: [
-          'Replace the feeder set (root: governance). Values of removed feeders are deleted.',
+          'Replace the feeder set (`AdminOrigin`: root; governance later). Values of removed feeders are deleted.',
           'Errors: TooManyFeeders, DuplicateFeeder, FeedersBelowMinimum. Event: FeedersChanged.',
         ],
-        weight: () => 20_000_000n + BigInt(MAX_FEEDERS) * 5_000_000n,
+        weight: ({ feeders }) => weightOf(WEIGHTS.calls.setFeeders, feeders.length),
         dispatch: (ctx, origin, { feeders }) => {
-          ensureRoot(origin);
+          ensureOrigin(config.adminOrigin, origin, ctx.state);
           ensureFeederSet(feeders);
           const p = OracleStorage.Params.get(ctx.state);
           ensure(feeders.length >= p.minFeeders, OE.FeedersBelowMinimum, `${feeders.length} feeders < min_feeders ${p.minFeeders}`);
@@ -172,12 +174,12 @@ export function createOracle(): { pallet: Pallet<OracleGenesis>; oracle: OracleA
         args: { params: OracleParams },
         typeNames: { params: 'OracleParams' },
         docs: [
-          'Change the parameters (root: governance) within their bounds and maximum steps.',
+          'Change the parameters (`AdminOrigin`: root; governance later) within their bounds and maximum steps.',
           'Errors: ParamOutOfBounds, ParamStepTooLarge, FeedersBelowMinimum. Event: ParamsChanged.',
         ],
-        weight: () => 20_000_000n,
+        weight: () => weightOf(WEIGHTS.calls.setParams),
         dispatch: (ctx, origin, { params }) => {
-          ensureRoot(origin);
+          ensureOrigin(config.adminOrigin, origin, ctx.state);
           const refusal = checkParamsChange(OracleStorage.Params.get(ctx.state), params);
           if (refusal) refuse(refusal);
           const count = OracleStorage.Feeders.get(ctx.state).length;
@@ -191,6 +193,9 @@ export function createOracle(): { pallet: Pallet<OracleGenesis>; oracle: OracleA
     errors: OracleErrors,
     constants: [{ name: 'MaxFeeders', codec: u32, value: MAX_FEEDERS, docs: ['The largest feeder set.'] }],
     hooks: {
+      // The weight of this block's onFinalize at its worst (the first block stamps every genesis value), declared at
+      // its start (as FRAME's on_initialize does).
+      onInitialize: () => weightOf(WEIGHTS.hooks.onFinalize),
       onFinalize(ctx) {
         // One read per block; the stamping itself happens once, in the first block.
         if (OracleStorage.GenesisValuesPending.get(ctx.state)) stampGenesisValues(ctx.state);

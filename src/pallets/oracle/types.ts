@@ -3,6 +3,7 @@
  */
 import { struct, u128, u32, u64, type ValueOf } from '../../primitives/scale/index.js';
 import { U64_MAX } from '../../primitives/arith.js';
+import type { EnsureOrigin } from '../../runtime/dispatch.js';
 
 /** One feeder's latest value: the price (FixedU128 inner, UDST per XFG) and the block time (ms) it was fed at. */
 export const FedValueCodec = struct(['pallet_oracle', 'FedValue'], { price: u128, at: u64 }, { typeName: { price: 'FixedU128', at: 'Moment' } });
@@ -23,6 +24,12 @@ export const OracleParams = struct(
  * price for `priceLifetimeMs` after its first block, whatever wall-clock time that block has.
  */
 export const GENESIS_FED_AT = U64_MAX;
+
+/** What Oracle needs from the chain. */
+export interface OracleConfig {
+  /** Who may replace the feeders and change the parameters (this chain: Root; governance later). */
+  adminOrigin: EnsureOrigin<unknown>;
+}
 
 /** Pallet index of Oracle (fixed: part of every call's encoding). */
 export const ORACLE_INDEX = 11;

@@ -6,6 +6,8 @@ import { bytes } from '../../primitives/scale/index.js';
 import { ensureSigned } from '../../runtime/dispatch.js';
 import { call } from '../../runtime/pallet.js';
 import { systemEvent } from './events.js';
+import { weightOf } from '../../runtime/weights.js';
+import { WEIGHTS } from './weights.js';
 
 /** The calls of System. */
 export const systemCalls = {
@@ -14,7 +16,7 @@ export const systemCalls = {
     args: { remark: bytes },
     typeNames: { remark: 'Vec<u8>' },
     docs: ['Make some on-chain remark.'],
-    weight: ({ remark }) => 1_000_000n + BigInt(remark.length) * 1_000n,
+    weight: ({ remark }) => weightOf(WEIGHTS.calls.remark, remark.length),
     dispatch: (_ctx, origin) => {
       ensureSigned(origin);
     },
@@ -24,7 +26,7 @@ export const systemCalls = {
     args: { remark: bytes },
     typeNames: { remark: 'Vec<u8>' },
     docs: ['Make some on-chain remark and emit an event.'],
-    weight: ({ remark }) => 2_000_000n + BigInt(remark.length) * 2_000n,
+    weight: ({ remark }) => weightOf(WEIGHTS.calls.remarkWithEvent, remark.length),
     dispatch: (ctx, origin, { remark }) => {
       const sender = ensureSigned(origin);
       ctx.deposit(systemEvent('Remarked', { sender, hash: blake2_256(remark) }));

@@ -6,6 +6,8 @@ import { ensureNone, fail, type DispatchContext } from '../../runtime/dispatch.j
 import { call } from '../../runtime/pallet.js';
 import { TimestampStorage } from './storage.js';
 import { MINIMUM_PERIOD_MS, TIMESTAMP_SET_CALL } from './types.js';
+import { weightOf } from '../../runtime/weights.js';
+import { WEIGHTS } from './weights.js';
 
 /** The calls of Timestamp. */
 export const timestampCalls = {
@@ -14,7 +16,7 @@ export const timestampCalls = {
     args: { now: compactU64 },
     typeNames: { now: 'T::Moment' },
     docs: ['Set the current time. Inherent: must be the first extrinsic of every block, unsigned, once.'],
-    weight: () => 10_000_000n,
+    weight: () => weightOf(WEIGHTS.calls.set),
     class: 'Mandatory',
     paysFee: false,
     dispatch: (ctx: DispatchContext, origin, { now: t }) => {

@@ -6,7 +6,7 @@
 import { u64 } from '../../primitives/scale/index.js';
 import { definePallet } from '../../runtime/pallet.js';
 import { timestampCalls } from './calls.js';
-import { timestampOnFinalize } from './hooks.js';
+import { timestampOnFinalize, timestampOnInitialize } from './hooks.js';
 import { checkTimestampInvariants } from './invariants.js';
 import { TIMESTAMP_STORAGE_INFO } from './storage.js';
 import { MINIMUM_PERIOD_MS, TIMESTAMP_INDEX } from './types.js';
@@ -26,6 +26,7 @@ export const timestampPallet = definePallet({
   calls: timestampCalls,
   constants: [{ name: 'MinimumPeriod', codec: u64, value: MINIMUM_PERIOD_MS, docs: ['The minimum period between blocks (milliseconds).'] }],
   hooks: {
+    onInitialize: timestampOnInitialize,
     onFinalize: timestampOnFinalize,
     tryState: checkTimestampInvariants,
   },

@@ -5,6 +5,7 @@
  * reserved on its owner, index and counts consistent) after each test, and caught when broken.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EnsureRoot } from '../../../src/runtime/dispatch.js';
 import { BalancesErrors, BalancesStorage } from '../../../src/pallets/balances/index.js';
 import {
   certificatesOf,
@@ -31,7 +32,7 @@ beforeAll(async () => {
   const c = await creditChain(k);
   currency = c.runtime.currency;
   // The registry is stateless over storage: one bound to this runtime's currency serves every chain.
-  registry = createCertificates({ currency, oracle: createOracle().oracle, decimals: TOKEN_DECIMALS, minLock: currency.existentialDeposit }).registry;
+  registry = createCertificates({ currency, oracle: createOracle({ adminOrigin: EnsureRoot }).oracle, decimals: TOKEN_DECIMALS, minLock: currency.existentialDeposit }).registry;
 });
 checkInvariantsAfterEach();
 checkPalletInvariantsAfterEach();

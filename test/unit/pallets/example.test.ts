@@ -3,7 +3,7 @@
  * dispatched against an Overlay, and its storage, event, errors, genesis and invariants are checked.
  */
 import { describe, expect, it } from 'vitest';
-import { DispatchFailure, type DispatchContext, type RuntimeEventValue } from '../../../src/runtime/dispatch.js';
+import { DispatchFailure, NO_CALL_DISPATCH, type DispatchContext, type RuntimeEventValue } from '../../../src/runtime/dispatch.js';
 import { Overlay, type StateReader } from '../../../src/runtime/state.js';
 import { checkExampleInvariants, ExampleErrors, ExampleStorage, examplePallet, tallyOf, total } from '../../../src/pallets/example/index.js';
 
@@ -14,7 +14,7 @@ const bob = new Uint8Array(32).fill(2);
 /** A dispatch context over `state` collecting events (no runtime). */
 function context(state: Overlay): { ctx: DispatchContext; events: RuntimeEventValue[] } {
   const events: RuntimeEventValue[] = [];
-  const ctx: DispatchContext = { state, blockNumber: 1, deposit: (e) => events.push(e), transactional: (fn) => fn() };
+  const ctx: DispatchContext = { state, blockNumber: 1, deposit: (e) => events.push(e), transactional: (fn) => fn(), ...NO_CALL_DISPATCH };
   return { ctx, events };
 }
 

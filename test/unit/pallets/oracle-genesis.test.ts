@@ -4,6 +4,7 @@
  * validated by the spec schema; and the genesis state they produce, with every pallet's invariants.
  */
 import { describe, expect, it } from 'vitest';
+import { EnsureRoot } from '../../../src/runtime/dispatch.js';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { ChainSpecSchema, genesisConfigOf, loadChainSpec } from '../../../src/node/chain-spec.js';
@@ -36,7 +37,7 @@ describe.each(['dev', 'local'] as const)('chain spec %s', (chain) => {
     expect(OracleStorage.Feeders.get(st)).toEqual([a, b, c]);
     expect(OracleStorage.Params.get(st)).toEqual({ priceLifetimeMs: 600_000n, minFeeders: 2, priceMin: PRICE_ONE / 100n, priceMax: PRICE_ONE * 100n });
     for (const f of [a, b, c]) expect(OracleStorage.Values.get(st, f)).toEqual({ price: PRICE_ONE / 2n, at: GENESIS_FED_AT });
-    expect(createOracle().oracle.peekPrice(st)).toBe(PRICE_ONE / 2n);
+    expect(createOracle({ adminOrigin: EnsureRoot }).oracle.peekPrice(st)).toBe(PRICE_ONE / 2n);
     // UDST at genesis: the community bank's reserves (Banks genesis), held outside accounts, and 10,000 UDST for each
     // of the six dev accounts.
     expect(UdstStorage.TotalIssuance.get(st)).toBe(GENESIS_BANK_RESERVES + 6n * 10_000n * 1_000_000n);

@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EnsureRoot } from '../../../src/runtime/dispatch.js';
 import { createOracle, GENESIS_FED_AT, OracleErrors, OracleStorage } from '../../../src/pallets/oracle/index.js';
 import { DEFAULT_ORACLE_PARAMS, DEFAULT_PRICE_MAX, DEFAULT_PRICE_MIN, MAX_FEEDERS, type OracleParamsValue } from '../../../src/pallets/oracle/math.js';
 import { srPair } from '../../helpers/keys.js';
@@ -37,7 +38,7 @@ checkInvariantsAfterEach();
 checkPalletInvariantsAfterEach();
 
 const E = OracleErrors.of;
-const { oracle } = createOracle();
+const { oracle } = createOracle({ adminOrigin: EnsureRoot });
 const HALF = PRICE_ONE / 2n;
 const LIFE = DEFAULT_ORACLE_PARAMS.priceLifetimeMs;
 

@@ -9,6 +9,8 @@ import { BlockExecutionError } from '../../../src/runtime/runtime.js';
 import { checkTimestampInherent, MINIMUM_PERIOD_MS, now, TimestampStorage } from '../../../src/pallets/timestamp/index.js';
 import { checkInvariantsAfterEach, eventsOf, TestChain } from '../../helpers/chain.js';
 import { devKeys, type DevKeys } from '../../helpers/keys.js';
+import { WEIGHTS as TIMESTAMP_WEIGHTS } from '../../../src/pallets/timestamp/weights.js';
+import { weightOf } from '../../../src/runtime/weights.js';
 
 let k: DevKeys;
 beforeAll(async () => {
@@ -25,7 +27,7 @@ describe('the timestamp inherent', () => {
     expect(now(c.state)).toBe(t);
     expect(TimestampStorage.DidUpdate.exists(c.state)).toBe(false);
     const ev = eventsOf(c.events(), 0);
-    expect(ev.map((e) => e.event.value)).toEqual([{ tag: 'ExtrinsicSuccess', value: { dispatchInfo: { weight: { refTime: 10_000_000n, proofSize: 0n }, class: { tag: 'Mandatory' }, paysFee: { tag: 'No' } } } }]);
+    expect(ev.map((e) => e.event.value)).toEqual([{ tag: 'ExtrinsicSuccess', value: { dispatchInfo: { weight: { refTime: weightOf(TIMESTAMP_WEIGHTS.calls.set), proofSize: 0n }, class: { tag: 'Mandatory' }, paysFee: { tag: 'No' } } } }]);
     expect(c.runtime.timestampOf(c.blocks[1].extrinsics)).toBe(t);
     expect(c.runtime.timestampOf([])).toBeUndefined();
     expect(c.runtime.timestampOf([c.sign(k.alice, c.transferCall(k.bob.publicKey, 1n))])).toBeUndefined();

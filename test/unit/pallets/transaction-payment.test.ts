@@ -8,6 +8,8 @@ import { TREASURY_ACCOUNT } from '../../../src/runtime/runtime.js';
 import { createTransactionPayment, TransactionPaymentStorage } from '../../../src/pallets/transaction-payment/index.js';
 import { checkInvariantsAfterEach, eventNames, TestChain } from '../../helpers/chain.js';
 import { devKeys, type DevKeys } from '../../helpers/keys.js';
+import { WEIGHTS as SYSTEM_WEIGHTS } from '../../../src/pallets/system/weights.js';
+import { weightOf } from '../../../src/runtime/weights.js';
 
 let k: DevKeys;
 beforeAll(async () => {
@@ -29,12 +31,12 @@ describe('fee formula', () => {
     expect(TransactionPaymentStorage.NextFeeMultiplier.get(c.state)).toBe(10n ** 18n);
   });
 
-  it('a remark pays for its weight (1 µs + 1 ns per byte) and its length', async () => {
+  it('a remark pays for its measured weight (base + per byte, src/pallets/system/weights.ts) and its length', async () => {
     const c = await TestChain.create(k);
     for (const len of [0, 1, 99, 1_000]) {
       const xt = c.sign(k.alice, c.call('System', 'remark', { remark: new Uint8Array(len) }));
       const q = c.runtime.queryFee(xt);
-      const weight = 1_000_000n + BigInt(len) * 1_000n;
+      const weight = weightOf(SYSTEM_WEIGHTS.calls.remark, len);
       expect(q.weight).toBe(100_000_000n + weight);
       expect(q.class).toBe('Normal');
       expect(q.partialFee).toBe((100_000_000n + 9n) / 10n + (weight + 9n) / 10n + BigInt(xt.length) * 1_000_000n);

@@ -12,6 +12,8 @@ import { DispatchFailure } from '../../../src/runtime/dispatch.js';
 import { BlockExecutionError, TREASURY_ACCOUNT, type SealedBlock } from '../../../src/runtime/runtime.js';
 import type { StateChange, StateReader } from '../../../src/runtime/state.js';
 import { SystemStorage } from '../../../src/pallets/system/index.js';
+import { WEIGHTS as BALANCES_WEIGHTS } from '../../../src/pallets/balances/weights.js';
+import { weightOf } from '../../../src/runtime/weights.js';
 import { BalancesStorage } from '../../../src/pallets/balances/index.js';
 import { TimestampStorage } from '../../../src/pallets/timestamp/index.js';
 import { checkInvariantsAfterEach, eventNames, eventsOf, TestChain, type ApplyResult } from '../../helpers/chain.js';
@@ -24,8 +26,10 @@ beforeAll(async () => {
 });
 checkInvariantsAfterEach();
 
-/** The fee this chain charges for a signed transfer of `len` bytes: weight (100 µs base + 200 µs call) / 10 + 1e6 per byte + tip. */
-const transferFee = (len: number, tip = 0n) => (100_000_000n + 200_000_000n) / 10n + BigInt(len) * 1_000_000n + tip;
+/** A signed transfer's weight: the base extrinsic weight plus the transfer's measured weight (src/pallets/balances/weights.ts). */
+const TRANSFER_WEIGHT = CHAIN_RUNTIME_SPEC.fees.baseExtrinsicWeight + weightOf(BALANCES_WEIGHTS.calls.transferAllowDeath);
+/** The fee this chain charges for a signed transfer of `len` bytes: weight / 10 (each part rounded up) + 1e6 per byte + tip. */
+const transferFee = (len: number, tip = 0n) => (CHAIN_RUNTIME_SPEC.fees.baseExtrinsicWeight + 9n) / 10n + (weightOf(BALANCES_WEIGHTS.calls.transferAllowDeath) + 9n) / 10n + BigInt(len) * 1_000_000n + tip;
 
 function applied(r: ApplyResult) {
   if (!r.ok) throw new Error(`expected the extrinsic to be applied, got ${r.error.kind} ${r.error.reason}: ${r.error.message}`);
@@ -78,7 +82,7 @@ describe('a transfer and its fee', () => {
     expect(ev[2].event.value.value).toEqual({ who: TREASURY_ACCOUNT, amount: toTreasury });
     expect(ev[3].event.value.value).toEqual({ who: charlie, amount: toAuthor });
     expect(ev[4].event.value.value).toEqual({ who: alice, actualFee: fee, tip });
-    expect(ev[5].event.value.value).toEqual({ dispatchInfo: { weight: { refTime: 300_000_000n, proofSize: 0n }, class: { tag: 'Normal' }, paysFee: { tag: 'Yes' } } });
+    expect(ev[5].event.value.value).toEqual({ dispatchInfo: { weight: { refTime: TRANSFER_WEIGHT, proofSize: 0n }, class: { tag: 'Normal' }, paysFee: { tag: 'Yes' } } });
     expect(eventNames(eventsOf(c.events(), 0))).toEqual(['System.ExtrinsicSuccess']);
     expect(SystemStorage.EventCount.get(c.state)).toBe(7);
   });
@@ -170,7 +174,7 @@ describe('a failing call is included', () => {
     const ev = eventsOf(c.events(), 1);
     // No Transfer: the call's layer was rolled back; fee events stay.
     expect(eventNames(ev)).toEqual(['Balances.Withdraw', 'Balances.Deposit', 'Balances.Deposit', 'TransactionPayment.TransactionFeePaid', 'System.ExtrinsicFailed']);
-    expect(ev[4].event.value.value).toEqual({ dispatchError: moduleError, dispatchInfo: { weight: { refTime: 300_000_000n, proofSize: 0n }, class: { tag: 'Normal' }, paysFee: { tag: 'Yes' } } });
+    expect(ev[4].event.value.value).toEqual({ dispatchError: moduleError, dispatchInfo: { weight: { refTime: TRANSFER_WEIGHT, proofSize: 0n }, class: { tag: 'Normal' }, paysFee: { tag: 'Yes' } } });
     // A wallet reading System.Events resolves the error to Balances.InsufficientBalance.
     const { registry } = pjsRegistryFor(c.runtime);
     const records = registry.createType('Vec<EventRecord>', c.trie.get(SystemStorage.Events.key)) as unknown as Array<{ event: { method: string; data: unknown[] } }>;
@@ -199,8 +203,8 @@ describe('a failing call is included', () => {
 });
 
 describe('block limits', () => {
-  /** A runtime whose normal class holds two transfers' weight (2 × 300 µs ≤ 75 % of 0.8 ms). */
-  const smallRuntime = () => createChainRuntime({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: 800_000_000n } });
+  /** A runtime whose normal class holds exactly two transfers' weight (half of a block of four: the hooks fit beside). */
+  const smallRuntime = () => createChainRuntime({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: 4n * TRANSFER_WEIGHT, normalRatioBps: 5_000n } });
 
   it('the third transfer exhausts the block weight, is not included and changes nothing; it fits the next block', async () => {
     const c = await TestChain.create(k, { runtime: smallRuntime() });
@@ -226,7 +230,7 @@ describe('block limits', () => {
     const results = [0, 1, 2].map((n) => block.exec.applyExtrinsic(c.sign(k.alice, c.transferCall(k.bob.publicKey, XFG), { nonce: n }), { enforceLimits: false }));
     expect(results.every((r) => r.ok)).toBe(true);
     c.commit(c.seal(block));
-    const tiny = await TestChain.create(k, { runtime: createChainRuntime({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: 300_000_000n } }) });
+    const tiny = await TestChain.create(k, { runtime: createChainRuntime({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: TRANSFER_WEIGHT } }) });
     const r = tiny.produce([tiny.sign(k.alice, tiny.transferCall(k.bob.publicKey, XFG))]).results[0];
     expect(r).toMatchObject({ ok: false, error: { reason: 'ExhaustsResources', message: expect.stringMatching(/per-extrinsic/) } });
   });

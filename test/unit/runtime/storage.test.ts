@@ -107,6 +107,8 @@ describe('runtime assembly', () => {
       ['Balances', 2],
       ['TransactionPayment', 3],
       ['ValidatorSet', 4],
+      ['Scheduler', 5],
+      ['Sudo', 6],
       ['Udst', 10],
       ['Oracle', 11],
       ['Certificates', 12],
@@ -136,6 +138,7 @@ describe('runtime assembly', () => {
       'Certificates.unlock': { id: 3n },
       'Certificates.transfer': { id: 3n, dest: { tag: 'Id', value: new Uint8Array(32) } },
       ...lendingSamples(),
+      ...originSamples(),
     };
     const declared = runtime.pallets.flatMap((p) => Object.keys(p.calls ?? {}).map((c) => `${p.name}.${c}`));
     expect(declared.sort()).toEqual(Object.keys(samples).sort());
@@ -150,6 +153,28 @@ describe('runtime assembly', () => {
     expect(() => runtime.decodeCall(new Uint8Array([3, 0]))).toThrow(ScaleDecodeError);
     expect(() => runtime.decodeCall(new Uint8Array([2, 1]))).toThrow(ScaleDecodeError);
   });
+
+  /** Sudo and Scheduler: calls that carry a call. */
+  function originSamples(): Record<string, Record<string, unknown>> {
+    const inner = { tag: 'System', value: { tag: 'remark_with_event', value: { remark: new Uint8Array([1]) } } };
+    const id = new Uint8Array(32).fill(3);
+    const who = { tag: 'Id', value: new Uint8Array(32).fill(4) };
+    return {
+      'Sudo.sudo': { call: inner },
+      'Sudo.sudoUncheckedWeight': { call: inner, weight: { refTime: 5n, proofSize: 0n } },
+      'Sudo.setKey': { new: who },
+      'Sudo.sudoAs': { who, call: inner },
+      'Sudo.removeKey': {},
+      'Scheduler.schedule': { when: 9, maybePeriodic: [2, 3], priority: 1, call: inner },
+      'Scheduler.cancel': { when: 9, index: 0 },
+      'Scheduler.scheduleNamed': { id, when: 9, maybePeriodic: undefined, priority: 1, call: { tag: 'Sudo', value: { tag: 'sudo', value: { call: inner } } } },
+      'Scheduler.cancelNamed': { id },
+      'Scheduler.scheduleAfter': { after: 2, maybePeriodic: undefined, priority: 255, call: inner },
+      'Scheduler.scheduleNamedAfter': { id, after: 2, maybePeriodic: undefined, priority: 0, call: inner },
+      'Scheduler.scheduleAtTime': { time: 1_700_000_000_000n, priority: 0, call: inner },
+      'Scheduler.scheduleNamedAtTime': { id, time: 1_700_000_000_000n, priority: 0, call: inner },
+    };
+  }
 
   it('errors are DispatchError::Module with the pallet index and the variant index in byte 0', () => {
     const errs = defineErrors(['t', 'Error'], 42, { First: 'first', Second: 'second' });

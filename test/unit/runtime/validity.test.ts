@@ -14,6 +14,9 @@ import type { InvalidReason, UnknownReason } from '../../../src/runtime/validity
 import { checkInvariantsAfterEach, TestChain } from '../../helpers/chain.js';
 import { devKeys, type DevKeys } from '../../helpers/keys.js';
 import { flipSignatureBit, signExtrinsic } from '../../helpers/signer.js';
+import { WEIGHTS as BALANCES_WEIGHTS } from '../../../src/pallets/balances/weights.js';
+import { WEIGHTS as TIMESTAMP_WEIGHTS } from '../../../src/pallets/timestamp/weights.js';
+import { weightOf } from '../../../src/runtime/weights.js';
 
 let k: DevKeys;
 beforeAll(async () => {
@@ -253,21 +256,28 @@ describe('ExhaustsResources: what no block could hold is refused at the door (is
   });
 
   it('weight: a call whose weight exceeds the Normal class maximum is refused at submission; one at the maximum is valid', async () => {
-    // A runtime whose normal class holds 75 % of 400,000,000 ps = 300,000,000 ps: exactly one transfer.
+    // A runtime whose normal class holds 75 % of 4/3 of a transfer's weight T (base + measured transfer): exactly one.
     const transferWeight = (rt: Runtime, c: TestChain) => rt.queryFee(c.sign(k.alice, c.transferCall(k.bob.publicKey, XFG))).weight;
-    const roomy = await TestChain.create(k, { runtime: createChainRuntime({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: 400_000_000n } }) });
-    expect(transferWeight(roomy.runtime, roomy)).toBe(300_000_000n);
+    const T = CHAIN_RUNTIME_SPEC.fees.baseExtrinsicWeight + weightOf(BALANCES_WEIGHTS.calls.transferAllowDeath);
+    const block = (T * 4n) / 3n;
+    const roomy = await TestChain.create(k, { runtime: createChainRuntime({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: block + 4n } }) });
+    expect(transferWeight(roomy.runtime, roomy)).toBe(T);
     const best = (c: TestChain) => ({ number: c.head.header.number, hash: c.head.hash });
     expect(roomy.runtime.validateTransaction(roomy.state, roomy.sign(k.alice, roomy.transferCall(k.bob.publicKey, XFG)), best(roomy), roomy.checker)).toMatchObject({ ok: true });
-    const tight = await TestChain.create(k, { runtime: createChainRuntime({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: 399_999_996n } }) });
+    // The largest block whose normal share (floor(75 %)) is one ps short of T.
+    let tightMax = block + 4n;
+    while ((tightMax * 7_500n) / 10_000n >= T) tightMax--;
+    const tight = await TestChain.create(k, { runtime: createChainRuntime({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: tightMax } }) });
     const r = tight.runtime.validateTransaction(tight.state, tight.sign(k.alice, tight.transferCall(k.bob.publicKey, XFG)), best(tight), tight.checker);
     expect(r).toMatchObject({ ok: false, kind: 'invalid', reason: 'ExhaustsResources' });
-    if (!r.ok) expect(r.message).toContain('weight 300000000 exceeds 299999997, the most a Normal extrinsic can take (299999997 ps, 75% of the 399999996 ps block): it could never be included in a block');
+    const normal = (tightMax * 7_500n) / 10_000n;
+    if (!r.ok) expect(r.message).toContain(`weight ${T} exceeds ${normal}, the most a Normal extrinsic can take (${normal} ps, 75% of the ${tightMax} ps block): it could never be included in a block`);
   });
 
   it('per dispatch class: Normal gets its share less the inherents; Operational the whole block less the inherents (length and weight)', async () => {
     const c = await TestChain.create(k);
-    const overhead = { length: 11, weight: 10_000_000n };
+    const ts = weightOf(TIMESTAMP_WEIGHTS.calls.set);
+    const overhead = { length: 11, weight: ts };
     const rt = c.runtime;
     const W = CHAIN_RUNTIME_SPEC.limits.maxBlockRefTime;
     expect(rt.exceedsEmptyBlock('Normal', 1n, NORMAL_LENGTH - 11, overhead)).toBeUndefined();
@@ -277,11 +287,11 @@ describe('ExhaustsResources: what no block could hold is refused at the door (is
     expect(rt.exceedsEmptyBlock('Normal', (W * 3n) / 4n + 1n, 100, overhead)).toMatch(/^weight/);
     expect(rt.exceedsEmptyBlock('Operational', 1n, maxBlockLength - 11, overhead)).toBeUndefined();
     expect(rt.exceedsEmptyBlock('Operational', 1n, maxBlockLength - 10, overhead)).toMatch(/^length/);
-    expect(rt.exceedsEmptyBlock('Operational', W - 10_000_000n, 100, overhead)).toBeUndefined();
-    expect(rt.exceedsEmptyBlock('Operational', W - 10_000_000n + 1n, 100, overhead)).toMatch(/less 10000000 for the block's inherents/);
+    expect(rt.exceedsEmptyBlock('Operational', W - ts, 100, overhead)).toBeUndefined();
+    expect(rt.exceedsEmptyBlock('Operational', W - ts + 1n, 100, overhead)).toMatch(new RegExp(`less ${ts} for the block's inherents`));
     // The next block's overhead comes from the state: at genesis (time 0) the inherent is shorter than later.
-    expect(rt.nextBlockOverhead(c.state)).toEqual({ length: 5, weight: 10_000_000n });
+    expect(rt.nextBlockOverhead(c.state)).toEqual({ length: 5, weight: ts });
     c.produceEmpty(1);
-    expect(rt.nextBlockOverhead(c.state)).toEqual({ length: 11, weight: 10_000_000n });
+    expect(rt.nextBlockOverhead(c.state)).toEqual({ length: 11, weight: ts });
   });
 });

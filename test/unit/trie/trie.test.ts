@@ -429,3 +429,40 @@ describe('sortedOrder', () => {
     );
   });
 });
+
+describe('memory an update keeps alive (issue 9: cached nodes pinned a 256 KiB slab per block)', () => {
+  const k = (hex: string): Uint8Array => fromHex(hex);
+  const v = (n: number, fill = 1): Uint8Array => new Uint8Array(n).fill(fill);
+  /** Distinct buffers behind `newNodes`, and their total size. */
+  function buffersOf(newNodes: ReadonlyArray<readonly [Uint8Array, Uint8Array]>): { bytes: number; largest: number; encoded: number } {
+    const buffers = [...new Set(newNodes.map(([, enc]) => enc.buffer))];
+    return {
+      bytes: buffers.reduce((s, b) => s + b.byteLength, 0),
+      largest: Math.max(...buffers.map((b) => b.byteLength)),
+      encoded: newNodes.reduce((s, [, enc]) => s + enc.length, 0),
+    };
+  }
+
+  it('a small update (a block that changes a few keys) keeps its encodings in a 4 KiB buffer, not a quarter MiB', () => {
+    const store = new MapStore();
+    let trie = Trie.empty(store);
+    for (let b = 0; b < 3; b++) {
+      const r = trie.update([[k(`0x0a${b}1`), v(40, b)], [k(`0x0b${b}2`), v(40, b)], [k('0x0c'), v(36, b)]], 1);
+      store.putAll(r.newNodes);
+      trie = r.trie;
+      const { largest, encoded } = buffersOf(r.newNodes);
+      expect(encoded).toBeGreaterThan(0);
+      expect(largest).toBeLessThanOrEqual(4096);
+    }
+  });
+
+  it('a large update keeps at most about three times what it encoded (plus the first 4 KiB buffer)', () => {
+    const store = new MapStore();
+    const changes: Array<[Uint8Array, Uint8Array]> = [];
+    for (let i = 0; i < 5000; i++) changes.push([Uint8Array.of(i >> 8, i & 0xff, 7), v(40, i & 0xff)]);
+    const r = Trie.empty(store).update(changes, 1);
+    const { bytes, encoded } = buffersOf(r.newNodes);
+    expect(encoded).toBeGreaterThan(256 * 1024);
+    expect(bytes).toBeLessThanOrEqual(3 * encoded + 4096);
+  });
+});
