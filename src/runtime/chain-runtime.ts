@@ -3,6 +3,7 @@
  * in pallet storage; these are the fixed ones a runtime upgrade would change.
  */
 import { Runtime, type RuntimeSpec } from './runtime.js';
+import { CHAIN_INVARIANTS } from '../chain/invariants.js';
 
 /** XFG has 12 decimals: one XFG in base units. */
 export const XFG = 1_000_000_000_000n;
@@ -39,7 +40,10 @@ export const CHAIN_RUNTIME_SPEC: RuntimeSpec = {
   },
 };
 
-/** Build this chain's runtime, advertising its runtime APIs in `RuntimeVersion.apis`. */
-export function createChainRuntime(): Runtime {
-  return new Runtime(CHAIN_RUNTIME_SPEC);
+/**
+ * Build this chain's runtime, advertising its runtime APIs in `RuntimeVersion.apis`, with the chain's cross-pallet
+ * identities as its invariants (`spec` overrides the fixed parameters, e.g. smaller block limits in tests).
+ */
+export function createChainRuntime(spec: RuntimeSpec = CHAIN_RUNTIME_SPEC): Runtime {
+  return new Runtime(spec, { invariants: CHAIN_INVARIANTS });
 }

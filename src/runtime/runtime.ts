@@ -41,6 +41,7 @@ import { MultiAddress, MultiSignature } from '../primitives/types.js';
 import { EXTRA_TYPE, RuntimeType, SIGNED_EXTENSIONS, uncheckedExtrinsicType } from './extensions.js';
 import { encodeMetadataV14, encodeMetadataV15, type MetadataSources } from './metadata.js';
 import { apiInfos, apiVersions } from './apis.js';
+import { collectInvariantFailures, InvariantError, type ChainInvariant, type InvariantFailure } from './invariants.js';
 
 /** State layout version of this chain's trie (V1: values of 33 bytes or more are hashed). */
 export const STATE_VERSION: StateVersion = 1;
@@ -203,9 +204,12 @@ export class Runtime {
   /** The last {@link nextBlockOverhead}: pool validation asks for the same time until the next block. */
   private overheadCache: { now: bigint; overhead: BlockOverhead } | undefined;
   private readonly genesisHandlers: Array<(st: Overlay, g: GenesisConfig) => void> = [];
+  /** The concrete chain's cross-pallet identities, checked after the pallets' own `tryState` (given by the chain). */
+  readonly invariants: readonly ChainInvariant[];
 
-  constructor(spec: RuntimeSpec) {
+  constructor(spec: RuntimeSpec, opts: { invariants?: readonly ChainInvariant[] } = {}) {
     this.spec = spec;
+    this.invariants = opts.invariants ?? [];
     this.version = { ...spec.version, apis: apiVersions() };
     const balances = createBalances({ existentialDeposit: spec.existentialDeposit, forceOrigin: EnsureRoot });
     this.currency = balances.currency;
@@ -316,6 +320,20 @@ export class Runtime {
       this.metadataCache.set(version, md);
     }
     return md;
+  }
+
+  /**
+   * Every invariant broken in `state` (a state between blocks): each pallet's `tryState`, then the chain's
+   * identities. Reads every item checked: for tests and the auditor's replay, never inside a block.
+   */
+  checkInvariants(state: StateReader): InvariantFailure[] {
+    return collectInvariantFailures(this.pallets, this.invariants, state);
+  }
+
+  /** {@link checkInvariants}, throwing an {@link InvariantError} listing every broken one (`where` prefixes it). */
+  tryState(state: StateReader, where?: string): void {
+    const failures = this.checkInvariants(state);
+    if (failures.length > 0) throw new InvariantError(failures, where);
   }
 
   /** The pallet with this name. */
