@@ -77,6 +77,7 @@ export function sampleHook(w: World, s: HookScenario, n: number): bigint {
     return now() - t0;
   }
   const exec = w.chain.open();
+  s.stage?.(w, n)(exec);
   const t0 = now();
   s.run!(w, exec);
   return now() - t0;

@@ -8,12 +8,15 @@
  * measured block is opened on the committed state and discarded, so each repetition sees the same state.
  */
 import { TREASURY_ACCOUNT, XFG, type GenesisConfig } from '../../src/chain/index.js';
-import type { Origin } from '../../src/runtime/dispatch.js';
+import { originToCaller, type Origin } from '../../src/runtime/dispatch.js';
 import type { BlockExecution } from '../../src/runtime/runtime.js';
 import { LoansStorage } from '../../src/pallets/loans/index.js';
 import { BanksStorage } from '../../src/pallets/banks/index.js';
 import { OracleStorage } from '../../src/pallets/oracle/index.js';
 import { AuctionsStorage } from '../../src/pallets/auctions/index.js';
+import { schedulerStorage } from '../../src/pallets/scheduler/storage.js';
+import type { ScheduledValue } from '../../src/pallets/scheduler/types.js';
+import { TimestampStorage } from '../../src/pallets/timestamp/index.js';
 import { actor, BenchChain, NONE, ROOT, signed } from './weights-harness.js';
 
 /** One UDST (6 decimals). */
@@ -46,6 +49,11 @@ export interface CallScenario {
   component?: { item: string; low: number; high: number };
   /** Commit what the call needs; returns the measured operation for `n` items (n = 0 without a component). */
   setup(w: World): (n: number) => Measured;
+  /**
+   * Weight the call's weight function adds to its measured figure for these arguments: the wrapped call's own weight
+   * (`sudo(call)` weighs its overhead plus `call`'s, as FRAME's `sudo`).
+   */
+  added?(w: World, m: Measured): bigint;
 }
 
 /** A hook's worst case: the block's `initialize` (or one hook) timed at `low` and `high` items. */
@@ -58,6 +66,8 @@ export interface HookScenario {
   before?(w: World, n: number): (exec: BlockExecution) => void;
   /** For hooks timed alone (no `before`): run the hook in an open block. */
   run?(w: World, exec: BlockExecution): void;
+  /** With `run`: stage the state for `n` items in the open block first (untimed). */
+  stage?(w: World, n: number): (exec: BlockExecution) => void;
   /** A fresh world for this hook (e.g. the first block after genesis); default the shared one. */
   fresh?: boolean;
 }
@@ -77,6 +87,8 @@ export const A = {
   owner63: actor(301),
   /** Borrowers: 64 certificates each (four loans of 16). */
   borrowers: Array.from({ length: 20 }, (_, i) => actor(400 + i)),
+  /** Holds the sudo key. */
+  sudoKey: actor(5),
   /** A counter for accounts that do not exist yet. */
   fresh: (n: number) => actor(10_000 + n),
 };
@@ -134,6 +146,7 @@ export class World {
       },
       certificates: { certificates },
       loans: {},
+      sudo: { key: A.sudoKey },
     };
     this.chain = new BenchChain(genesis);
     if (o.genesisOnly) return;
@@ -228,6 +241,68 @@ const FAR = 200n * DAY;
 
 let freshCount = 0;
 const fresh = () => A.fresh(freshCount++);
+
+/** A block far ahead whose agenda holds MaxScheduledPerBlock − 1 tasks (the next one is placed at the end). */
+const AGENDA_ALMOST_FULL = 1_000_000;
+/** A block far ahead whose agenda is full (MaxScheduledPerBlock tasks). */
+const AGENDA_FULL = 1_000_001;
+/** When the tasks waiting for a time are due: far past every block the benchmark builds. */
+const FAR_TIME = 1_700_000_000_000n + 100_000n * DAY;
+
+/** A 32-byte task name. */
+function taskName(tag: number, i: number): Uint8Array {
+  const id = new Uint8Array(32);
+  id[0] = tag;
+  new DataView(id.buffer).setUint32(1, i);
+  return id;
+}
+
+/** The longest call a task may carry (`System.remark` of MaxCallLength bytes encoded), as the value of a call argument. */
+function longestCall(w: World): unknown {
+  const max = w.constant<number>('Scheduler', 'MaxCallLength');
+  for (let n = max; n > 0; n--) {
+    const bytes = w.runtime.encodeCall('System', 'remark', { remark: new Uint8Array(n).fill(0x72) });
+    if (bytes.length <= max) return w.runtime.callCodec.decode(bytes);
+  }
+  throw new Error('no remark fits MaxCallLength');
+}
+
+/** The cheapest call to wrap (an empty `System.remark`): the wrapper's own work is what is measured. */
+function emptyRemark(w: World): unknown {
+  return w.runtime.callCodec.decode(w.runtime.encodeCall('System', 'remark', { remark: new Uint8Array() }));
+}
+
+/**
+ * The Scheduler's worst-case state, committed once: MaxTimeScheduled − 1 named tasks waiting for a time (each name
+ * check scans them all; one more may still wait), an agenda one short of full and a full one, every task named,
+ * periodic and carrying the longest call.
+ */
+const schedulerReady = new WeakSet<World>();
+function schedulerState(w: World): void {
+  if (schedulerReady.has(w)) return;
+  schedulerReady.add(w);
+  const call = longestCall(w);
+  const perBlock = w.constant<number>('Scheduler', 'MaxScheduledPerBlock');
+  const waiting = w.constant<number>('Scheduler', 'MaxTimeScheduled') - 1;
+  w.block((exec) => {
+    for (let i = 0; i < waiting; i++) {
+      w.chain.dispatch(exec, ROOT, 'Scheduler', 'scheduleNamedAtTime', { id: taskName(1, i), time: FAR_TIME + BigInt(i), priority: 0, call });
+    }
+  });
+  w.block((exec) => {
+    for (let i = 0; i < perBlock - 1; i++) {
+      w.chain.dispatch(exec, ROOT, 'Scheduler', 'scheduleNamed', { id: taskName(2, i), when: AGENDA_ALMOST_FULL, maybePeriodic: [10, 100], priority: 0, call });
+    }
+  });
+  w.block((exec) => {
+    for (let i = 0; i < perBlock; i++) {
+      w.chain.dispatch(exec, ROOT, 'Scheduler', 'scheduleNamed', { id: taskName(3, i), when: AGENDA_FULL, maybePeriodic: [10, 100], priority: 0, call });
+    }
+  });
+}
+
+/** The measured block's number (the next block on the committed chain). */
+const nextBlock = (w: World) => w.chain.head.header.number + 1;
 
 /** Every call's worst case. */
 export const CALL_SCENARIOS: CallScenario[] = [
@@ -608,6 +683,92 @@ export const CALL_SCENARIOS: CallScenario[] = [
     worst: 'every parameter checked against its bounds and step',
     setup: (w) => () => ({ origin: ROOT, args: { params: AuctionsStorage.Params.get(w.chain.trie) } }),
   },
+  // Scheduler
+  ...(['schedule', 'scheduleNamed', 'scheduleAfter', 'scheduleNamedAfter'] as const).map(
+    (name): CallScenario => ({
+      pallet: 'Scheduler',
+      call: name,
+      worst:
+        'the longest call (MaxCallLength bytes), periodic, placed at the end of an agenda of MaxScheduledPerBlock − 1 such tasks' +
+        (name.includes('Named') ? '; the name checked against the lookup and MaxTimeScheduled − 1 named tasks waiting for a time' : ''),
+      setup: (w) => {
+        schedulerState(w);
+        const call = longestCall(w);
+        return () => {
+          const when = name.endsWith('After') ? { after: AGENDA_ALMOST_FULL - nextBlock(w) - 1 } : { when: AGENDA_ALMOST_FULL };
+          const id = name.includes('Named') ? { id: taskName(9, 0) } : {};
+          return { origin: ROOT, args: { ...id, ...when, maybePeriodic: [10, 100], priority: 0, call } };
+        };
+      },
+    }),
+  ),
+  ...(['scheduleAtTime', 'scheduleNamedAtTime'] as const).map(
+    (name): CallScenario => ({
+      pallet: 'Scheduler',
+      call: name,
+      worst:
+        'the longest call, inserted before MaxTimeScheduled − 1 tasks waiting for a later time (the whole list walked and rewritten)' +
+        (name === 'scheduleNamedAtTime' ? '; the name checked against the lookup and every waiting task' : ''),
+      setup: (w) => {
+        schedulerState(w);
+        const call = longestCall(w);
+        return () => ({ origin: ROOT, args: { ...(name === 'scheduleNamedAtTime' ? { id: taskName(9, 1) } : {}), time: w.chain.time + DAY, priority: 0, call } });
+      },
+    }),
+  ),
+  {
+    pallet: 'Scheduler',
+    call: 'cancel',
+    worst: 'a named task in the middle of a full agenda of the longest calls: the agenda rewritten, its name removed',
+    setup: (w) => {
+      schedulerState(w);
+      return () => ({ origin: ROOT, args: { when: AGENDA_FULL, index: 25 } });
+    },
+  },
+  {
+    pallet: 'Scheduler',
+    call: 'cancelNamed',
+    worst: 'the last of MaxTimeScheduled − 1 tasks waiting for a time (not in the lookup): the whole list scanned and rewritten',
+    setup: (w) => {
+      schedulerState(w);
+      const last = w.constant<number>('Scheduler', 'MaxTimeScheduled') - 2;
+      return () => ({ origin: ROOT, args: { id: taskName(1, last) } });
+    },
+  },
+  // Sudo
+  {
+    pallet: 'Sudo',
+    call: 'sudo',
+    worst: "the key's holder dispatches an empty remark as Root (the wrapper's own work; the call's weight adds the wrapped call's)",
+    setup: (w) => () => ({ origin: signed(A.sudoKey), args: { call: emptyRemark(w) } }),
+    added: (w, m) => w.runtime.callInfoOf(m.args.call as never).weight,
+  },
+  {
+    pallet: 'Sudo',
+    call: 'sudoUncheckedWeight',
+    worst: "as sudo (the call's weight adds the weight declared instead of the wrapped call's)",
+    setup: (w) => () => ({ origin: signed(A.sudoKey), args: { call: emptyRemark(w), weight: { refTime: 1_000_000n, proofSize: 0n } } }),
+    added: (_w, m) => (m.args.weight as { refTime: bigint }).refTime,
+  },
+  {
+    pallet: 'Sudo',
+    call: 'sudoAs',
+    worst: "the key's holder dispatches an empty remark as another signed account (the call's weight adds the wrapped call's)",
+    setup: (w) => () => ({ origin: signed(A.sudoKey), args: { who: { tag: 'Id', value: A.rich }, call: emptyRemark(w) } }),
+    added: (w, m) => w.runtime.callInfoOf(m.args.call as never).weight,
+  },
+  {
+    pallet: 'Sudo',
+    call: 'setKey',
+    worst: 'the key handed to another account by its holder: the old key read, the new written, both in the event',
+    setup: () => () => ({ origin: signed(A.sudoKey), args: { new: { tag: 'Id', value: A.rich } } }),
+  },
+  {
+    pallet: 'Sudo',
+    call: 'removeKey',
+    worst: 'the key removed by its holder',
+    setup: () => () => ({ origin: signed(A.sudoKey), args: {} }),
+  },
 ];
 
 /** Every weighed hook's worst case. */
@@ -625,6 +786,28 @@ export const HOOK_SCENARIOS: HookScenario[] = [
       w.feedAll(exec, PRICE_ONE);
       w.chain.dispatch(exec, ROOT, 'Loans', 'setParams', { params: { ...LoansStorage.Params.get(exec.state), maxChecksPerBlock: BigInt(n) } });
     },
+  },
+  {
+    pallet: 'Scheduler',
+    hook: 'onInitialize',
+    worst:
+      'every task serviced was waiting for its time (moved into the agenda first), is named and periodic (placed again), ' +
+      'and carries the longest call (MaxCallLength bytes); MaxTimeScheduled − MaxScheduledPerBlock tasks keep waiting. ' +
+      "The dispatched calls' own weight is not in the figure (counted as they run)",
+    component: { item: 'task serviced', low: 0, high: 50 },
+    stage: (w, n) => {
+      schedulerState(w);
+      const S = schedulerStorage(w.runtime.outer).items;
+      const bytes = w.runtime.callCodec.encode(longestCall(w) as never);
+      const keep = w.constant<number>('Scheduler', 'MaxTimeScheduled') - w.constant<number>('Scheduler', 'MaxScheduledPerBlock');
+      return (exec) => {
+        const task = (i: number): ScheduledValue => ({ maybeId: taskName(4, i), priority: 0, call: { tag: 'Inline', value: bytes }, maybePeriodic: [10, 100], origin: originToCaller(ROOT) });
+        const now = TimestampStorage.Now.get(exec.state);
+        const due = Array.from({ length: n }, (_, i) => ({ time: now, task: task(i) }));
+        S.TimeAgenda.set(exec.state, [...due, ...S.TimeAgenda.get(exec.state).slice(0, keep)]);
+      };
+    },
+    run: (w, exec) => void w.runtime.pallet('Scheduler')!.hooks.onInitialize!(exec),
   },
   {
     pallet: 'Timestamp',

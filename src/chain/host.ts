@@ -110,6 +110,10 @@ export class ChainHost implements ChainRuntime {
     return this.runtime.executeBlock(base, parentTrie, header, extrinsics, checker);
   }
 
+  checkInvariants(state: StateReader) {
+    return this.runtime.checkInvariants(state);
+  }
+
   authorOf(digest: Header['digest']) {
     return this.runtime.authorOf(digest);
   }

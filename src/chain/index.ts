@@ -25,6 +25,7 @@ import type { RuntimeApiInfo } from '../runtime/metadata.js';
 import type { Pallet } from '../runtime/pallet.js';
 import { Runtime, runtimeVersion, type PalletModule, type RuntimeDefinition } from '../runtime/runtime.js';
 import type { GenesisConfig } from './genesis.js';
+import { CHAIN_INVARIANTS } from './invariants.js';
 import { CHAIN_RUNTIME_SPEC, TOKEN_DECIMALS, TREASURY_ACCOUNT, type ChainRuntimeSpec } from './spec.js';
 
 export { genesisConfigFromJson, RuntimeGenesisConfigSchema, type GenesisConfig, type RuntimeGenesisJson } from './genesis.js';
@@ -111,6 +112,8 @@ export function constructRuntime(spec: ChainRuntimeSpec): { definition: RuntimeD
     timestamp: timestampInherent,
     apis,
     outer,
+    // The cross-pallet identities (issuances, reserves held, collateral pledged), checked after every pallet's tryState.
+    invariants: CHAIN_INVARIANTS,
     bindReasons: bindRuntimeReasons,
   };
   return { definition, fees, currency };
@@ -134,7 +137,7 @@ export class DcnRuntime extends Runtime<GenesisConfig> {
   }
 }
 
-/** Build this chain's runtime. */
-export function createChainRuntime(): DcnRuntime {
-  return new DcnRuntime(CHAIN_RUNTIME_SPEC);
+/** Build this chain's runtime (`spec` overrides the fixed parameters, e.g. smaller block limits in tests). */
+export function createChainRuntime(spec: ChainRuntimeSpec = CHAIN_RUNTIME_SPEC): DcnRuntime {
+  return new DcnRuntime(spec);
 }

@@ -219,6 +219,8 @@ export function registerChainTools(program: Command, h: CliHelpers): void {
     .option('--base-path <dir>', "replay a node's database and compare its stored state with the replayed one")
     .option('--input <file>', 'replay a block file written by export-blocks (- for stdin)')
     .option('--to <n>', 'last block to replay (default: all)', h.intFlag('--to', 0, 0xffff_ffff))
+    .option('--check-invariants', "run every pallet's invariants and the chain's cross-pallet identities on the replayed state at the end", false)
+    .option('--every <n>', 'with --check-invariants: also after every block whose number is a multiple of n', h.intFlag('--every', 1, 0xffff_ffff))
     .addOption(new Option('--log <level>', 'log level (stderr)').choices([...LOG_LEVELS]).default('warn'))
     .addHelpText(
       'after',
@@ -228,12 +230,16 @@ plus a flat map): nothing stored by the node is trusted. Every signature is veri
 and every extrinsics root, state root and block hash recomputed. With --base-path the node's stored state is then
 compared key by key with the replayed one (its trie at the last replayed block, and its flat head table when the
 replay reached the head).
+--check-invariants runs every pallet's tryState and the chain's identities (XFG and UDST issuance, held UDST = bank
+reserves, pledged certificates = open loans' collateral) on the replayed state after the last block, and with
+--every n also after every n-th block; a broken one stops the replay, naming the identity, the block and the numbers.
 Exit 0: everything matches (a summary is printed). Exit 1: the first divergent block is named with what differed.
 Exit 2: bad flags, missing database or unreadable file.\n` + FORMAT_HELP,
     )
     .action(async (opts) => {
       const spec = h.loadOrDie(opts.chain);
       if ((opts.basePath === undefined) === (opts.input === undefined)) h.die('give exactly one of --base-path and --input');
+      if (opts.every !== undefined && !opts.checkInvariants) h.die('--every needs --check-invariants');
       await initCrypto();
       const runtime = createChainHost();
       const genesisChanges = genesisChangesOf(spec, runtime);
@@ -284,6 +290,7 @@ Exit 2: bad flags, missing database or unreadable file.\n` + FORMAT_HELP,
           node: db,
           to: opts.to,
           ss58Prefix: ss58PrefixOf(spec),
+          invariants: opts.checkInvariants ? { every: opts.every } : undefined,
           onBlock: (p) => bar.update(position() >= 0 ? position() : p.number, p.number, p.extrinsics),
         });
       } catch (e) {
@@ -308,19 +315,29 @@ function printReplay(result: ReplayResult, chainId: string, source: string): voi
   const s = result.summary;
   const range = s.blocks === 0 ? 'genesis only' : `blocks #1..#${s.head.number}`;
   const lines = [
-    `replay of chain ${chainId} from ${source}: ${result.ok ? 'OK' : 'DIVERGED'}`,
+    `replay of chain ${chainId} from ${source}: ${result.ok ? 'OK' : result.divergence.kind === 'invariant' ? 'INVARIANT BROKEN' : 'DIVERGED'}`,
     `  blocks:      ${s.blocks} replayed (${range}) after genesis`,
     `  extrinsics:  ${s.extrinsics} (${s.signed} signed, every signature verified${s.verifiedInline > 0 ? `, ${s.verifiedInline} inline` : ''})`,
     `  certificates: ${s.certificates} verified against their height's validator set`,
     `  time:        ${s.seconds.toFixed(2)} s, ${rate(s.extrinsics, s.seconds)} extrinsics/s, ${rate(s.blocks, s.seconds)} blocks/s`,
     `  head:        #${s.head.number} ${toHex(s.head.hash)}, state root ${toHex(s.head.stateRoot)}`,
   ];
+  if (s.invariantChecks > 0) {
+    const at = s.invariantBlocks.length <= 8 ? s.invariantBlocks.map((n) => `#${n}`).join(', ') : `#${s.invariantBlocks[0]}, …, #${s.invariantBlocks[s.invariantBlocks.length - 1]}`;
+    const broken = !result.ok && result.divergence.kind === 'invariant';
+    lines.push(`  invariants:  ${broken ? 'BROKEN' : 'hold'}: checked on ${s.invariantChecks} state${s.invariantChecks === 1 ? '' : 's'} (after ${at})`);
+  }
   if (s.comparedKeys > 0) {
     lines.push(`  node state:  ${result.ok ? 'matches' : 'compared with'} the replayed state (${s.comparedKeys} keys: stored trie${s.comparedFlatState ? ' and flat head table' : ''}) in ${s.compareSeconds.toFixed(2)} s`);
   }
   console.log(lines.join('\n'));
   if (!result.ok) {
     const d = result.divergence;
-    console.error(`Error: replay diverges at block #${d.number} ${toHex(d.hash)}: ${d.kind}: ${d.message}`);
+    if (d.kind === 'invariant' && d.invariants !== undefined) {
+      const broken = d.invariants.map((f) => `  ${f.check}: ${f.message}`);
+      console.error([`Error: invariants broken in the state after block #${d.number} ${toHex(d.hash)}:`, ...broken].join('\n'));
+    } else {
+      console.error(`Error: replay diverges at block #${d.number} ${toHex(d.hash)}: ${d.kind}: ${d.message}`);
+    }
   }
 }

@@ -30,6 +30,7 @@ import type { NodeRuntime } from '../runtime/host.js';
 import type { StateChange, StateReader } from '../runtime/state.js';
 import { CODE_KEY } from '../runtime/storage.js';
 import { INVALID_MESSAGES } from '../runtime/validity.js';
+import type { InvariantFailure } from '../runtime/invariants.js';
 import type { ChainDatabase } from '../storage/index.js';
 import { EMPTY_TRIE_ROOT, MissingNodeError, TrieCodecError, type Trie } from '../trie/index.js';
 import { genesisHeader } from './chain.js';
@@ -63,7 +64,8 @@ export type DivergenceKind =
   | 'block-hash'
   | 'justification'
   | 'stored-state'
-  | 'stored-trie';
+  | 'stored-trie'
+  | 'invariant';
 
 /** The first block that does not check out. */
 export interface Divergence {
@@ -75,6 +77,8 @@ export interface Divergence {
   kind: DivergenceKind;
   /** What differed, with expected and computed values. */
   message: string;
+  /** For `invariant`: every invariant broken in the state after the block, with its numbers. */
+  invariants?: InvariantFailure[];
 }
 
 /** Figures of a replay (complete or stopped at a divergence). */
@@ -99,6 +103,10 @@ export interface ReplaySummary {
   comparedKeys: number;
   /** Whether the node's flat head table was compared (only when the replay reached the node's head). */
   comparedFlatState: boolean;
+  /** States the invariants were checked on with {@link ReplayOptions.invariants} (0 without; < 2^32). */
+  invariantChecks: number;
+  /** Blocks after which they were checked, in order (at most the last 1,000 listed). */
+  invariantBlocks: number[];
 }
 
 /** The outcome of {@link replayChain}. */
@@ -132,6 +140,12 @@ export interface ReplayOptions {
   ss58Prefix?: number;
   /** Called after each replayed block. */
   onBlock?: (p: ReplayProgress) => void;
+  /**
+   * Run the runtime's invariants (every pallet's `tryState` and the chain's cross-pallet identities) on the replayed
+   * state after the last block and, with `every` = N (1 ≤ N < 2^32), after every block whose number is a multiple of
+   * N. A broken one stops the replay with an `invariant` divergence naming the block. Absent: not run.
+   */
+  invariants?: { every?: number };
 }
 
 /** Raised for input the replay cannot start from (not a chain from genesis): a usage error, not a divergence. */
@@ -383,6 +397,26 @@ export async function replayChain(opts: ReplayOptions): Promise<ReplayResult> {
     head: { number: 0, hash: genesis.hash, stateRoot: genesis.header.stateRoot },
     comparedKeys: 0,
     comparedFlatState: false,
+    invariantChecks: 0,
+    invariantBlocks: [],
+  };
+  const every = opts.invariants?.every;
+  if (every !== undefined && (!Number.isInteger(every) || every < 1 || every > 0xffff_ffff)) {
+    throw new ReplayInputError(`invariants every ${every}: give a whole number of blocks from 1 to 4294967295`);
+  }
+  let lastChecked = -1;
+  /** Check the invariants on the replayed state after block `number`; the divergence when one is broken. */
+  const checkInvariants = (number: number, hash: Uint8Array): ReplayResult | undefined => {
+    lastChecked = number;
+    const failures = runtime.checkInvariants(state);
+    summary.invariantChecks++;
+    summary.invariantBlocks.push(number);
+    if (summary.invariantBlocks.length > 1000) summary.invariantBlocks.shift();
+    if (failures.length === 0) return undefined;
+    const message = `${failures.length} invariant${failures.length === 1 ? '' : 's'} broken in the state after block #${number}: ${failures.map((f) => `[${f.check}] ${f.message}`).join('; ')}`;
+    const r = diverged(number, hash, 'invariant', message);
+    if (!r.ok) r.divergence.invariants = failures;
+    return r;
   };
   const diverged = (number: number, hash: Uint8Array, kind: DivergenceKind, message: string): ReplayResult => {
     summary.seconds = (performance.now() - t0) / 1000;
@@ -480,7 +514,15 @@ export async function replayChain(opts: ReplayOptions): Promise<ReplayResult> {
     summary.head = { number: inp.number, hash, stateRoot: sealed.header.stateRoot };
     prev = { number: inp.number, hash };
     opts.onBlock?.({ number: inp.number, blocks: summary.blocks, extrinsics: summary.extrinsics });
+    if (every !== undefined && inp.number % every === 0) {
+      const broken = checkInvariants(inp.number, hash);
+      if (broken !== undefined) return broken;
+    }
     cur = next;
+  }
+  if (opts.invariants !== undefined && lastChecked !== summary.head.number) {
+    const broken = checkInvariants(summary.head.number, summary.head.hash);
+    if (broken !== undefined) return broken;
   }
   summary.seconds = (performance.now() - t0) / 1000;
 

@@ -8,6 +8,7 @@
  * Generic: it names no pallet. The concrete implementation is wired from the chain (`src/chain/host.ts`), which
  * also fixes `Q`, the chain's read-only queries (what a pallet offers the node beyond the runtime APIs).
  */
+import type { InvariantFailure } from './invariants.js';
 import type { DecodedExtrinsic } from '../primitives/extrinsic.js';
 import type { Header, RuntimeVersion } from '../primitives/types.js';
 import type { EventRecord } from './dispatch.js';
@@ -139,4 +140,9 @@ export interface NodeRuntime<Q = unknown, G extends object = Record<string, unkn
   queryFee(bytes: Uint8Array): FeeQuery;
   /** Run a runtime API method by its `Trait_method` name on SCALE input; throws `RuntimeApiError`. */
   callApi(at: ApiAt, name: string, input: Uint8Array): Uint8Array;
+  /**
+   * Every invariant broken in `state`, a state between blocks (FRAME's `try_state`): each pallet's `tryState`, then
+   * the chain's cross-pallet identities. Reads every item checked: for the auditor's replay, never in a block.
+   */
+  checkInvariants(state: StateReader): InvariantFailure[];
 }

@@ -25,6 +25,7 @@ import { ArithmeticError } from '../primitives/arith.js';
 import { MultiAddress, MultiSignature } from '../primitives/types.js';
 import { EXTRA_TYPE, RuntimeType, SIGNED_EXTENSIONS, uncheckedExtrinsicType } from './extensions.js';
 import { encodeMetadataV14, encodeMetadataV15, type MetadataSources } from './metadata.js';
+import { collectInvariantFailures, InvariantError, type ChainInvariant, type InvariantFailure } from './invariants.js';
 import { apiInfosOf, apiVersionsOf, type ApiTrait } from './api-support.js';
 import type { FeeDetails, PaymentServices, SignatureChecker, SignatureJob, SystemServices, TimestampInherent } from './services.js';
 
@@ -74,6 +75,8 @@ export interface RuntimeDefinition {
    * decode calls): the executive binds them once every pallet is assembled.
    */
   outer: OuterTypes;
+  /** The chain's cross-pallet identities, checked after the pallets' own `tryState` (none if absent). */
+  invariants?: readonly ChainInvariant[];
   /** Hand the composed `RuntimeHoldReason` and `RuntimeFreezeReason` to the pallet that stores holds and freezes. */
   bindReasons(hold: EnumCodec<Record<string, VariantSpec>>, freeze: EnumCodec<Record<string, VariantSpec>>): void;
 }
@@ -175,8 +178,11 @@ export class Runtime<G extends object = Record<string, unknown>> {
   /** The last {@link nextBlockOverhead}: pool validation asks for the same time until the next block. */
   private overheadCache: { now: bigint; overhead: BlockOverhead } | undefined;
   private readonly genesisHandlers: Array<(st: Overlay, g: object) => void> = [];
+  /** The concrete chain's cross-pallet identities, checked after the pallets' own `tryState` (given by the chain). */
+  readonly invariants: readonly ChainInvariant[];
 
   constructor(def: RuntimeDefinition) {
+    this.invariants = def.invariants ?? [];
     this.version = def.version;
     this.limits = def.limits;
     this.baseExtrinsicWeight = def.baseExtrinsicWeight;
@@ -290,6 +296,20 @@ export class Runtime<G extends object = Record<string, unknown>> {
       this.metadataCache.set(version, md);
     }
     return md;
+  }
+
+  /**
+   * Every invariant broken in `state` (a state between blocks): each pallet's `tryState`, then the chain's
+   * identities. Reads every item checked: for tests and the auditor's replay, never inside a block.
+   */
+  checkInvariants(state: StateReader): InvariantFailure[] {
+    return collectInvariantFailures(this.pallets, this.invariants, state);
+  }
+
+  /** {@link checkInvariants}, throwing an {@link InvariantError} listing every broken one (`where` prefixes it). */
+  tryState(state: StateReader, where?: string): void {
+    const failures = this.checkInvariants(state);
+    if (failures.length > 0) throw new InvariantError(failures, where);
   }
 
   /** The pallet with this name. */

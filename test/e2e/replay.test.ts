@@ -17,6 +17,8 @@ import { toHex } from '../../src/primitives/bytes.js';
 import { decodeExtrinsic } from '../../src/primitives/extrinsic.js';
 import { BodyCodec } from '../../src/primitives/types.js';
 import { SystemStorage } from '../../src/pallets/system/index.js';
+import { BalancesStorage } from '../../src/pallets/balances/index.js';
+import { u128 } from '../../src/primitives/scale/index.js';
 import { XFG } from '../../src/chain/index.js';
 import { loadChainSpec } from '../../src/node/chain-spec.js';
 import { databasePath, openChain } from '../../src/node/node.js';
@@ -122,7 +124,60 @@ describe('replay', () => {
     expect(r.stderr).toContain(toHex(value));
   });
 
+  it('--check-invariants --every 4: every invariant holds at blocks 4, 8, … and the head (exit 0)', async () => {
+    const r = await cli('replay', '--chain', 'dev', '--base-path', base, '--check-invariants', '--every', '4');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(': OK');
+    const at = Array.from({ length: Math.floor(head.number / 4) }, (_, i) => 4 * (i + 1));
+    if (at[at.length - 1] !== head.number) at.push(head.number);
+    const list = at.length <= 8 ? at.map((n) => `#${n}`).join(', ') : `#${at[0]}, …, #${at[at.length - 1]}`;
+    expect(r.stdout).toContain(`invariants:  hold: checked on ${at.length} states (after ${list})`);
+  });
+
+  it('--check-invariants on a chain whose raw genesis over-issues XFG: valid blocks, the identity broken, exit 1 with the numbers', async () => {
+    // A raw spec of the dev chain with one base unit more in Balances.TotalIssuance than the accounts hold.
+    const spec = await cli('build-spec', '--chain', 'dev', '--raw');
+    expect(spec.code).toBe(0);
+    const json = JSON.parse(spec.stdout) as { id: string; genesis: { raw: { top: Record<string, string> } } };
+    const key = toHex(BalancesStorage.TotalIssuance.key);
+    const issuance = u128.decode(Buffer.from(json.genesis.raw.top[key].slice(2), 'hex'));
+    json.genesis.raw.top[key] = toHex(u128.encode(issuance + 1n));
+    const specFile = join(dir, 'over-issued.json');
+    writeFileSync(specFile, JSON.stringify(json));
+    const overBase = join(dir, 'over-issued');
+    const logger = pino({ level: 'silent' });
+    const chain = await openChain(loadChainSpec(specFile), overBase, logger);
+    const verifier = new SignatureVerifier();
+    const txs = new TransactionService(chain, verifier, logger);
+    const dev = ['Alice', 'Bob'].map((n) => keyPairFromUri(`//${n}`, 'sr25519'));
+    await buildTransferChain(chain, txs, { author: dev[0].publicKey, senders: dev, transfers: 20, perBlock: 5, seed: 3 });
+    const last = { number: chain.head.number, hash: toHex(chain.head.hash) };
+    const total = BalancesStorage.TotalIssuance.get(chain.db.headState());
+    await verifier.close();
+    await chain.db.close();
+
+    // Without the flag the replay is unchanged: the blocks and roots are valid.
+    const plain = await cli('replay', '--chain', specFile, '--base-path', overBase);
+    expect(plain.code).toBe(0);
+    const r = await cli('replay', '--chain', specFile, '--base-path', overBase, '--check-invariants');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('INVARIANT BROKEN');
+    expect(r.stdout).toContain(`invariants:  BROKEN: checked on 1 state (after #${last.number})`);
+    expect(r.stderr).toContain(`Error: invariants broken in the state after block #${last.number} ${last.hash}:`);
+    expect(r.stderr).toMatch(new RegExp(`XFG issuance: Balances\\.TotalIssuance ${total} ≠ Σ free \\+ reserved ${total - 1n} over \\d+ accounts \\(difference \\+1\\)`));
+    const every = await cli('replay', '--chain', specFile, '--base-path', overBase, '--check-invariants', '--every', '2');
+    expect(every.code).toBe(1);
+    expect(every.stderr).toContain('invariants broken in the state after block #2 ');
+  });
+
   it('refuses bad flags and files with exit 2', async () => {
+    const everyZero = await cli('replay', '--chain', 'dev', '--base-path', base, '--check-invariants', '--every', '0');
+    expect(everyZero.code).toBe(2);
+    expect(everyZero.stderr).toContain('--every must be between 1 and 4294967295, got 0');
+    const everyAlone = await cli('replay', '--chain', 'dev', '--base-path', base, '--every', '5');
+    expect(everyAlone.code).toBe(2);
+    expect(everyAlone.stderr).toContain('--every needs --check-invariants');
     const both = await cli('replay', '--chain', 'dev', '--base-path', base, '--input', join(dir, 'x'));
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('exactly one of --base-path and --input');

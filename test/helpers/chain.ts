@@ -12,6 +12,7 @@ import { eraBirth, HeaderCodec, type DigestItemValue, type Era, type Header } fr
 import { AUTHOR_ENGINE_ID, AuthorDigest, STATE_VERSION, type AppliedExtrinsic, type BlockExecution, type SealedBlock, type SignatureChecker, type SignatureJob } from '../../src/runtime/runtime.js';
 import { TREASURY_ACCOUNT, createChainRuntime, XFG, type DcnRuntime, type GenesisConfig } from '../../src/chain/index.js';
 import type { EventRecord } from '../../src/runtime/dispatch.js';
+import { InvariantError } from '../../src/runtime/invariants.js';
 import type { StateReader } from '../../src/runtime/state.js';
 import type { TransactionValidityError } from '../../src/runtime/validity.js';
 import { SystemStorage } from '../../src/pallets/system/index.js';
@@ -44,6 +45,14 @@ export interface TestChainOptions {
   /** Time of block 1 in ms (later blocks add `blockTimeMs`). */
   startTimeMs?: bigint;
   blockTimeMs?: bigint;
+  /**
+   * Run `runtime.tryState` (every pallet's invariants and the chain's cross-pallet identities) on the state after
+   * every sealed block and at genesis, throwing {@link InvariantError} naming the block (default true). Set `false`
+   * only in a test that deliberately builds a broken state; `{ skip }` names the checks (`Pallet.tryState` or a
+   * chain identity's name, e.g. `UDST held by banks`) that a test of one pallet in isolation breaks on purpose, the
+   * others still running.
+   */
+  checkInvariants?: boolean | { skip: readonly string[] };
   /** Further genesis sections (e.g. `sudo: { key }`), beside the balances and the validator set. */
   genesis?: Partial<GenesisConfig>;
 }
@@ -122,6 +131,12 @@ export class TestChain {
   /** Sealed blocks by number (index 0 unused). */
   readonly blocks: SealedBlock[] = [];
   private readonly open = new Set<OpenBlock>();
+  /** Whether invariants run after every block (see {@link TestChainOptions.checkInvariants}). */
+  readonly checksInvariants: boolean;
+  /** Checks left out on purpose (see {@link TestChainOptions.checkInvariants}). */
+  readonly skippedInvariants: ReadonlySet<string>;
+  /** Blocks whose state the invariants were checked on (≤ 2^53). */
+  invariantChecks = 0;
   private readonly blockTimeMs: bigint;
   private readonly startTimeMs: bigint;
 
@@ -130,6 +145,8 @@ export class TestChain {
     this.author = opts.author ?? opts.accounts.charlie;
     this.blockTimeMs = opts.blockTimeMs ?? 6_000n;
     this.startTimeMs = opts.startTimeMs ?? 1_700_000_000_000n;
+    this.checksInvariants = opts.checkInvariants !== false;
+    this.skippedInvariants = new Set(typeof opts.checkInvariants === 'object' ? opts.checkInvariants.skip : []);
     const balances = opts.balances ?? [
       [opts.accounts.alice, 1_000n * XFG],
       [opts.accounts.bob, 1_000n * XFG],
@@ -149,6 +166,19 @@ export class TestChain {
     this.head = { header: this.genesisHeader, hash: this.genesisHash };
     this.hashes.push(this.genesisHash);
     liveChains.add(this);
+    this.checkState(this.trie, 'genesis');
+  }
+
+  /**
+   * Run the runtime's invariants (`runtime.checkInvariants`: every pallet's `tryState`, then the chain's identities)
+   * on `state`, a state between blocks, unless this chain opted out; throws an {@link InvariantError} listing every
+   * broken one not skipped, prefixed with `where`.
+   */
+  checkState(state: StateReader, where: string): void {
+    if (!this.checksInvariants) return;
+    const failures = this.runtime.checkInvariants(state).filter((f) => !this.skippedInvariants.has(f.check));
+    this.invariantChecks++;
+    if (failures.length > 0) throw new InvariantError(failures, where);
   }
 
   /** Build a chain with the dev keys' accounts. */
@@ -191,10 +221,15 @@ export class TestChain {
     return block;
   }
 
-  /** Finalize an open block (roots computed on the head's trie); not committed. */
+  /**
+   * Finalize an open block (roots computed on the head's trie); not committed. The runtime's invariants (every
+   * pallet's `tryState` and the chain identities) are checked on the block's post-state unless the chain opted out.
+   */
   seal(block: OpenBlock): SealedBlock {
     this.open.delete(block);
-    return block.exec.finalize(this.trie, block.digest);
+    const sealed = block.exec.finalize(this.trie, block.digest);
+    this.checkState(sealed.trie, `after block ${block.number}`);
+    return sealed;
   }
 
   /** Make `sealed` the new head: its trie nodes go into the store. */
@@ -279,10 +314,14 @@ export class TestChain {
     return TimestampStorage.Now.get(state);
   }
 
-  /** Check the balance invariants in the committed state and every open block. */
+  /**
+   * Check the runtime's invariants on the committed state and the balance invariants in every open block (a state
+   * inside a block need not satisfy every pallet's between-blocks invariants). Nothing when the chain opted out.
+   */
   assertInvariants(): void {
+    if (!this.checksInvariants) return;
     const ed = this.runtime.spec.existentialDeposit;
-    assertBalanceInvariants(this.trie, ed, `block ${this.head.header.number}`);
+    this.checkState(this.trie, `block ${this.head.header.number}`);
     for (const b of this.open) assertBalanceInvariants(b.exec.state, ed, `open block ${b.number}`);
   }
 }

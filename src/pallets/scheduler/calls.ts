@@ -8,12 +8,16 @@ import type { StateAccess, StateReader } from '../../runtime/state.js';
 import { SE } from './errors.js';
 import { schedulerEvent as event } from './events.js';
 import type { SchedulerStorage } from './storage.js';
+import { WEIGHTS } from './weights.js';
 import { MAX_CALL_LENGTH, MAX_SCHEDULED_PER_BLOCK, MAX_TIME_SCHEDULED, type ScheduledValue } from './types.js';
 
-/** Weight of handling one task besides its call: read, decode, write back, event (ps). */
-export const TASK_WEIGHT = 10_000_000n;
-/** Weight of reading and writing one block's agenda (ps). */
-export const AGENDA_WEIGHT = 20_000_000n;
+/**
+ * Weight of handling one task besides its call (ps): moved in from the time agenda, read, decoded, its slot written
+ * back, its name removed, placed again when periodic, event. The measured per-task figure of `onInitialize`.
+ */
+export const TASK_WEIGHT = WEIGHTS.hooks.onInitialize.perItem;
+/** Weight of servicing one block's agenda besides its tasks (ps): the measured fixed figure of `onInitialize`. */
+export const AGENDA_WEIGHT = WEIGHTS.hooks.onInitialize.base;
 
 /** What the Scheduler needs from the chain. */
 export interface SchedulerConfig {
@@ -160,8 +164,9 @@ export function schedulerOperations(cfg: SchedulerConfig, S: SchedulerStorage) {
      * dispatch the agendas from `IncompleteSince` (or this block) up to this block, each in priority order (then
      * agenda order), while the tasks' weight stays within `MaximumWeight`. The first task that does not fit stops the
      * work; it and everything after it are carried over to the next block, in the same order (`IncompleteSince`).
+     * Returns the number of tasks serviced (dispatched, or found unavailable).
      */
-    service(ctx: DispatchContext): void {
+    service(ctx: DispatchContext): number {
       const n = ctx.blockNumber;
       const now = cfg.now(ctx.state);
       const waiting = waitingOf(ctx.state);
@@ -174,6 +179,7 @@ export function schedulerOperations(cfg: SchedulerConfig, S: SchedulerStorage) {
       let budget = cfg.maximumWeight;
       let when = S.IncompleteSince.get(ctx.state) ?? n;
       let complete = true;
+      let serviced = 0;
       for (; when <= n; when++) {
         if (budget < AGENDA_WEIGHT) {
           complete = false;
@@ -182,6 +188,7 @@ export function schedulerOperations(cfg: SchedulerConfig, S: SchedulerStorage) {
         budget -= AGENDA_WEIGHT;
         const left = serviceAgenda(ctx, when, n, budget);
         budget = left.budget;
+        serviced += left.serviced;
         if (!left.complete) {
           complete = false;
           break;
@@ -189,13 +196,15 @@ export function schedulerOperations(cfg: SchedulerConfig, S: SchedulerStorage) {
       }
       if (complete) S.IncompleteSince.kill(ctx.state);
       else S.IncompleteSince.set(ctx.state, when);
+      return serviced;
     },
   };
 
-  /** Dispatch the due tasks of block `when`'s agenda within `budget`; the budget left and whether the agenda is done. */
-  function serviceAgenda(ctx: DispatchContext, when: number, n: number, budget: bigint): { budget: bigint; complete: boolean } {
+  /** Dispatch the due tasks of block `when`'s agenda within `budget`; the budget left, whether the agenda is done, how many tasks were serviced. */
+  function serviceAgenda(ctx: DispatchContext, when: number, n: number, budget: bigint): { budget: bigint; complete: boolean; serviced: number } {
     let agenda = agendaOf(ctx.state, when);
-    if (agenda.length === 0) return { budget, complete: true };
+    let serviced = 0;
+    if (agenda.length === 0) return { budget, complete: true, serviced };
     const order = agenda
       .map((t, i) => ({ t, i }))
       .filter((x): x is { t: ScheduledValue; i: number } => x.t !== undefined)
@@ -209,8 +218,9 @@ export function schedulerOperations(cfg: SchedulerConfig, S: SchedulerStorage) {
       const bytes = task.call.tag === 'Inline' ? task.call.value : undefined;
       const info = bytes === undefined ? undefined : ctx.callInfo(bytes);
       const need = TASK_WEIGHT + (info?.weight ?? 0n);
-      if (need > budget) return { budget, complete: false };
+      if (need > budget) return { budget, complete: false, serviced };
       budget -= need;
+      serviced++;
       // The slot is emptied (and written) before the call runs, so a call that touches this agenda sees it as it is.
       agenda[i] = undefined;
       storeAgenda(ctx.state, when, agenda);
@@ -229,7 +239,7 @@ export function schedulerOperations(cfg: SchedulerConfig, S: SchedulerStorage) {
       }
       agenda = agendaOf(ctx.state, when);
     }
-    return { budget, complete: true };
+    return { budget, complete: true, serviced };
   }
 
   return ops;

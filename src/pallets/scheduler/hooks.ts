@@ -3,17 +3,16 @@
  */
 import type { Hooks } from '../../runtime/pallet.js';
 import type { StateReader } from '../../runtime/state.js';
+import { weightOf } from '../../runtime/weights.js';
 import type { SchedulerOperations } from './calls.js';
+import { WEIGHTS } from './weights.js';
 
 /** The Scheduler's hooks. */
 export function schedulerHooks(ops: SchedulerOperations, tryState: (st: StateReader) => void): Hooks {
   return {
-    // The dispatched calls' weights are counted against the block by `ctx.dispatch` as they run; the agenda's own
-    // bookkeeping has no measured weight yet (see weights.ts), so the hook declares none of its own.
-    onInitialize: (ctx) => {
-      ops.service(ctx);
-      return 0n;
-    },
+    // The dispatched calls' weights are counted against the block by `ctx.dispatch` as they run; the hook declares
+    // the agenda's own bookkeeping: its measured figure per task serviced (weights.ts).
+    onInitialize: (ctx) => weightOf(WEIGHTS.hooks.onInitialize, ops.service(ctx)),
     tryState,
   };
 }

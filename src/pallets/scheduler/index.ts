@@ -8,6 +8,7 @@
 import { compactU64, option, u32, u8, u64 } from '../../primitives/scale/index.js';
 import { ensureOrigin, type Origin } from '../../runtime/dispatch.js';
 import { call, definePallet, type Pallet } from '../../runtime/pallet.js';
+import { weightOf } from '../../runtime/weights.js';
 import { AGENDA_WEIGHT, schedulerOperations, TASK_WEIGHT, type SchedulerConfig, type SchedulerOperations } from './calls.js';
 import { SchedulerErrors } from './errors.js';
 import { SchedulerEvents } from './events.js';
@@ -15,14 +16,12 @@ import { schedulerHooks } from './hooks.js';
 import type { ScheduleTasks } from './interface.js';
 import { checkSchedulerInvariants } from './invariants.js';
 import { schedulerStorage, type SchedulerStorage } from './storage.js';
+import { WEIGHTS } from './weights.js';
 import { MAX_CALL_LENGTH, MAX_SCHEDULED_PER_BLOCK, MAX_TIME_SCHEDULED, Period, SCHEDULER_INDEX, TaskName } from './types.js';
 
 export { SCHEDULER_INDEX, MAX_SCHEDULED_PER_BLOCK, MAX_TIME_SCHEDULED, MAX_CALL_LENGTH } from './types.js';
 export type { SchedulerConfig } from './calls.js';
 export type { ScheduleTasks } from './interface.js';
-
-/** Weight of the scheduling and cancelling calls themselves (ps): an agenda read and write. */
-const CALL_WEIGHT = 50_000_000n;
 
 /** The Scheduler pallet, its operations, its storage (for tests and queries) and what other pallets may use. */
 export interface SchedulerModule {
@@ -57,7 +56,7 @@ export function createScheduler(cfg: SchedulerConfig): SchedulerModule {
         args: { when: u32, maybePeriodic: option(Period), priority: u8, call: RuntimeCall },
         typeNames: { when: 'BlockNumberFor<T>', maybePeriodic: 'Option<schedule::Period<BlockNumberFor<T>>>', priority: 'schedule::Priority', call: 'Box<<T as Config>::RuntimeCall>' },
         docs: ['Anonymously schedule a task at block `when` (after the current block).', callDoc, 'Origin: `ScheduleOrigin` (Root). Event: Scheduled.'],
-        weight: () => CALL_WEIGHT,
+        weight: () => weightOf(WEIGHTS.calls.schedule),
         dispatch: (ctx, origin, a) => void ops.schedule(ctx, a.when, a.maybePeriodic, { priority: a.priority, call: encode(a.call), origin: scheduler(ctx, origin) }),
       }),
       cancel: call({
@@ -65,7 +64,7 @@ export function createScheduler(cfg: SchedulerConfig): SchedulerModule {
         args: { when: u32, index: u32 },
         typeNames: { when: 'BlockNumberFor<T>', index: 'u32' },
         docs: ['Cancel an anonymously scheduled task.', 'Origin: `ScheduleOrigin`; only Root cancels a task another origin scheduled. Event: Canceled.'],
-        weight: () => CALL_WEIGHT,
+        weight: () => weightOf(WEIGHTS.calls.cancel),
         dispatch: (ctx, origin, a) => ops.cancel(ctx, scheduler(ctx, origin), a.when, a.index),
       }),
       scheduleNamed: call({
@@ -73,7 +72,7 @@ export function createScheduler(cfg: SchedulerConfig): SchedulerModule {
         args: { id: TaskName, when: u32, maybePeriodic: option(Period), priority: u8, call: RuntimeCall },
         typeNames: { id: 'TaskName', when: 'BlockNumberFor<T>', maybePeriodic: 'Option<schedule::Period<BlockNumberFor<T>>>', priority: 'schedule::Priority', call: 'Box<<T as Config>::RuntimeCall>' },
         docs: ['Schedule a named task at block `when`.', callDoc, 'Errors: Named (the name is taken). Origin: `ScheduleOrigin` (Root). Event: Scheduled.'],
-        weight: () => CALL_WEIGHT,
+        weight: () => weightOf(WEIGHTS.calls.scheduleNamed),
         dispatch: (ctx, origin, a) => void ops.schedule(ctx, a.when, a.maybePeriodic, { id: a.id, priority: a.priority, call: encode(a.call), origin: scheduler(ctx, origin) }),
       }),
       cancelNamed: call({
@@ -81,7 +80,7 @@ export function createScheduler(cfg: SchedulerConfig): SchedulerModule {
         args: { id: TaskName },
         typeNames: { id: 'TaskName' },
         docs: ['Cancel a named scheduled task (in an agenda or waiting for its time).', 'Origin: `ScheduleOrigin` (Root); only Root cancels a task another origin scheduled. Event: Canceled or CanceledAtTime.'],
-        weight: () => CALL_WEIGHT,
+        weight: () => weightOf(WEIGHTS.calls.cancelNamed),
         dispatch: (ctx, origin, a) => ops.cancelNamed(ctx, scheduler(ctx, origin), a.id),
       }),
       scheduleAfter: call({
@@ -89,7 +88,7 @@ export function createScheduler(cfg: SchedulerConfig): SchedulerModule {
         args: { after: u32, maybePeriodic: option(Period), priority: u8, call: RuntimeCall },
         typeNames: { after: 'BlockNumberFor<T>', maybePeriodic: 'Option<schedule::Period<BlockNumberFor<T>>>', priority: 'schedule::Priority', call: 'Box<<T as Config>::RuntimeCall>' },
         docs: ['Anonymously schedule a task `after` blocks from now (at block current + 1 + `after`).', callDoc, 'Origin: `ScheduleOrigin` (Root). Event: Scheduled.'],
-        weight: () => CALL_WEIGHT,
+        weight: () => weightOf(WEIGHTS.calls.scheduleAfter),
         dispatch: (ctx, origin, a) => void ops.schedule(ctx, after(ctx.blockNumber, a.after), a.maybePeriodic, { priority: a.priority, call: encode(a.call), origin: scheduler(ctx, origin) }),
       }),
       scheduleNamedAfter: call({
@@ -97,7 +96,7 @@ export function createScheduler(cfg: SchedulerConfig): SchedulerModule {
         args: { id: TaskName, after: u32, maybePeriodic: option(Period), priority: u8, call: RuntimeCall },
         typeNames: { id: 'TaskName', after: 'BlockNumberFor<T>', maybePeriodic: 'Option<schedule::Period<BlockNumberFor<T>>>', priority: 'schedule::Priority', call: 'Box<<T as Config>::RuntimeCall>' },
         docs: ['Schedule a named task `after` blocks from now.', callDoc, 'Origin: `ScheduleOrigin` (Root). Event: Scheduled.'],
-        weight: () => CALL_WEIGHT,
+        weight: () => weightOf(WEIGHTS.calls.scheduleNamedAfter),
         dispatch: (ctx, origin, a) => void ops.schedule(ctx, after(ctx.blockNumber, a.after), a.maybePeriodic, { id: a.id, priority: a.priority, call: encode(a.call), origin: scheduler(ctx, origin) }),
       }),
       scheduleAtTime: call({
@@ -110,7 +109,7 @@ export function createScheduler(cfg: SchedulerConfig): SchedulerModule {
           callDoc,
           'Origin: `ScheduleOrigin` (Root). Event: ScheduledAtTime, then Scheduled when placed.',
         ],
-        weight: () => CALL_WEIGHT,
+        weight: () => weightOf(WEIGHTS.calls.scheduleAtTime),
         dispatch: (ctx, origin, a) => ops.scheduleAtTime(ctx, a.time, { priority: a.priority, call: encode(a.call), origin: scheduler(ctx, origin) }),
       }),
       scheduleNamedAtTime: call({
@@ -118,7 +117,7 @@ export function createScheduler(cfg: SchedulerConfig): SchedulerModule {
         args: { id: TaskName, time: compactU64, priority: u8, call: RuntimeCall },
         typeNames: { id: 'TaskName', time: 'T::Moment', priority: 'schedule::Priority', call: 'Box<<T as Config>::RuntimeCall>' },
         docs: ['Schedule a named task at `time` (ms), as `schedule_at_time`; `cancel_named` cancels it before and after it is placed.', callDoc, 'Origin: `ScheduleOrigin` (Root). Event: ScheduledAtTime.'],
-        weight: () => CALL_WEIGHT,
+        weight: () => weightOf(WEIGHTS.calls.scheduleNamedAtTime),
         dispatch: (ctx, origin, a) => ops.scheduleAtTime(ctx, a.time, { id: a.id, priority: a.priority, call: encode(a.call), origin: scheduler(ctx, origin) }),
       }),
     },
@@ -129,8 +128,8 @@ export function createScheduler(cfg: SchedulerConfig): SchedulerModule {
       { name: 'MaxScheduledPerBlock', codec: u32, value: MAX_SCHEDULED_PER_BLOCK, docs: ['The maximum number of scheduled calls in the queue for a single block.'] },
       { name: 'MaxTimeScheduled', codec: u32, value: MAX_TIME_SCHEDULED, docs: ['The maximum number of tasks waiting for a time.'] },
       { name: 'MaxCallLength', codec: u32, value: MAX_CALL_LENGTH, docs: ['The longest encoded call a task may carry (bytes).'] },
-      { name: 'TaskWeight', codec: u64, value: TASK_WEIGHT, docs: ['Weight of handling one task besides its call (ps).'] },
-      { name: 'AgendaWeight', codec: u64, value: AGENDA_WEIGHT, docs: ["Weight of reading and writing one block's agenda (ps)."] },
+      { name: 'TaskWeight', codec: u64, value: TASK_WEIGHT, docs: ['Weight of handling one task besides its call (ps): the measured per-task work of `on_initialize`.'] },
+      { name: 'AgendaWeight', codec: u64, value: AGENDA_WEIGHT, docs: ["Weight of servicing one block's agenda besides its tasks (ps): the measured fixed work of `on_initialize`."] },
     ],
     hooks: schedulerHooks(ops, (st) => checkSchedulerInvariants(st, S)),
   });

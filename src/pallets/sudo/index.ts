@@ -8,6 +8,7 @@ import { Weight } from '../../primitives/types.js';
 import { MultiAddress } from '../../primitives/types.js';
 import type { OuterTypes, RuntimeCallValue } from '../../runtime/dispatch.js';
 import { call, definePallet, type Pallet } from '../../runtime/pallet.js';
+import { weightOf } from '../../runtime/weights.js';
 import { lookup } from '../balances/interface.js';
 import { sudoOperations as ops } from './calls.js';
 import { SudoErrors } from './errors.js';
@@ -15,16 +16,12 @@ import { SudoEvents } from './events.js';
 import { buildSudoGenesis } from './genesis.js';
 import { checkSudoInvariants } from './invariants.js';
 import { SUDO_STORAGE_INFO } from './storage.js';
+import { WEIGHTS } from './weights.js';
 import { SUDO_INDEX, type SudoGenesis } from './types.js';
 
 export { SUDO_INDEX, type SudoGenesis } from './types.js';
 export { SudoStorage } from './storage.js';
 export { ensureSudo } from './calls.js';
-
-/** Weight of the sudo wrapper itself (ps), added to the wrapped call's. */
-const SUDO_WEIGHT = 20_000_000n;
-/** Weight of `set_key` and `remove_key` (ps). */
-const KEY_WEIGHT = 20_000_000n;
 
 /** What Sudo needs from the chain: the runtime's outer types (its calls take a `RuntimeCall`). */
 export interface SudoConfig {
@@ -49,15 +46,15 @@ export function createSudo(cfg: SudoConfig): Pallet<SudoGenesis> {
         args: { call: RuntimeCall },
         typeNames: { call: callType },
         docs: ['Authenticates the sudo key and dispatches a function call with `Root` origin.', 'Errors: RequireSudo. Event: Sudid (with the call\'s own result).'],
-        weight: (a) => SUDO_WEIGHT + inner(a.call),
+        weight: (a) => weightOf(WEIGHTS.calls.sudo) + inner(a.call),
         dispatch: (ctx, origin, a) => ops.sudo(ctx, origin, encode(a.call)),
       }),
       sudoUncheckedWeight: call({
         index: 1,
         args: { call: RuntimeCall, weight: Weight },
         typeNames: { call: callType, weight: 'Weight' },
-        docs: ['Authenticates the sudo key and dispatches a function call with `Root` origin, declaring the weight `weight` instead of the call\'s.', 'Errors: RequireSudo. Event: Sudid.'],
-        weight: (a) => a.weight.refTime,
+        docs: ['Authenticates the sudo key and dispatches a function call with `Root` origin, declaring the weight `weight` instead of the call\'s (the wrapper\'s own measured weight is added).', 'Errors: RequireSudo. Event: Sudid.'],
+        weight: (a) => weightOf(WEIGHTS.calls.sudoUncheckedWeight) + a.weight.refTime,
         dispatch: (ctx, origin, a) => ops.sudo(ctx, origin, encode(a.call)),
       }),
       setKey: call({
@@ -65,7 +62,7 @@ export function createSudo(cfg: SudoConfig): Pallet<SudoGenesis> {
         args: { new: MultiAddress },
         typeNames: { new: 'AccountIdLookupOf<T>' },
         docs: ['Authenticates the current sudo key (or Root) and sets the given account as the new sudo key.', 'Errors: RequireSudo. Event: KeyChanged.'],
-        weight: () => KEY_WEIGHT,
+        weight: () => weightOf(WEIGHTS.calls.setKey),
         dispatch: (ctx, origin, a) => ops.setKey(ctx, origin, lookup(a.new)),
       }),
       sudoAs: call({
@@ -73,14 +70,14 @@ export function createSudo(cfg: SudoConfig): Pallet<SudoGenesis> {
         args: { who: MultiAddress, call: RuntimeCall },
         typeNames: { who: 'AccountIdLookupOf<T>', call: callType },
         docs: ['Authenticates the sudo key and dispatches a function call with `Signed` origin from the given account.', 'Errors: RequireSudo. Event: SudoAsDone.'],
-        weight: (a) => SUDO_WEIGHT + inner(a.call),
+        weight: (a) => weightOf(WEIGHTS.calls.sudoAs) + inner(a.call),
         dispatch: (ctx, origin, a) => ops.sudoAs(ctx, origin, lookup(a.who), encode(a.call)),
       }),
       removeKey: call({
         index: 4,
         args: {},
         docs: ['Permanently removes the sudo key: no call can be made through Sudo afterwards.', 'Errors: RequireSudo. Event: KeyRemoved.'],
-        weight: () => KEY_WEIGHT,
+        weight: () => weightOf(WEIGHTS.calls.removeKey),
         dispatch: (ctx, origin) => ops.removeKey(ctx, origin),
       }),
     },

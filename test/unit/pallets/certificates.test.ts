@@ -20,7 +20,7 @@ import { CERTIFICATE_LOCK, createCertificates } from '../../../src/pallets/certi
 import { createOracle } from '../../../src/pallets/oracle/index.js';
 import { TOKEN_DECIMALS } from '../../../src/chain/index.js';
 import { UDST } from '../../../src/pallets/udst/index.js';
-import { checkInvariantsAfterEach, eventsOf, type TestChain } from '../../helpers/chain.js';
+import { checkInvariantsAfterEach, eventsOf, type TestChain, type TestChainOptions } from '../../helpers/chain.js';
 import { devKeys, type DevKeys } from '../../helpers/keys.js';
 import { checkPalletInvariantsAfterEach, creditChain, dispatchAs, dispatchOf, eventValues, expectNoop, finish, PRICE_ONE, signed, threeFeeders, XFG } from './oracle-harness.js';
 
@@ -42,8 +42,13 @@ const BE = BalancesErrors.of;
 const ED = XFG / 100n;
 const id = (who: Uint8Array) => ({ tag: 'Id' as const, value: who });
 
-/** A chain with the three genesis feeders at 0.5 UDST per XFG. */
-const pricedChain = () => creditChain(k, { oracle: threeFeeders(k) });
+/** A chain with the three genesis feeders at 0.5 UDST per XFG; invariants after every block (some skipped: `check`). */
+const pricedChain = (check?: TestChainOptions['checkInvariants']) => creditChain(k, { oracle: threeFeeders(k) }, { checkInvariants: check });
+/**
+ * Tests of the registry alone pledge certificates to loan ids no Loans pallet opened: the chain identity "pledged
+ * certificates = open loans' collateral" is broken on purpose there (every other invariant still runs).
+ */
+const PLEDGED_WITHOUT_LOANS = { skip: ['pledged certificates'] };
 
 function lockXt(c: TestChain, who: DevKeys['alice'], xfg: bigint, nonce?: number): Uint8Array {
   return c.sign(who, c.call('Certificates', 'lock', { xfg }), nonce === undefined ? {} : { nonce });
@@ -127,7 +132,7 @@ describe('unlock', () => {
   });
 
   it('refusals change nothing: unknown id, not the owner, pledged', async () => {
-    const c = await pricedChain();
+    const c = await pricedChain(PLEDGED_WITHOUT_LOANS);
     c.produce([lockXt(c, k.alice, 100n * XFG)]);
     const [alice, bob] = [k.alice.publicKey, k.bob.publicKey];
     const block = c.begin();
@@ -163,7 +168,7 @@ describe('transfer', () => {
   });
 
   it('refusals change nothing: not the owner, pledged, recipient without the ED free, recipient full', async () => {
-    const c = await pricedChain();
+    const c = await pricedChain(PLEDGED_WITHOUT_LOANS);
     const [alice, bob, eve] = [k.alice.publicKey, k.bob.publicKey, k.eve.publicKey];
     c.produce([lockXt(c, k.alice, 100n * XFG), lockXt(c, k.alice, 100n * XFG, 1)]);
     const block = c.begin();
@@ -206,7 +211,7 @@ describe('registry: pledge, release, seize', () => {
   });
 
   it('refusals change nothing: pledge by a non-owner or twice, release or seize for another loan, seize beyond the certificate', async () => {
-    const c = await pricedChain();
+    const c = await pricedChain(PLEDGED_WITHOUT_LOANS);
     const [alice, bob] = [k.alice.publicKey, k.bob.publicKey];
     c.produce([lockXt(c, k.alice, 100n * XFG)]);
     const block = c.begin();
@@ -247,7 +252,7 @@ describe('registry: pledge, release, seize', () => {
   });
 
   it('seizing zero changes nothing', async () => {
-    const c = await pricedChain();
+    const c = await pricedChain(PLEDGED_WITHOUT_LOANS);
     c.produce([lockXt(c, k.alice, 100n * XFG)]);
     const block = c.begin();
     registry.pledge(block.exec, 0n, k.alice.publicKey, 1n);
@@ -285,7 +290,7 @@ describe('genesis and invariants', () => {
   });
 
   it('XFG held under CertificateLock with no certificate behind it breaks the invariant (certificates\' total = XFG held for them)', async () => {
-    const c = await pricedChain();
+    const c = await pricedChain({ skip: ['Certificates.tryState'] });
     const block = c.begin();
     currency.hold(block.exec, CERTIFICATE_LOCK, k.bob.publicKey, XFG);
     expect(() => checkCertificatesInvariants(block.exec.state, currency)).toThrow(/has 1000000000000 XFG on hold under CertificateLock but no certificate/);
@@ -294,7 +299,7 @@ describe('genesis and invariants', () => {
   });
 
   it('XFG released from the CertificateLock hold behind the registry\'s back breaks the invariant, and unlock refuses with ReserveMissing', async () => {
-    const c = await pricedChain();
+    const c = await pricedChain({ skip: ['Certificates.tryState'] });
     const alice = k.alice.publicKey;
     c.produce([lockXt(c, k.alice, 100n * XFG)]);
     const block = c.begin();

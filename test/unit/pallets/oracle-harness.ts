@@ -7,13 +7,12 @@ import { afterEach, expect } from 'vitest';
 import { createChainRuntime, XFG, TREASURY_ACCOUNT, type GenesisConfig } from '../../../src/chain/index.js';
 import { DispatchFailure, type DispatchContext, type EventRecord, type Origin } from '../../../src/runtime/dispatch.js';
 import { STATE_VERSION } from '../../../src/runtime/runtime.js';
-import { Overlay } from '../../../src/runtime/state.js';
 import type { DispatchErrorValue } from '../../../src/primitives/types.js';
 import type { OracleGenesis } from '../../../src/pallets/oracle/index.js';
 import type { UdstGenesis } from '../../../src/pallets/udst/index.js';
 import type { CertificatesGenesis } from '../../../src/pallets/certificates/index.js';
 import { PRICE_ONE } from '../../../src/pallets/oracle/math.js';
-import { TestChain, type ApplyResult, type OpenBlock } from '../../helpers/chain.js';
+import { TestChain, type ApplyResult, type OpenBlock, type TestChainOptions } from '../../helpers/chain.js';
 import type { DevKeys } from '../../helpers/keys.js';
 
 export { XFG, PRICE_ONE };
@@ -28,8 +27,8 @@ export interface CreditGenesis {
 const chains = new Set<TestChain>();
 
 /**
- * After each test, run every pallet's `tryState` on the committed state of every chain made by {@link creditChain}
- * (the balances invariants are checked by `checkInvariantsAfterEach` from the chain harness).
+ * After each test, run the runtime's invariants (every pallet's `tryState` and the chain's cross-pallet identities) on
+ * the committed state of every chain made by {@link creditChain}; {@link TestChain} also runs them after every block.
  */
 export function checkPalletInvariantsAfterEach(): void {
   afterEach(() => {
@@ -39,16 +38,20 @@ export function checkPalletInvariantsAfterEach(): void {
   });
 }
 
-/** Run every pallet's `tryState` on `c`'s committed state (or `state`); throws on the first broken invariant. */
+/** Run the runtime's invariants on `c`'s committed state (or `state`); throws an InvariantError listing every broken one. */
 export function assertPalletInvariants(c: TestChain, state = c.state): void {
-  for (const p of c.runtime.pallets) p.hooks.tryState?.(new Overlay(state));
+  c.checkState(state, `block ${c.head.header.number}`);
 }
 
 /**
  * A test chain (Alice and Bob 1,000 XFG, Charlie 10 XFG, Dave 100 XFG, the treasury 1 XFG unless `balances` is
  * given) whose genesis also carries `credit`'s sections.
  */
-export async function creditChain(k: DevKeys, credit: CreditGenesis = {}, opts: { balances?: Array<[Uint8Array, bigint]> } = {}): Promise<TestChain> {
+export async function creditChain(
+  k: DevKeys,
+  credit: CreditGenesis = {},
+  opts: { balances?: Array<[Uint8Array, bigint]>; checkInvariants?: TestChainOptions['checkInvariants'] } = {},
+): Promise<TestChain> {
   const runtime = createChainRuntime();
   const genesis = runtime.genesisChanges.bind(runtime);
   // The harness builds genesis from balances and validators only; the credit sections are added here.
@@ -60,7 +63,7 @@ export async function creditChain(k: DevKeys, credit: CreditGenesis = {}, opts: 
     [k.dave.publicKey, 100n * XFG],
     [TREASURY_ACCOUNT, XFG],
   ];
-  const c = await TestChain.create(k, { runtime, balances });
+  const c = await TestChain.create(k, { runtime, balances, checkInvariants: opts.checkInvariants });
   chains.add(c);
   return c;
 }

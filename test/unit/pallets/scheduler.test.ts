@@ -9,6 +9,8 @@ import { XFG } from '../../../src/chain/index.js';
 import type { EventRecord, RuntimeCallValue } from '../../../src/runtime/dispatch.js';
 import { SchedulerErrors } from '../../../src/pallets/scheduler/errors.js';
 import { TASK_WEIGHT } from '../../../src/pallets/scheduler/calls.js';
+import { WEIGHTS as SCHEDULER_WEIGHTS } from '../../../src/pallets/scheduler/weights.js';
+import { weightOf } from '../../../src/runtime/weights.js';
 import { schedulerStorage } from '../../../src/pallets/scheduler/storage.js';
 import { SudoErrors, } from '../../../src/pallets/sudo/errors.js';
 import { SudoStorage } from '../../../src/pallets/sudo/index.js';
@@ -126,6 +128,23 @@ describe('Scheduler through Sudo', () => {
     expect(ev[1]).toEqual(['Dispatched', { task: [2, 1], id: undefined, result: { ok: true, value: null } }]);
     expect(c.free(k.bob.publicKey)).toBe(bobBefore);
     expect(c.free(dave)).toBe(2n * XFG);
+  });
+
+  it("onInitialize declares its measured work per task serviced, beside the dispatched calls' own weight", async () => {
+    const c = await chain();
+    const who = [k.dave.publicKey, k.eve.publicKey, k.ferdie.publicKey];
+    c.produce(who.map((w, i) => sudoScheduler(c, 'schedule', { when: 3, maybePeriodic: undefined, priority: 0, call: setBalance(c, w, XFG) }, i)));
+    // Block 2 services no task: the hooks' fixed work only.
+    const idle = c.begin();
+    const idleWeight = idle.exec.weightUsed.Mandatory;
+    c.commit(c.seal(idle));
+    const busy = c.begin();
+    const calls = who.reduce((sum, w) => sum + c.runtime.callInfoOf(setBalance(c, w, XFG)).weight, 0n);
+    expect(busy.exec.weightUsed.Mandatory - idleWeight).toBe(3n * SCHEDULER_WEIGHTS.hooks.onInitialize.perItem + calls);
+    expect(weightOf(SCHEDULER_WEIGHTS.hooks.onInitialize, 3)).toBe(SCHEDULER_WEIGHTS.hooks.onInitialize.base + 3n * TASK_WEIGHT);
+    c.commit(c.seal(busy));
+    expect(schedulerEvents(c.events()).filter(([n]) => n === 'Dispatched')).toHaveLength(3);
+    for (const w of who) expect(c.free(w)).toBe(XFG);
   });
 
   it('priority order, and MaximumWeight: what does not fit is carried over to the next block in order', async () => {

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fromHex, toHex, toHexRaw } from '../../../src/primitives/bytes.js';
 import { blake2_256 } from '../../../src/primitives/hashing.js';
 import { HeaderCodec } from '../../../src/primitives/types.js';
-import { CHAIN_RUNTIME_SPEC, createChainRuntime, XFG, DcnRuntime as Runtime, TREASURY_ACCOUNT } from '../../../src/chain/index.js';
+import { CHAIN_RUNTIME_SPEC, createChainRuntime, XFG, TREASURY_ACCOUNT } from '../../../src/chain/index.js';
 import { DispatchFailure } from '../../../src/runtime/dispatch.js';
 import { BlockExecutionError, type SealedBlock } from '../../../src/runtime/runtime.js';
 import type { StateChange, StateReader } from '../../../src/runtime/state.js';
@@ -204,7 +204,7 @@ describe('a failing call is included', () => {
 
 describe('block limits', () => {
   /** A runtime whose normal class holds exactly two transfers' weight (half of a block of four: the hooks fit beside). */
-  const smallRuntime = () => new Runtime({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: 4n * TRANSFER_WEIGHT, normalRatioBps: 5_000n } });
+  const smallRuntime = () => createChainRuntime({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: 4n * TRANSFER_WEIGHT, normalRatioBps: 5_000n } });
 
   it('the third transfer exhausts the block weight, is not included and changes nothing; it fits the next block', async () => {
     const c = await TestChain.create(k, { runtime: smallRuntime() });
@@ -230,7 +230,7 @@ describe('block limits', () => {
     const results = [0, 1, 2].map((n) => block.exec.applyExtrinsic(c.sign(k.alice, c.transferCall(k.bob.publicKey, XFG), { nonce: n }), { enforceLimits: false }));
     expect(results.every((r) => r.ok)).toBe(true);
     c.commit(c.seal(block));
-    const tiny = await TestChain.create(k, { runtime: new Runtime({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: TRANSFER_WEIGHT } }) });
+    const tiny = await TestChain.create(k, { runtime: createChainRuntime({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: TRANSFER_WEIGHT } }) });
     const r = tiny.produce([tiny.sign(k.alice, tiny.transferCall(k.bob.publicKey, XFG))]).results[0];
     expect(r).toMatchObject({ ok: false, error: { reason: 'ExhaustsResources', message: expect.stringMatching(/per-extrinsic/) } });
   });

@@ -8,7 +8,7 @@ import { concatBytes, toHexRaw } from '../../../src/primitives/bytes.js';
 import { decodeExtrinsic, encodeSignedExtrinsic, encodeUnsignedExtrinsic } from '../../../src/primitives/extrinsic.js';
 import { u32 } from '../../../src/primitives/scale/index.js';
 import { mortalEra } from '../../../src/primitives/types.js';
-import { CHAIN_RUNTIME_SPEC, XFG, DcnRuntime as Runtime } from '../../../src/chain/index.js';
+import { CHAIN_RUNTIME_SPEC, createChainRuntime, XFG, DcnRuntime as Runtime } from '../../../src/chain/index.js';
 import { MAX_FUTURE_NONCE_GAP } from '../../../src/runtime/runtime.js';
 import type { InvalidReason, UnknownReason } from '../../../src/runtime/validity.js';
 import { checkInvariantsAfterEach, TestChain } from '../../helpers/chain.js';
@@ -260,14 +260,14 @@ describe('ExhaustsResources: what no block could hold is refused at the door (is
     const transferWeight = (rt: Runtime, c: TestChain) => rt.queryFee(c.sign(k.alice, c.transferCall(k.bob.publicKey, XFG))).weight;
     const T = CHAIN_RUNTIME_SPEC.fees.baseExtrinsicWeight + weightOf(BALANCES_WEIGHTS.calls.transferAllowDeath);
     const block = (T * 4n) / 3n;
-    const roomy = await TestChain.create(k, { runtime: new Runtime({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: block + 4n } }) });
+    const roomy = await TestChain.create(k, { runtime: createChainRuntime({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: block + 4n } }) });
     expect(transferWeight(roomy.runtime, roomy)).toBe(T);
     const best = (c: TestChain) => ({ number: c.head.header.number, hash: c.head.hash });
     expect(roomy.runtime.validateTransaction(roomy.state, roomy.sign(k.alice, roomy.transferCall(k.bob.publicKey, XFG)), best(roomy), roomy.checker)).toMatchObject({ ok: true });
     // The largest block whose normal share (floor(75 %)) is one ps short of T.
     let tightMax = block + 4n;
     while ((tightMax * 7_500n) / 10_000n >= T) tightMax--;
-    const tight = await TestChain.create(k, { runtime: new Runtime({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: tightMax } }) });
+    const tight = await TestChain.create(k, { runtime: createChainRuntime({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: tightMax } }) });
     const r = tight.runtime.validateTransaction(tight.state, tight.sign(k.alice, tight.transferCall(k.bob.publicKey, XFG)), best(tight), tight.checker);
     expect(r).toMatchObject({ ok: false, kind: 'invalid', reason: 'ExhaustsResources' });
     const normal = (tightMax * 7_500n) / 10_000n;
