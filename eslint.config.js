@@ -14,6 +14,9 @@ const IMPURE_PATTERNS = [
   '@libp2p/*', '@chainsafe/*',
 ];
 
+/** The determinism boundary as `no-restricted-imports` patterns (a later block for the same files repeats them: rules do not merge). */
+const IMPURE_GROUP = { group: IMPURE_PATTERNS, message: 'The runtime sees no I/O and no outer layer (DESIGN.md, Layers).' };
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.data/**'] },
   ...tseslint.configs.recommended,
@@ -55,7 +58,7 @@ export default tseslint.config(
   },
   {
     // Determinism boundary (DESIGN.md): the state transition sees no I/O, clocks, randomness or outer layers.
-    files: ['src/primitives/**/*.ts', 'src/trie/**/*.ts', 'src/runtime/**/*.ts', 'src/pallets/**/*.ts'],
+    files: ['src/primitives/**/*.ts', 'src/trie/**/*.ts', 'src/runtime/**/*.ts', 'src/pallets/**/*.ts', 'src/chain/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: IMPURE_MODULES, patterns: IMPURE_PATTERNS }],
       'no-restricted-globals': ['error',
@@ -77,6 +80,32 @@ export default tseslint.config(
         { object: 'Math', property: 'round', message: 'Use bigint arithmetic with a named rounding.' },
         { object: 'crypto', property: 'getRandomValues', message: 'No randomness in the runtime.' },
       ],
+    },
+  },
+  {
+    // The framework names no pallet and no chain: the chain (src/chain/) hands it the pallet list and services.
+    files: ['src/runtime/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: IMPURE_MODULES,
+        patterns: [
+          IMPURE_GROUP,
+          { group: ['**/pallets/**', '**/chain/**', '**/chain'], message: 'src/runtime is the generic framework: it imports no pallet and no chain; take what you need as input (RuntimeDefinition).' },
+        ],
+      }],
+    },
+  },
+  {
+    // A pallet uses another only through its public surface (index.ts, interface.ts, types.ts), never its storage.
+    files: ['src/pallets/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: IMPURE_MODULES,
+        patterns: [
+          IMPURE_GROUP,
+          { group: ['../*/storage', '../*/storage.js', '../../pallets/*/storage', '../../pallets/*/storage.js', '**/chain/**', '**/chain'], message: 'A pallet reads another pallet only through its interface (index.ts, interface.ts, types.ts), never its storage.ts; and it never imports the chain.' },
+        ],
+      }],
     },
   },
 );

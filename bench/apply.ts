@@ -28,7 +28,7 @@ import { equalBytes, fromHex, toHex } from '../src/primitives/bytes.js';
 import { blake2_256 } from '../src/primitives/hashing.js';
 import { decodeExtrinsic } from '../src/primitives/extrinsic.js';
 import { eraBirth, mortalEra, type Era } from '../src/primitives/types.js';
-import { createChainRuntime, XFG } from '../src/runtime/chain-runtime.js';
+import { createChainRuntime, XFG } from '../src/chain/index.js';
 import { AUTHOR_ENGINE_ID, AuthorDigest, type Runtime, type SealedBlock, type SignatureChecker, type SignatureJob } from '../src/runtime/runtime.js';
 import { buildBlock } from '../src/node/author.js';
 import { loadChainSpec } from '../src/node/chain-spec.js';

@@ -17,7 +17,7 @@ import { loadChainSpec } from '../src/node/chain-spec.js';
 import { openChain } from '../src/node/node.js';
 import { buildTransferChain, devSigner } from '../src/node/transfer-chain.js';
 import { TransactionService } from '../src/node/transactions.js';
-import { XFG } from '../src/runtime/chain-runtime.js';
+import { XFG } from '../src/chain/index.js';
 
 const { values } = parseArgs({
   options: {

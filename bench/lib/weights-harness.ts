@@ -8,9 +8,9 @@
 import { toHexRaw } from '../../src/primitives/bytes.js';
 import { blake2_256 } from '../../src/primitives/hashing.js';
 import { HeaderCodec, type Header } from '../../src/primitives/types.js';
-import { createChainRuntime } from '../../src/runtime/chain-runtime.js';
+import { createChainRuntime, type DcnRuntime, type GenesisConfig } from '../../src/chain/index.js';
 import { DispatchFailure, type Origin } from '../../src/runtime/dispatch.js';
-import { STATE_VERSION, type BlockExecution, type GenesisConfig, type ResolvedCall, type Runtime, type SealedBlock, type SignatureChecker } from '../../src/runtime/runtime.js';
+import { STATE_VERSION, type BlockExecution, type ResolvedCall, type SealedBlock, type SignatureChecker } from '../../src/runtime/runtime.js';
 import { EMPTY_TRIE_ROOT, Trie, type NodeStore } from '../../src/trie/index.js';
 import { verifySignature } from '../../src/crypto/verify.js';
 
@@ -35,7 +35,7 @@ export const NONE: Origin = { kind: 'None' };
 
 /** A chain over the real runtime, in memory. */
 export class BenchChain {
-  readonly runtime: Runtime;
+  readonly runtime: DcnRuntime;
   readonly nodes = new Map<string, Uint8Array>();
   readonly store: NodeStore = { get: (h) => this.nodes.get(toHexRaw(h)) };
   trie: Trie;
@@ -45,7 +45,7 @@ export class BenchChain {
   time: bigint;
   readonly blockTimeMs = 6_000n;
 
-  constructor(genesis: GenesisConfig, startTimeMs = 1_700_000_000_000n, runtime: Runtime = createChainRuntime()) {
+  constructor(genesis: GenesisConfig, startTimeMs = 1_700_000_000_000n, runtime: DcnRuntime = createChainRuntime()) {
     this.runtime = runtime;
     const update = Trie.empty(this.store).update(runtime.genesisChanges(genesis), STATE_VERSION);
     for (const [h, n] of update.newNodes) this.nodes.set(toHexRaw(h), n);

@@ -7,9 +7,9 @@
  * the most storage reads and writes and events a successful call can make (a failing call does less). Every
  * measured block is opened on the committed state and discarded, so each repetition sees the same state.
  */
-import { XFG } from '../../src/runtime/chain-runtime.js';
+import { TREASURY_ACCOUNT, XFG, type GenesisConfig } from '../../src/chain/index.js';
 import { originToCaller, type Origin } from '../../src/runtime/dispatch.js';
-import { TREASURY_ACCOUNT, type BlockExecution, type GenesisConfig } from '../../src/runtime/runtime.js';
+import type { BlockExecution } from '../../src/runtime/runtime.js';
 import { LoansStorage } from '../../src/pallets/loans/index.js';
 import { BanksStorage } from '../../src/pallets/banks/index.js';
 import { OracleStorage } from '../../src/pallets/oracle/index.js';

@@ -16,8 +16,8 @@ import { MAX_FEEDERS, type OracleParamsValue } from '../pallets/oracle/math.js';
 import { callRuntimeApi } from '../runtime/apis.js';
 import type { EventRecord } from '../runtime/dispatch.js';
 import type { ApiAt, Authority, BlockBuilder, BlockRef, InherentCheck, InherentData, NodeRuntime, SignatureContext } from '../runtime/host.js';
-import { createChainRuntime } from '../runtime/chain-runtime.js';
-import type { GenesisConfig, Runtime, SealedBlock, SignatureChecker, SignatureJob } from '../runtime/runtime.js';
+import type { Runtime, SealedBlock, SignatureChecker, SignatureJob } from '../runtime/runtime.js';
+import { createChainRuntime, type GenesisConfig } from './index.js';
 import { Overlay, type StateReader } from '../runtime/state.js';
 import type { ValidationOutcome } from '../runtime/validity.js';
 import type { Trie } from '../trie/index.js';
@@ -48,7 +48,7 @@ export interface ChainQueries {
 }
 
 /** This chain's runtime as the node sees it. */
-export type ChainRuntime = NodeRuntime<ChainQueries>;
+export type ChainRuntime = NodeRuntime<ChainQueries, GenesisConfig>;
 
 const FeederList = vec(AccountId32, MAX_FEEDERS);
 

@@ -1,10 +1,10 @@
 /**
- * Runtime APIs, served over `state_call` / `chainHead_v1_call` / `archive_v1_call`: `Core`, `Metadata`,
- * `TaggedTransactionQueue`, `AccountNonceApi`, `TransactionPaymentApi`, `LoansApi`, `BanksApi`. Each method decodes its SCALE input and
- * returns SCALE output; the V15 metadata lists them from the same declarations. Pure.
+ * The core runtime APIs, served over `state_call` / `chainHead_v1_call` / `archive_v1_call`: `Core`, `Metadata`,
+ * `TaggedTransactionQueue`, `AccountNonceApi`, `TransactionPaymentApi`. They need only the framework's interfaces
+ * (the executive, System's nonce, the fee schedule); pallets declare their own APIs and the chain lists them all.
+ * Each method decodes its SCALE input and returns SCALE output; the V15 metadata lists them from the same
+ * declarations. Pure.
  */
-import { blake2_64 } from '../primitives/hashing.js';
-import { utf8 } from '../primitives/bytes.js';
 import { ScaleReader } from '../primitives/scale/io.js';
 import {
   bool,
@@ -21,13 +21,8 @@ import {
   type AnyCodec,
 } from '../primitives/scale/index.js';
 import { AccountId32, DispatchClass, H256, RuntimeVersionCodec, Weight } from '../primitives/types.js';
-import { accountNonce } from '../pallets/system/index.js';
-import { lendingApis } from '../pallets/loans/runtime-api.js';
-import type { RuntimeApiInfo } from './metadata.js';
-import type { Runtime, SignatureChecker } from './runtime.js';
-import type { StateReader } from './state.js';
 import type { ValidationOutcome } from './validity.js';
-import { decodeApiInput, RuntimeApiError } from './api-support.js';
+import { callRuntimeApi, decodeApiInput, RuntimeApiError, type ApiContext, type ApiMethod, type ApiTrait } from './api-support.js';
 
 /** `sp_runtime::transaction_validity::InvalidTransaction`. */
 export const InvalidTransactionCodec = enumeration(['sp_runtime', 'transaction_validity', 'InvalidTransaction'], {
@@ -67,33 +62,7 @@ export const FeeDetailsCodec = struct(['pallet_transaction_payment', 'types', 'F
 export const OpaqueMetadata = struct(['sp_core', 'OpaqueMetadata'], { bytes }, {}) as unknown as AnyCodec;
 const OpaqueMetadataBytes = bytes;
 
-/** Where and with what a runtime API runs. `number` is the block's number (u32). */
-export interface ApiContext {
-  runtime: Runtime;
-  state: StateReader;
-  block: { number: number; hash: Uint8Array };
-  checker: SignatureChecker;
-}
-
-/** One runtime API method. */
-export interface ApiMethod {
-  name: string;
-  docs: string[];
-  inputs: Array<{ name: string; type: AnyCodec }>;
-  output: AnyCodec;
-  /** Run with the raw SCALE input; return SCALE output. */
-  call(ctx: ApiContext, input: Uint8Array): Uint8Array;
-}
-
-/** One runtime API trait. `version` is a u32. */
-export interface ApiTrait {
-  name: string;
-  version: number;
-  docs: string[];
-  methods: ApiMethod[];
-}
-
-export { RuntimeApiError };
+export { callRuntimeApi, RuntimeApiError, type ApiContext, type ApiMethod, type ApiTrait };
 
 /** An extrinsic as a runtime API argument: its own length-prefixed encoding, kept whole. */
 const UncheckedExtrinsicArg: AnyCodec = {
@@ -119,8 +88,8 @@ function validityOf(o: ValidationOutcome) {
   return { ok: false as const, error };
 }
 
-/** Every runtime API of this chain. Metadata versions offered: 14 and 15. */
-export function runtimeApis(): ApiTrait[] {
+/** The core runtime APIs, first in every chain's list. Metadata versions offered: 14 and 15. */
+export function coreApis(): ApiTrait[] {
   return [
     {
       name: 'Core',
@@ -202,7 +171,7 @@ export function runtimeApis(): ApiTrait[] {
           output: u32,
           call: (ctx, input) => {
             const [who] = decodeApiInput(input, [AccountId32], 'AccountNonceApi_account_nonce') as [Uint8Array];
-            return u32.encode(accountNonce(ctx.state, who));
+            return u32.encode(ctx.runtime.system.accountNonce(ctx.state, who));
           },
         },
       ],
@@ -244,8 +213,6 @@ export function runtimeApis(): ApiTrait[] {
         },
       ],
     },
-    // LoansApi (quote, status, reputation) and BanksApi (info).
-    ...lendingApis((e) => new RuntimeApiError(e.message)),
   ];
 }
 
@@ -257,28 +224,4 @@ function queryFee(ctx: ApiContext, uxt: Uint8Array) {
   }
 }
 
-let cachedInfos: RuntimeApiInfo[] | undefined;
-/** The APIs as V15 metadata lists them. */
-export function apiInfos(): RuntimeApiInfo[] {
-  return (cachedInfos ??= runtimeApis().map((t) => ({
-    name: t.name,
-    docs: t.docs,
-    methods: t.methods.map((m) => ({ name: m.name, inputs: m.inputs, output: m.output, docs: m.docs })),
-  })));
-}
-
-/** `RuntimeVersion.apis`: (blake2_64(name), version) of every trait. */
-export function apiVersions(): Array<[Uint8Array, number]> {
-  return runtimeApis().map((t) => [blake2_64(utf8(t.name)), t.version]);
-}
-
-/** Dispatch a `state_call` by its `Trait_method` name. */
-export function callRuntimeApi(ctx: ApiContext, name: string, input: Uint8Array): Uint8Array {
-  for (const t of runtimeApis()) {
-    if (!name.startsWith(t.name + '_')) continue;
-    const m = t.methods.find((x) => `${t.name}_${x.name}` === name);
-    if (m) return m.call(ctx, input);
-  }
-  throw new RuntimeApiError(`Exported method ${name} is not found`);
-}
 void OpaqueMetadata;

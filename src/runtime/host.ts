@@ -13,7 +13,7 @@ import type { DecodedExtrinsic } from '../primitives/extrinsic.js';
 import type { Header, RuntimeVersion } from '../primitives/types.js';
 import type { EventRecord } from './dispatch.js';
 import type { Pallet } from './pallet.js';
-import type { ApplyFailure, AppliedExtrinsic, GenesisConfig, ResolvedCall, Runtime, SealedBlock, SignatureChecker, SignatureJob } from './runtime.js';
+import type { ApplyFailure, AppliedExtrinsic, ResolvedCall, Runtime, SealedBlock, SignatureChecker, SignatureJob } from './runtime.js';
 import type { StateChange, StateReader } from './state.js';
 import type { Trie } from '../trie/index.js';
 import type { ValidationOutcome } from './validity.js';
@@ -82,7 +82,7 @@ export interface ApiAt {
 export type FeeQuery = ReturnType<Runtime['queryFee']>;
 
 /** The runtime as the node uses it; `Q` is the chain's read-only queries. */
-export interface NodeRuntime<Q = unknown> {
+export interface NodeRuntime<Q = unknown, G extends object = Record<string, unknown>> {
   /** The runtime's version (its `apis` included). */
   readonly version: RuntimeVersion;
   /** The pallets as the metadata describes them (names, indices, storage items, errors): for readable reports. */
@@ -93,7 +93,7 @@ export interface NodeRuntime<Q = unknown> {
   /** RuntimeMetadataPrefixed bytes of version 14 or 15. */
   metadata(version: 14 | 15): Uint8Array;
   /** The genesis state's key-value pairs for a genesis config. */
-  genesisChanges(config: GenesisConfig): StateChange[];
+  genesisChanges(config: G): StateChange[];
 
   /** Start a block on `base` (the parent's state). */
   beginBlock(base: StateReader, header: Pick<Header, 'parentHash' | 'number' | 'digest'>, checker: SignatureChecker): BlockBuilder;

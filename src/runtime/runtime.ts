@@ -1,6 +1,8 @@
 /**
- * The runtime: pallets assembled into the outer Call/Event/Error enums (FRAME's `construct_runtime!`) and the
- * executive that applies blocks (initialize → timestamp inherent → signed extrinsics → finalize → roots).
+ * The executive of the generic framework: pallets assembled into the outer Call/Event/Error enums and the metadata,
+ * and blocks applied (initialize → timestamp inherent → signed extrinsics → finalize → roots). It names no pallet:
+ * the chain (`src/chain/`, FRAME's `construct_runtime!`) hands it the ordered pallet list and the services it needs
+ * of them ({@link RuntimeDefinition}), as FRAME's `Executive` is generic over its `System` and `AllPallets`.
  *
  * Deterministic: it sees state only through {@link StateReader}, time only through the timestamp inherent, and
  * signatures only through the {@link SignatureChecker} port (so the node can verify on worker threads first).
@@ -11,27 +13,10 @@ import { enumeration, u32, type AnyCodec, type Codec, type EnumCodec, type Varia
 import { ScaleWriter } from '../primitives/scale/io.js';
 import { decodeExtrinsic, signingPayload, type DecodedExtrinsic } from '../primitives/extrinsic.js';
 import { eraBirth, eraDeath, type DispatchErrorValue, type DispatchInfoValue, type Header, type RuntimeVersion, HeaderCodec } from '../primitives/types.js';
-import { bindRuntimeReasons, createBalances, type BalancesGenesis } from '../pallets/balances/index.js';
-import { MINIMUM_PERIOD_MS, TIMESTAMP_INDEX, TIMESTAMP_SET_CALL, TimestampStorage, timestampPallet } from '../pallets/timestamp/index.js';
-import {
-  accountNonce,
-  blockHash,
-  extrinsicFailed,
-  extrinsicSuccess,
-  finalizeBlock,
-  incrementNonce,
-  initializeBlock,
-  systemPallet,
-  SystemStorage,
-} from '../pallets/system/index.js';
-import { bindRuntimeEvent } from '../pallets/system/types.js';
-import { createTransactionPayment, type FeeConfig, type FeeDetails } from '../pallets/transaction-payment/index.js';
-import { validatorSetPallet, type ValidatorSetGenesis } from '../pallets/validator-set/index.js';
-import { composePallets } from './composition.js';
 import { AccountId32 } from '../primitives/types.js';
 import { struct } from '../primitives/scale/index.js';
 import { orderedTrieRoot, type StateVersion, type Trie } from '../trie/index.js';
-import { DispatchFailure, EnsureRoot, OuterTypes, RawOrigin, SYSTEM_ORIGIN_VARIANT, type CallInfo, type DispatchContext, type DispatchOutcome, type EventRecord, type Origin, type OriginCallerValue, type Phase, type RuntimeCallValue, type RuntimeEventValue } from './dispatch.js';
+import { DispatchFailure, RawOrigin, SYSTEM_ORIGIN_VARIANT, type CallInfo, type DispatchContext, type DispatchOutcome, type EventRecord, type Origin, type OriginCallerValue, type OuterTypes, type Phase, type RuntimeCallValue, type RuntimeEventValue } from './dispatch.js';
 import type { AnyCallDef, DispatchClassName, Pallet } from './pallet.js';
 import { Overlay, type StateChange, type StateReader } from './state.js';
 import { CODE_KEY } from './storage.js';
@@ -40,8 +25,11 @@ import { ArithmeticError } from '../primitives/arith.js';
 import { MultiAddress, MultiSignature } from '../primitives/types.js';
 import { EXTRA_TYPE, RuntimeType, SIGNED_EXTENSIONS, uncheckedExtrinsicType } from './extensions.js';
 import { encodeMetadataV14, encodeMetadataV15, type MetadataSources } from './metadata.js';
-import { apiInfos, apiVersions } from './apis.js';
 import { collectInvariantFailures, InvariantError, type ChainInvariant, type InvariantFailure } from './invariants.js';
+import { apiInfosOf, apiVersionsOf, type ApiTrait } from './api-support.js';
+import type { FeeDetails, PaymentServices, SignatureChecker, SignatureJob, SystemServices, TimestampInherent } from './services.js';
+
+export type { SignatureChecker, SignatureJob } from './services.js';
 
 /** State layout version of this chain's trie (V1: values of 33 bytes or more are hashed). */
 export const STATE_VERSION: StateVersion = 1;
@@ -59,66 +47,49 @@ export interface BlockLimits {
   normalRatioBps: bigint;
 }
 
-/** The runtime's fixed parameters. */
-export interface RuntimeSpec {
-  version: Omit<RuntimeVersion, 'apis'>;
-  ss58Prefix: number;
-  existentialDeposit: bigint;
-  fees: FeeConfig;
-  limits: BlockLimits;
-}
-
-/** Genesis configuration of every pallet. */
-export interface GenesisConfig {
-  balances: BalancesGenesis;
-  validatorSet: ValidatorSetGenesis;
-  /** Genesis sections of further pallets, by the key their {@link PalletModule} declares. */
-  [section: string]: unknown;
-}
-
-/** What the core pallets offer the pallets composed after them (their small interfaces). */
-export interface CoreServices {
-  spec: RuntimeSpec;
-  currency: ReturnType<typeof createBalances>['currency'];
-  treasury: Uint8Array;
-  /** The outer `RuntimeCall` and `OriginCaller` types (bound once every pallet is assembled). */
-  outer: OuterTypes;
-}
-
 /**
- * A pallet as composed into the runtime: the pallet, and how it reads its genesis section (`genesisKey` names the
- * section of `GenesisConfig`; the pallet's `genesis` receives it). Further pallets are listed in `composition.ts`.
+ * A pallet as the chain lists it: the pallet, and the section of the genesis config its `genesis` receives
+ * (`genesisKey`; a pallet without one has no genesis section).
  */
 export interface PalletModule {
   pallet: Pallet;
   genesisKey?: string;
 }
 
-/** A signature the runtime needs checked. `id` identifies the extrinsic (hex of its hash) for verdict caching. */
-export interface SignatureJob {
-  id: string;
-  scheme: 'sr25519' | 'ed25519';
-  message: Uint8Array;
-  signature: Uint8Array;
-  publicKey: Uint8Array;
+/** Everything the executive runs with: the chain's pallets, the services it needs of them, its limits and APIs. */
+export interface RuntimeDefinition {
+  /** The runtime version, `apis` included (see {@link runtimeVersion}). */
+  version: RuntimeVersion;
+  limits: BlockLimits;
+  /** Weight charged for every extrinsic on top of its call (ref time, ps): FRAME's `base_extrinsic`. */
+  baseExtrinsicWeight: bigint;
+  /** The pallets, each with its fixed index (the executive orders them by index; indices are unique). */
+  pallets: readonly PalletModule[];
+  system: SystemServices;
+  payment: PaymentServices;
+  timestamp: TimestampInherent;
+  /** The runtime APIs served, in the order `RuntimeVersion.apis` and the metadata list them. */
+  apis: readonly ApiTrait[];
+  /**
+   * The outer `RuntimeCall` and `OriginCaller` types as the chain's pallets took them (Scheduler and Sudo store and
+   * decode calls): the executive binds them once every pallet is assembled.
+   */
+  outer: OuterTypes;
+  /** The chain's cross-pallet identities, checked after the pallets' own `tryState` (none if absent). */
+  invariants?: readonly ChainInvariant[];
+  /** Hand the composed `RuntimeHoldReason` and `RuntimeFreezeReason` to the pallet that stores holds and freezes. */
+  bindReasons(hold: EnumCodec<Record<string, VariantSpec>>, freeze: EnumCodec<Record<string, VariantSpec>>): void;
 }
 
-/** The runtime's port for signature verification (sync; the node may have verified ahead of time). */
-export interface SignatureChecker {
-  verify(job: SignatureJob): boolean;
+/** A runtime version with the `apis` of `apis` filled in. */
+export function runtimeVersion(version: Omit<RuntimeVersion, 'apis'>, apis: readonly ApiTrait[]): RuntimeVersion {
+  return { ...version, apis: apiVersionsOf(apis) };
 }
 
 /** The consensus engine id of the author digest (`PreRuntime`): the block author's account and round. */
 export const AUTHOR_ENGINE_ID = utf8('dcnb');
 /** Payload of the author digest. `round` is a u32. */
 export const AuthorDigest = struct(['dcn_primitives', 'AuthorDigest'], { author: AccountId32, round: u32 });
-
-/** PalletId of the treasury, turned into its account like FRAME's `into_account_truncating`. */
-export const TREASURY_ACCOUNT: Uint8Array = (() => {
-  const out = new Uint8Array(32);
-  out.set(utf8('modlpy/trsry'));
-  return out;
-})();
 
 /** Result of applying one extrinsic that was valid enough to be included. */
 export interface AppliedExtrinsic {
@@ -182,54 +153,53 @@ export interface ResolvedCall {
 }
 
 /** The assembled runtime. */
-export class Runtime {
-  readonly spec: RuntimeSpec;
+export class Runtime<G extends object = Record<string, unknown>> {
   readonly pallets: Pallet[];
   readonly version: RuntimeVersion;
+  readonly limits: BlockLimits;
+  readonly baseExtrinsicWeight: bigint;
+  readonly system: SystemServices;
+  readonly payment: PaymentServices;
+  readonly apis: readonly ApiTrait[];
   /** `RuntimeCall`: pallet index then the pallet's call. */
   readonly callCodec: Codec<{ tag: string; value: { tag: string; value: Record<string, unknown> } }>;
   readonly eventCodec: Codec<RuntimeEventValue>;
   readonly errorCodec: AnyCodec;
+  private readonly timestamp: TimestampInherent;
   /** `OriginCaller` (FRAME's `PalletsOrigin`): `system` (a `RawOrigin`) and every pallet-defined origin at its pallet's index. */
   readonly originCallerCodec: Codec<OriginCallerValue>;
-  /** The outer types as pallets see them (bound at the end of construction). */
-  readonly outer = new OuterTypes();
+  /** The outer types as pallets see them (the chain's {@link RuntimeDefinition.outer}, bound at the end of construction). */
+  readonly outer: OuterTypes;
   /** `RuntimeHoldReason` and `RuntimeFreezeReason`, composed from the pallets' declared reasons. */
   readonly holdReasonCodec: EnumCodec<Record<string, VariantSpec>>;
   readonly freezeReasonCodec: EnumCodec<Record<string, VariantSpec>>;
-  readonly fees: ReturnType<typeof createTransactionPayment>;
-  readonly currency: ReturnType<typeof createBalances>['currency'];
   private readonly callsByName = new Map<string, { pallet: Pallet; def: AnyCallDef; camel: string }>();
   private readonly metadataCache = new Map<number, Uint8Array>();
   /** The last {@link nextBlockOverhead}: pool validation asks for the same time until the next block. */
   private overheadCache: { now: bigint; overhead: BlockOverhead } | undefined;
-  private readonly genesisHandlers: Array<(st: Overlay, g: GenesisConfig) => void> = [];
+  private readonly genesisHandlers: Array<(st: Overlay, g: object) => void> = [];
   /** The concrete chain's cross-pallet identities, checked after the pallets' own `tryState` (given by the chain). */
   readonly invariants: readonly ChainInvariant[];
 
-  constructor(spec: RuntimeSpec, opts: { invariants?: readonly ChainInvariant[] } = {}) {
-    this.spec = spec;
-    this.invariants = opts.invariants ?? [];
-    this.version = { ...spec.version, apis: apiVersions() };
-    const balances = createBalances({ existentialDeposit: spec.existentialDeposit, forceOrigin: EnsureRoot });
-    this.currency = balances.currency;
-    this.fees = createTransactionPayment(spec.fees, balances.currency, TREASURY_ACCOUNT);
-    const system = systemPallet({ ss58Prefix: spec.ss58Prefix, version: this.version });
-    const modules: PalletModule[] = [
-      { pallet: system },
-      { pallet: timestampPallet },
-      { pallet: balances.pallet, genesisKey: 'balances' },
-      { pallet: this.fees.pallet },
-      { pallet: validatorSetPallet, genesisKey: 'validatorSet' },
-      ...composePallets({ spec, currency: balances.currency, treasury: TREASURY_ACCOUNT, outer: this.outer }),
-    ];
-    this.pallets = modules.map((m) => m.pallet).sort((a, b) => a.index - b.index);
+  constructor(def: RuntimeDefinition) {
+    this.invariants = def.invariants ?? [];
+    this.version = def.version;
+    this.limits = def.limits;
+    this.baseExtrinsicWeight = def.baseExtrinsicWeight;
+    this.system = def.system;
+    this.payment = def.payment;
+    this.timestamp = def.timestamp;
+    this.apis = def.apis;
+    this.outer = def.outer;
+    const modules = [...def.pallets].sort((a, b) => a.pallet.index - b.pallet.index);
+    this.pallets = modules.map((m) => m.pallet);
     // Genesis runs in pallet index order, each pallet with its own section (absent sections are the pallet's business).
-    for (const m of [...modules].sort((a, b) => a.pallet.index - b.pallet.index)) {
+    for (const m of modules) {
       const key = m.genesisKey;
       if (key === undefined || !m.pallet.genesis) continue;
       this.genesisHandlers.push((st, g) => {
-        if (g[key] !== undefined) m.pallet.genesis!(st, g[key]);
+        const section = (g as Record<string, unknown>)[key];
+        if (section !== undefined) m.pallet.genesis!(st, section);
       });
     }
     const seen = new Set<number>();
@@ -264,14 +234,14 @@ export class Runtime {
     this.errorCodec = enumeration(['dcn_runtime', 'RuntimeError'], errVariants, { indices: errIndices });
     // OriginCaller: the system origins at System's index, then each pallet's own origin at its index.
     const originVariants: Record<string, AnyCodec> = { [SYSTEM_ORIGIN_VARIANT]: RawOrigin };
-    const originIndices: Record<string, number> = { [SYSTEM_ORIGIN_VARIANT]: this.pallets.find((p) => p.name === 'System')?.index ?? 0 };
+    const originIndices: Record<string, number> = { [SYSTEM_ORIGIN_VARIANT]: this.system.palletIndex };
     for (const p of this.pallets) {
       if (!p.origin) continue;
       originVariants[p.name] = p.origin;
       originIndices[p.name] = p.index;
     }
     this.originCallerCodec = enumeration(['dcn_runtime', 'OriginCaller'], originVariants, { indices: originIndices }) as unknown as Codec<OriginCallerValue>;
-    bindRuntimeEvent(this.eventCodec);
+    this.system.bindEventCodec(this.eventCodec);
     this.outer.bind({
       call: this.callCodec,
       origin: this.originCallerCodec,
@@ -291,8 +261,14 @@ export class Runtime {
     };
     this.holdReasonCodec = reasons('holdReasons', 'RuntimeHoldReason');
     this.freezeReasonCodec = reasons('freezeReasons', 'RuntimeFreezeReason');
-    bindRuntimeReasons(this.holdReasonCodec, this.freezeReasonCodec);
+    def.bindReasons(this.holdReasonCodec, this.freezeReasonCodec);
+    const inherent = this.callsByName.get(`${this.timestamp.pallet}.${this.timestamp.call.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())}`);
+    if (!inherent) throw new Error(`the timestamp inherent ${this.timestamp.pallet}.${this.timestamp.call} is no call of this runtime`);
+    this.timestampCall = inherent;
   }
+
+  /** The call of the timestamp inherent. */
+  private readonly timestampCall: { pallet: Pallet; def: AnyCallDef; camel: string };
 
   /** What the metadata describes, from the pallets and the outer types. */
   metadataSources(): MetadataSources {
@@ -307,7 +283,7 @@ export class Runtime {
       extrinsicType: uncheckedExtrinsicType(this.callCodec, EXTRA_TYPE),
       extraType: EXTRA_TYPE,
       signedExtensions: SIGNED_EXTENSIONS,
-      apis: apiInfos(),
+      apis: apiInfosOf(this.apis),
     };
   }
 
@@ -374,7 +350,7 @@ export class Runtime {
   }
 
   /** The genesis state's key-value pairs, sorted. */
-  genesisChanges(config: GenesisConfig): StateChange[] {
+  genesisChanges(config: G): StateChange[] {
     const overlay = new Overlay(EMPTY_STATE);
     overlay.set(CODE_KEY, this.codeBlob());
     for (const g of this.genesisHandlers) g(overlay, config);
@@ -397,7 +373,7 @@ export class Runtime {
 
   /** The timestamp inherent extrinsic for time `now` (ms). */
   timestampInherent(now: bigint): Uint8Array {
-    const call = this.encodeCall('Timestamp', 'set', { now });
+    const call = this.encodeCall(this.timestamp.pallet, this.timestamp.call, this.timestamp.args(now));
     const w = new ScaleWriter();
     w.compact(call.length + 1);
     w.u8(4);
@@ -412,11 +388,16 @@ export class Runtime {
       const xt = decodeExtrinsic(extrinsics[0]);
       if (xt.signature) return undefined;
       const call = this.decodeCall(xt.call);
-      if (call.pallet.index !== TIMESTAMP_INDEX || call.def.index !== TIMESTAMP_SET_CALL) return undefined;
-      return call.args.now as bigint;
+      if (!this.isTimestampInherent(call)) return undefined;
+      return this.timestamp.timeOf(call.args);
     } catch {
       return undefined;
     }
+  }
+
+  /** Whether a decoded call is the timestamp inherent. */
+  isTimestampInherent(call: ResolvedCall): boolean {
+    return call.pallet === this.timestampCall.pallet && call.def === this.timestampCall.def;
   }
 
   /**
@@ -425,11 +406,11 @@ export class Runtime {
    * an extrinsic that does not fit beside it now never will.
    */
   nextBlockOverhead(state: StateReader): BlockOverhead {
-    const now = TimestampStorage.Now.get(state) + MINIMUM_PERIOD_MS;
+    const now = this.timestamp.earliestNext(state);
     const cached = this.overheadCache;
     if (cached !== undefined && cached.now === now) return cached.overhead;
     const length = this.timestampInherent(now).length;
-    const weight = timestampPallet.calls!.set.weight({ now });
+    const weight = this.timestampCall.def.weight(this.timestamp.args(now));
     const overhead = { length, weight };
     this.overheadCache = { now, overhead };
     return overhead;
@@ -443,7 +424,7 @@ export class Runtime {
    * it); the other classes get the whole block less the inherents.
    */
   exceedsEmptyBlock(cls: DispatchClassName, weight: bigint, length: number, overhead: BlockOverhead): string | undefined {
-    const { maxBlockRefTime, maxBlockLength, normalRatioBps } = this.spec.limits;
+    const { maxBlockRefTime, maxBlockLength, normalRatioBps } = this.limits;
     const normal = cls === 'Normal';
     const classLength = normal ? (BigInt(maxBlockLength) * normalRatioBps) / 10_000n : BigInt(maxBlockLength);
     const lengthRoom = classLength - BigInt(overhead.length);
@@ -496,8 +477,8 @@ export class Runtime {
     if (sig.signature.tag === 'Ecdsa') invalid('BadProof', 'ecdsa signatures are not accepted on this chain');
     const birth = eraBirth(sig.extra.era, current);
     // Genesis read once: it is also the era's block hash of an immortal transaction.
-    const genesisHash = blockHash(state, 0);
-    const eraHash = sig.extra.era.tag === 'Immortal' ? genesisHash : birth >= current ? undefined : blockHash(state, birth);
+    const genesisHash = this.system.blockHash(state, 0);
+    const eraHash = sig.extra.era.tag === 'Immortal' ? genesisHash : birth >= current ? undefined : this.system.blockHash(state, birth);
     if (!eraHash) invalid('AncientBirthBlock');
     if (!genesisHash) throw new Error('genesis hash missing from state');
     const specVersion = versions?.specVersion ?? this.version.specVersion;
@@ -521,8 +502,7 @@ export class Runtime {
   validateTransaction(base: StateReader, bytes: Uint8Array, best: { number: number; hash: Uint8Array }, checker: SignatureChecker): ValidationOutcome {
     const overlay = new Overlay(base);
     // As if the next block had started: its number, and the best block's hash known for mortality.
-    SystemStorage.Number.set(overlay, best.number + 1);
-    SystemStorage.BlockHash.set(overlay, best.number, best.hash);
+    this.system.noteBestBlock(overlay, best);
     try {
       let xt: DecodedExtrinsic;
       try {
@@ -543,9 +523,9 @@ export class Runtime {
   queryFee(bytes: Uint8Array): { weight: bigint; class: DispatchClassName; fee: FeeDetails; partialFee: bigint } {
     const xt = decodeExtrinsic(bytes);
     const call = this.decodeCall(xt.call);
-    const weight = this.spec.fees.baseExtrinsicWeight + call.def.weight(call.args);
-    const fee = this.fees.computeFee(bytes.length, call.def.weight(call.args), 0n, xt.signature !== undefined && call.def.paysFee !== false);
-    return { weight, class: call.def.class ?? 'Normal', fee, partialFee: this.fees.total(fee) };
+    const weight = this.baseExtrinsicWeight + call.def.weight(call.args);
+    const fee = this.payment.computeFee(bytes.length, call.def.weight(call.args), 0n, xt.signature !== undefined && call.def.paysFee !== false);
+    return { weight, class: call.def.class ?? 'Normal', fee, partialFee: this.payment.total(fee) };
   }
 
   /**
@@ -569,28 +549,28 @@ export class Runtime {
     // CheckMortality: a transaction past its era is as outdated as a used nonce.
     if (eraDeath(sig.extra.era, current) <= current) invalid('Stale', 'the transaction\'s era has ended');
     // CheckNonce
-    const nonce = accountNonce(state, who);
+    const nonce = this.system.accountNonce(state, who);
     if (sig.extra.nonce < nonce) invalid('Stale', `nonce ${sig.extra.nonce} is below the account nonce ${nonce}`);
     if (sig.extra.nonce > nonce && mode === 'block') invalid('Future', `nonce ${sig.extra.nonce} is above the account nonce ${nonce}`);
     // The pool keeps a short run of future nonces waiting (as Substrate does); beyond that gap it refuses them.
     if (sig.extra.nonce > nonce + MAX_FUTURE_NONCE_GAP) invalid('Future', `nonce ${sig.extra.nonce} is more than ${MAX_FUTURE_NONCE_GAP} above the account nonce ${nonce}`);
     // CheckWeight (per extrinsic)
     const callWeight = call.def.weight(call.args);
-    const weight = this.spec.fees.baseExtrinsicWeight + callWeight;
+    const weight = this.baseExtrinsicWeight + callWeight;
     if (mode === 'pool') {
       // Refuse at the door what no block could hold beside the inherents: in the pool it would wait forever (and, tried
       // first, cost every block a skip). In a block, the block limits apply with what the block really holds.
       const never = this.exceedsEmptyBlock(call.def.class ?? 'Normal', weight, xt.bytes.length, this.nextBlockOverhead(state));
       if (never !== undefined) invalid('ExhaustsResources', never);
     }
-    const normalMax = (this.spec.limits.maxBlockRefTime * this.spec.limits.normalRatioBps) / 10_000n;
+    const normalMax = (this.limits.maxBlockRefTime * this.limits.normalRatioBps) / 10_000n;
     if (weight > normalMax) invalid('ExhaustsResources', `weight ${weight} exceeds the per-extrinsic limit ${normalMax}`);
-    const normalLen = (BigInt(this.spec.limits.maxBlockLength) * this.spec.limits.normalRatioBps) / 10_000n;
+    const normalLen = (BigInt(this.limits.maxBlockLength) * this.limits.normalRatioBps) / 10_000n;
     if (BigInt(xt.bytes.length) > normalLen) invalid('ExhaustsResources', `length ${xt.bytes.length} exceeds the per-extrinsic limit ${normalLen}`);
     // ChargeTransactionPayment
-    const fee = this.fees.computeFee(xt.bytes.length, callWeight, sig.extra.tip, call.def.paysFee !== false);
-    if (!this.currency.canWithdraw(state, who, this.fees.total(fee), true)) {
-      invalid('Payment', `fee ${this.fees.total(fee)} exceeds the transferable balance`);
+    const fee = this.payment.computeFee(xt.bytes.length, callWeight, sig.extra.tip, call.def.paysFee !== false);
+    if (!this.payment.canPay(state, who, this.payment.total(fee))) {
+      invalid('Payment', `fee ${this.payment.total(fee)} exceeds the transferable balance`);
     }
     const longevity = sig.extra.era.tag === 'Immortal' ? (1n << 64n) - 1n : BigInt(eraDeath(sig.extra.era, current) - current);
     const tip = sig.extra.tip;
@@ -628,7 +608,7 @@ export class BlockExecution implements DispatchContext {
   private initialized = false;
 
   constructor(
-    private readonly runtime: Runtime,
+    private readonly runtime: Runtime<object>,
     base: StateReader,
     private readonly header: Pick<Header, 'parentHash' | 'number' | 'digest'>,
     private readonly checker: SignatureChecker,
@@ -666,7 +646,7 @@ export class BlockExecution implements DispatchContext {
   initialize(): void {
     if (this.initialized) throw new Error('block already initialized');
     this.initialized = true;
-    initializeBlock(this.state, this.header);
+    this.runtime.system.initializeBlock(this.state, this.header);
     for (const p of this.runtime.pallets) {
       const weight = p.hooks.onInitialize?.(this);
       if (weight !== undefined) {
@@ -699,17 +679,17 @@ export class BlockExecution implements DispatchContext {
         this.checkBlockLimits(cls, checked.weight, bytes.length);
       }
       // Pre-dispatch: nonce and fee are final whatever the call does.
-      incrementNonce(this.state, checked.who);
-      this.runtime.fees.withdrawFee(this, checked.who, checked.fee);
+      this.runtime.system.incrementNonce(this.state, checked.who);
+      this.runtime.payment.withdrawFee(this, checked.who, checked.fee);
       const info = dispatchInfo(checked.weight, cls, checked.call.def.paysFee !== false);
       const result = this.dispatchResolved(checked.call, { kind: 'Signed', who: checked.who });
-      this.runtime.fees.distributeFee(this, checked.who, checked.fee, this.author);
-      this.deposit(result.ok ? extrinsicSuccess(info) : extrinsicFailed(result.error, info));
+      this.runtime.payment.distributeFee(this, checked.who, checked.fee, this.author);
+      this.deposit(result.ok ? this.runtime.system.extrinsicSuccess(info) : this.runtime.system.extrinsicFailed(result.error, info));
       if (!result.ok) this.dispatchNotes.push({ index, message: result.message });
       this.used[cls] += checked.weight;
       this.length += bytes.length;
       this.extrinsics.push(bytes);
-      return { ok: true, applied: { index, hash: xt.hash, dispatch: result, fee: this.runtime.fees.total(checked.fee) } };
+      return { ok: true, applied: { index, hash: xt.hash, dispatch: result, fee: this.runtime.payment.total(checked.fee) } };
     } catch (e) {
       if (e instanceof TransactionInvalid) return { ok: false, error: e.error };
       throw e;
@@ -724,13 +704,13 @@ export class BlockExecution implements DispatchContext {
       invalid('Call', `could not decode the inherent: ${(e as Error).message}`);
     }
     // The only inherent is the timestamp, first in the block.
-    if (call.pallet.index !== TIMESTAMP_INDEX || call.def.index !== TIMESTAMP_SET_CALL) unknown('NoUnsignedValidator');
+    if (!this.runtime.isTimestampInherent(call)) unknown('NoUnsignedValidator');
     if (index !== 0) invalid('BadMandatory', 'the timestamp inherent must be the first extrinsic');
     const weight = call.def.weight(call.args);
     const info = dispatchInfo(weight, 'Mandatory', false);
     const result = this.dispatchResolved(call, { kind: 'None' });
     if (!result.ok) invalid('BadMandatory', `timestamp inherent failed: ${(result as { message?: string }).message ?? result.error.tag}`);
-    this.deposit(extrinsicSuccess(info));
+    this.deposit(this.runtime.system.extrinsicSuccess(info));
     this.used.Mandatory += weight;
     this.length += xt.bytes.length;
     this.overhead.weight += weight;
@@ -740,7 +720,7 @@ export class BlockExecution implements DispatchContext {
   }
 
   private checkBlockLimits(cls: DispatchClassName, weight: bigint, len: number): void {
-    const { maxBlockRefTime, maxBlockLength, normalRatioBps } = this.runtime.spec.limits;
+    const { maxBlockRefTime, maxBlockLength, normalRatioBps } = this.runtime.limits;
     const total = this.used.Normal + this.used.Operational + this.used.Mandatory;
     if (cls === 'Normal') {
       if (this.used.Normal + weight > (maxBlockRefTime * normalRatioBps) / 10_000n) invalid('ExhaustsResources', 'block weight limit reached');
@@ -797,7 +777,7 @@ export class BlockExecution implements DispatchContext {
         throw e;
       }
     }
-    finalizeBlock(this.state, this.events, this.extrinsics.length);
+    this.runtime.system.finalizeBlock(this.state, this.events, this.extrinsics.length);
     const changes = this.state.changes();
     const update = parentTrie.update(changes, STATE_VERSION);
     const header: Header = {

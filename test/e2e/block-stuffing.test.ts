@@ -7,7 +7,7 @@
  */
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHAIN_RUNTIME_SPEC } from '../../src/runtime/chain-runtime.js';
+import { CHAIN_RUNTIME_SPEC } from '../../src/chain/index.js';
 import { killAllNodes, NodeProcess, removeBasePath } from '../helpers/node-process.js';
 import { RpcClient } from '../helpers/rpc-client.js';
 import { bytes, devAccount, expectRpcError, extrinsicHash, freshAccount, hex, signedRemarkOfLength, signExtrinsic, transferKeepAliveCall, XFG } from './support.js';

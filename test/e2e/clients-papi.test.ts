@@ -17,7 +17,7 @@ import { firstValueFrom, filter, lastValueFrom, toArray, type Observable } from 
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
-import { CHAIN_RUNTIME_SPEC } from '../../src/runtime/chain-runtime.js';
+import { CHAIN_RUNTIME_SPEC } from '../../src/chain/index.js';
 import { SystemStorage } from '../../src/pallets/system/index.js';
 import { fundAccounts, isNewSpecMethod, LegacyOnlyWebSocket } from '../helpers/clients.js';
 import { killAllNodes, makeTempBasePath, NodeProcess, removeBasePath } from '../helpers/node-process.js';

@@ -10,7 +10,7 @@ import { construct, decode, defineMethod, getRegistryBase, type DecodedSigningPa
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { u8aToHex } from '@polkadot/util';
-import { CHAIN_RUNTIME_SPEC } from '../../src/runtime/chain-runtime.js';
+import { CHAIN_RUNTIME_SPEC } from '../../src/chain/index.js';
 import { killAllNodes, makeTempBasePath, NodeProcess, removeBasePath } from '../helpers/node-process.js';
 import { RpcClient } from '../helpers/rpc-client.js';
 import { devAccount, EVENTS_KEY_HEX, freshAccount, numberOf, readAccount, type HeaderJson, type SignedBlockJson } from './support.js';

@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { randomAsU8a } from '@polkadot/util-crypto';
 import { MAX_EXTRINSIC_BYTES } from '../../src/primitives/extrinsic.js';
-import { CHAIN_RUNTIME_SPEC } from '../../src/runtime/chain-runtime.js';
+import { CHAIN_RUNTIME_SPEC } from '../../src/chain/index.js';
 import { MAX_FUTURE_NONCE_GAP } from '../../src/runtime/runtime.js';
 import { killAllNodes, makeTempBasePath, NodeProcess, removeBasePath } from '../helpers/node-process.js';
 import { httpCall, RpcClient, withTimeout, type Subscription } from '../helpers/rpc-client.js';

@@ -19,7 +19,7 @@ import { BodyCodec } from '../../src/primitives/types.js';
 import { SystemStorage } from '../../src/pallets/system/index.js';
 import { BalancesStorage } from '../../src/pallets/balances/index.js';
 import { u128 } from '../../src/primitives/scale/index.js';
-import { XFG } from '../../src/runtime/chain-runtime.js';
+import { XFG } from '../../src/chain/index.js';
 import { loadChainSpec } from '../../src/node/chain-spec.js';
 import { databasePath, openChain } from '../../src/node/node.js';
 import { buildTransferChain } from '../../src/node/transfer-chain.js';

@@ -9,7 +9,7 @@ import { TypeRegistry } from '@polkadot/types';
 import { compactToU8a, hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsU8a, cryptoWaitReady, randomAsU8a } from '@polkadot/util-crypto';
 import { expect } from 'vitest';
-import { createChainRuntime, XFG } from '../../src/runtime/chain-runtime.js';
+import { createChainRuntime, XFG } from '../../src/chain/index.js';
 import { SystemStorage } from '../../src/pallets/system/index.js';
 import { BalancesStorage } from '../../src/pallets/balances/index.js';
 import { TimestampStorage } from '../../src/pallets/timestamp/index.js';
@@ -21,7 +21,7 @@ export { XFG };
 
 /** The runtime, built once: binds the outer event enum so `System.Events` decodes. */
 export const runtime = createChainRuntime();
-/** Runtime version the node signs against (src/runtime/chain-runtime.ts). */
+/** Runtime version the node signs against (src/chain/spec.ts). */
 export const SPEC_VERSION = runtime.version.specVersion;
 export const TRANSACTION_VERSION = runtime.version.transactionVersion;
 

@@ -20,7 +20,7 @@ import { createValidatorSet, type ValidatorSet } from '../../src/consensus/valid
 import { verifyEd25519 } from '../../src/crypto/verify.js';
 import { genesisConfigOf, loadChainSpec } from '../../src/node/chain-spec.js';
 import { SystemStorage } from '../../src/pallets/system/index.js';
-import { CHAIN_RUNTIME_SPEC } from '../../src/runtime/chain-runtime.js';
+import { CHAIN_RUNTIME_SPEC } from '../../src/chain/index.js';
 import { CLI_PATH, REPO_ROOT } from '../helpers/node-process.js';
 import { RpcClient } from '../helpers/rpc-client.js';
 import { accountKey, bytes, devAccount, expectRpcError, extrinsicHash, freshAccount, hex, signedRemarkOfLength, signExtrinsic, transferKeepAliveCall, XFG, type HeaderJson } from './support.js';

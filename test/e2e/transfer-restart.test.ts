@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { trieRoot } from '../../src/trie/root.js';
-import { TREASURY_ACCOUNT } from '../../src/runtime/runtime.js';
+import { TREASURY_ACCOUNT } from '../../src/chain/index.js';
 import { SystemStorage } from '../../src/pallets/system/index.js';
 import { BalancesStorage } from '../../src/pallets/balances/index.js';
 import type { AccountInfoValue } from '../../src/pallets/system/types.js';

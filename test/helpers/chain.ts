@@ -9,8 +9,8 @@ import { toHexRaw } from '../../src/primitives/bytes.js';
 import { verifySignature } from '../../src/crypto/verify.js';
 import { blake2_256 } from '../../src/primitives/hashing.js';
 import { eraBirth, HeaderCodec, type DigestItemValue, type Era, type Header } from '../../src/primitives/types.js';
-import { AUTHOR_ENGINE_ID, AuthorDigest, STATE_VERSION, TREASURY_ACCOUNT, type AppliedExtrinsic, type BlockExecution, type GenesisConfig, type Runtime, type SealedBlock, type SignatureChecker, type SignatureJob } from '../../src/runtime/runtime.js';
-import { createChainRuntime, XFG } from '../../src/runtime/chain-runtime.js';
+import { AUTHOR_ENGINE_ID, AuthorDigest, STATE_VERSION, type AppliedExtrinsic, type BlockExecution, type SealedBlock, type SignatureChecker, type SignatureJob } from '../../src/runtime/runtime.js';
+import { TREASURY_ACCOUNT, createChainRuntime, XFG, type DcnRuntime, type GenesisConfig } from '../../src/chain/index.js';
 import type { EventRecord } from '../../src/runtime/dispatch.js';
 import { InvariantError } from '../../src/runtime/invariants.js';
 import type { StateReader } from '../../src/runtime/state.js';
@@ -37,7 +37,7 @@ export type ApplyResult = { ok: true; applied: AppliedExtrinsic } | { ok: false;
 
 /** Options of a test chain. */
 export interface TestChainOptions {
-  runtime?: Runtime;
+  runtime?: DcnRuntime;
   /** Genesis balances (default: Alice and Bob 1,000 XFG, Charlie 10 XFG, the treasury 1 XFG). */
   balances?: Array<[Uint8Array, bigint]>;
   /** The default block author (default Charlie), credited with its share of fees. */
@@ -115,7 +115,7 @@ export function authorDigest(author: Uint8Array, round = 0): Header['digest'] {
 
 /** A chain of blocks over the real runtime, in memory. */
 export class TestChain {
-  readonly runtime: Runtime;
+  readonly runtime: DcnRuntime;
   readonly checker = new VerifyingChecker();
   /** Trie nodes by hex hash. */
   readonly nodes = new Map<string, Uint8Array>();

@@ -1,11 +1,14 @@
 /**
  * Genesis of the Balances pallet: endow the initial accounts (each at least the existential deposit) and count
- * them in the issuance. (The zod schema of the section is in node/chain-spec.ts.)
+ * them in the issuance. The zod schema of the
+ * chain spec's section and its conversion are here too; the chain lists them (src/chain/genesis.ts).
  */
 import type { StateAccess } from '../../runtime/state.js';
 import { getAccount, putAccountAtGenesis } from '../system/interface.js';
 import { BalancesStorage } from './storage.js';
 import type { BalancesGenesis } from './types.js';
+import { z } from 'zod';
+import { genesisAddress as address, genesisAmount as amount, genesisSection } from '../../runtime/genesis.js';
 
 /** Write the Balances genesis with existential deposit `ed`. */
 export function buildBalancesGenesis(st: StateAccess, g: BalancesGenesis, ed: bigint): void {
@@ -19,3 +22,11 @@ export function buildBalancesGenesis(st: StateAccess, g: BalancesGenesis, ed: bi
   }
   BalancesStorage.TotalIssuance.set(st, BalancesStorage.TotalIssuance.get(st) + total);
 }
+
+// ---- The section of the chain spec's genesis config (its JSON schema and its conversion).
+
+/** The Balances section: endowed accounts and their free XFG. */
+export const balancesGenesis = genesisSection(
+  z.object({ balances: z.array(z.tuple([address, amount])).max(100_000) }),
+  (json, r): BalancesGenesis => ({ balances: json.balances.map(([a, v], i) => [r.account(a, `genesis.balances[${i}]`), BigInt(v)]) }),
+);

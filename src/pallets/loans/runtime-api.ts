@@ -7,7 +7,7 @@ import { option, struct, u32, u64, u128, type AnyCodec } from '../../primitives/
 import { decodeApiInput, RuntimeApiError } from '../../runtime/api-support.js';
 import { AccountId32 } from '../../primitives/types.js';
 import type { Pallet } from '../../runtime/pallet.js';
-import type { ApiContext, ApiTrait } from '../../runtime/apis.js';
+import type { ApiContext, ApiTrait } from '../../runtime/api-support.js';
 import { LoanKind, BankView, type LoanKindValue } from '../banks/types.js';
 import type { BanksQueries } from '../banks/index.js';
 import type { LoansQueries } from './queries.js';

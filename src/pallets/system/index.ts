@@ -17,7 +17,7 @@ export { SYSTEM_INDEX, BLOCK_HASH_COUNT } from './types.js';
 export { SystemStorage } from './storage.js';
 export { SystemErrors } from './errors.js';
 export { SystemEvents, extrinsicSuccess, extrinsicFailed } from './events.js';
-export { getAccount, putAccount, accountNonce, incrementNonce, blockHash, initializeBlock, finalizeBlock } from './interface.js';
+export { getAccount, putAccount, accountNonce, incrementNonce, blockHash, initializeBlock, finalizeBlock, noteBestBlock, systemServices } from './interface.js';
 export { checkSystemInvariants } from './invariants.js';
 
 /** Configuration values System exposes as constants. */

@@ -7,7 +7,10 @@ import type { DispatchContext, EventRecord } from '../../runtime/dispatch.js';
 import type { StateAccess, StateReader } from '../../runtime/state.js';
 import { systemEvent } from './events.js';
 import { SystemStorage } from './storage.js';
-import { AccountInfo, BLOCK_HASH_COUNT, EMPTY_ACCOUNT, type AccountInfoValue } from './types.js';
+import { AccountInfo, BLOCK_HASH_COUNT, EMPTY_ACCOUNT, SYSTEM_INDEX, type AccountInfoValue } from './types.js';
+import type { SystemServices } from '../../runtime/services.js';
+import { extrinsicFailed, extrinsicSuccess } from './events.js';
+import { bindRuntimeEvent } from './types.js';
 
 /** The account record (all-zero default). */
 export function getAccount(st: StateReader, who: Uint8Array): AccountInfoValue {
@@ -88,3 +91,26 @@ export function putAccountAtGenesis(st: StateAccess, who: Uint8Array, info: Acco
 export function accountEntries(st: StateReader): Iterable<[Uint8Array, AccountInfoValue]> {
   return SystemStorage.Account.entries(st);
 }
+
+/**
+ * Make the block after `best` the current one for validating a transaction against the state after `best`: its
+ * number, and `best`'s hash (so mortal eras born at `best` are known).
+ */
+export function noteBestBlock(st: StateAccess, best: { number: number; hash: Uint8Array }): void {
+  SystemStorage.Number.set(st, best.number + 1);
+  SystemStorage.BlockHash.set(st, best.number, best.hash);
+}
+
+/** System as the executive takes it (FRAME's `Executive` is generic over its `System`). */
+export const systemServices: SystemServices = {
+  palletIndex: SYSTEM_INDEX,
+  accountNonce,
+  incrementNonce,
+  blockHash,
+  noteBestBlock,
+  initializeBlock,
+  finalizeBlock,
+  extrinsicSuccess,
+  extrinsicFailed,
+  bindEventCodec: bindRuntimeEvent,
+};

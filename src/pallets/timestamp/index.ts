@@ -13,7 +13,7 @@ import { MINIMUM_PERIOD_MS, TIMESTAMP_INDEX } from './types.js';
 
 export { TIMESTAMP_INDEX, TIMESTAMP_SET_CALL, MINIMUM_PERIOD_MS, type TimestampRejection } from './types.js';
 export { TimestampStorage } from './storage.js';
-export { now, checkTimestampInherent } from './interface.js';
+export { now, checkTimestampInherent, timestampInherent } from './interface.js';
 export { checkTimestampInvariants } from './invariants.js';
 
 /** The Timestamp pallet. */

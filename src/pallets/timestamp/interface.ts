@@ -5,6 +5,7 @@
 import type { StateReader } from '../../runtime/state.js';
 import { TimestampStorage } from './storage.js';
 import { MINIMUM_PERIOD_MS, type TimestampRejection } from './types.js';
+import type { TimestampInherent } from '../../runtime/services.js';
 
 /** The block time (ms) as pallets read it. */
 export function now(st: StateReader): bigint {
@@ -23,3 +24,12 @@ export function checkTimestampInherent(proposed: bigint, parent: bigint, localNo
 
 /** Read the block time (ms) in pallets: `Timestamp.Now`. */
 export type BlockTime = (st: StateReader) => bigint;
+
+/** The timestamp inherent as the executive takes it: `Timestamp.set { now }`, first in every block. */
+export const timestampInherent: TimestampInherent = {
+  pallet: 'Timestamp',
+  call: 'set',
+  args: (now) => ({ now }),
+  timeOf: (args) => args.now as bigint,
+  earliestNext: (st) => TimestampStorage.Now.get(st) + MINIMUM_PERIOD_MS,
+};

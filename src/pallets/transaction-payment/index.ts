@@ -7,6 +7,7 @@
  */
 import { u8 } from '../../primitives/scale/index.js';
 import { definePallet } from '../../runtime/pallet.js';
+import type { StateReader } from '../../runtime/state.js';
 import type { Currency } from '../balances/interface.js';
 import { TransactionPaymentEvents } from './events.js';
 import { checkTransactionPaymentInvariants } from './invariants.js';
@@ -35,5 +36,7 @@ export function createTransactionPayment(config: FeeConfig, currency: Currency, 
     hooks: { tryState: checkTransactionPaymentInvariants },
   });
 
-  return { pallet, ...fees };
+  // What the executive charges extrinsics through (its PaymentServices): the schedule, and whether a fee can be paid.
+  const canPay = (st: StateReader, who: Uint8Array, amount: bigint): boolean => currency.canWithdraw(st, who, amount, true);
+  return { pallet, ...fees, canPay };
 }

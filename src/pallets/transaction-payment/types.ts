@@ -18,10 +18,5 @@ export interface FeeConfig {
   treasuryShareBps: bigint;
 }
 
-/** The parts of a fee, as `payment_queryFeeDetails` reports them. */
-export interface FeeDetails {
-  baseFee: bigint;
-  lenFee: bigint;
-  adjustedWeightFee: bigint;
-  tip: bigint;
-}
+/** The parts of a fee, as `payment_queryFeeDetails` reports them (the framework's type: the executive charges it). */
+export type { FeeDetails } from '../../runtime/services.js';

@@ -1,11 +1,14 @@
 /**
  * Genesis of the Udst pallet (initial free balances, for test networks), and the account and issuance writes the
- * ledger shares with it. (The zod schema of the section is in node/chain-spec.ts.)
+ * ledger shares with it. The zod schema of the
+ * chain spec's section and its conversion are here too; the chain lists them (src/chain/genesis.ts).
  */
 import { ArithmeticError, U128_MAX } from '../../primitives/arith.js';
 import type { StateAccess, StateReader } from '../../runtime/state.js';
 import { UdstStorage } from './storage.js';
 import type { UdstAccountDataValue, UdstGenesis } from './types.js';
+import { z } from 'zod';
+import { genesisAddress as address, genesisAmount as amount, genesisSection } from '../../runtime/genesis.js';
 
 /** `who`'s UDST (all-zero when absent). */
 export function load(st: StateReader, who: Uint8Array): UdstAccountDataValue {
@@ -44,3 +47,11 @@ export function buildUdstGenesis(st: StateAccess, g: UdstGenesis): void {
   }
   addIssuance(st, total);
 }
+
+// ---- The section of the chain spec's genesis config (its JSON schema and its conversion).
+
+/** The Udst section: UDST balances at genesis. */
+export const udstGenesis = genesisSection(
+  z.object({ balances: z.array(z.tuple([address, amount])).max(100_000).default([]) }),
+  (json, r): UdstGenesis => ({ balances: json.balances.map(([a, v], i) => [r.account(a, `udst.balances[${i}]`), BigInt(v)]) }),
+);

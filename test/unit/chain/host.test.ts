@@ -11,7 +11,7 @@ import { verifySignature } from '../../../src/crypto/verify.js';
 import { decodeExtrinsic } from '../../../src/primitives/extrinsic.js';
 import { mortalEra } from '../../../src/primitives/types.js';
 import { SystemStorage } from '../../../src/pallets/system/index.js';
-import { XFG } from '../../../src/runtime/chain-runtime.js';
+import { XFG } from '../../../src/chain/index.js';
 import { TransactionInvalid } from '../../../src/runtime/validity.js';
 import { checkInvariantsAfterEach, TestChain } from '../../helpers/chain.js';
 import { devKeys, type DevKeys } from '../../helpers/keys.js';

@@ -13,7 +13,7 @@ import { toHex } from '../../../src/primitives/bytes.js';
 import { blake2_256 } from '../../../src/primitives/hashing.js';
 import { BodyCodec, HeaderCodec, type Header } from '../../../src/primitives/types.js';
 import { SystemStorage } from '../../../src/pallets/system/index.js';
-import { XFG } from '../../../src/runtime/chain-runtime.js';
+import { XFG } from '../../../src/chain/index.js';
 import { createChainHost } from '../../../src/chain/host.js';
 import { CODE_KEY } from '../../../src/runtime/storage.js';
 import { BlockImportRefused, importBlocks, type BlockToImport } from '../../../src/node/block-import.js';

@@ -14,7 +14,7 @@ import { decodeExtrinsic } from '../../../src/primitives/extrinsic.js';
 import { toHex } from '../../../src/primitives/bytes.js';
 import type { SealedBlock } from '../../../src/runtime/runtime.js';
 import type { TxStatus } from '../../../src/txpool/types.js';
-import { CHAIN_RUNTIME_SPEC, createChainRuntime } from '../../../src/runtime/chain-runtime.js';
+import { CHAIN_RUNTIME_SPEC, createChainRuntime } from '../../../src/chain/index.js';
 import { devAccount, freshAccount, remarkCall, signExtrinsic, transferKeepAliveCall, XFG } from '../../e2e/support.js';
 import { openLocalChain, type TestChain } from './certified-chain.js';
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyringPair } from '@polkadot/keyring/types';
-import { XFG } from '../../../src/runtime/chain-runtime.js';
+import { XFG } from '../../../src/chain/index.js';
 import { blake2_256 } from '../../../src/primitives/hashing.js';
 import { devKeys } from '../../helpers/keys.js';
 import { signExtrinsic } from '../../helpers/signer.js';

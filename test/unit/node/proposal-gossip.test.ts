@@ -10,7 +10,7 @@ import type { SignedMessageValue } from '../../../src/consensus/messages.js';
 import { ConsensusBlock } from '../../../src/node/consensus-service.js';
 import { CONSENSUS_GOSSIP_OPTIONS, CONSENSUS_MAX_MESSAGE_BYTES, ConsensusGossip, encodeConsensusEnvelope } from '../../../src/node/network.js';
 import { DEFAULT_CHANNEL_OPTIONS, type P2pHost } from '../../../src/p2p/index.js';
-import { CHAIN_RUNTIME_SPEC } from '../../../src/runtime/chain-runtime.js';
+import { CHAIN_RUNTIME_SPEC } from '../../../src/chain/index.js';
 import { hashBlock, signProposal, signVote } from '../consensus/harness.js';
 import { addrOf, keysFor, startHost, stopAll, waitFor } from '../p2p/helpers.js';
 

@@ -4,9 +4,8 @@
  * the issuance invariant (issuance = Σ free + reserved over System.Account) is checked on every chain.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { XFG } from '../../../src/runtime/chain-runtime.js';
+import { XFG, TREASURY_ACCOUNT } from '../../../src/chain/index.js';
 import { DispatchFailure, type EventRecord, type Origin } from '../../../src/runtime/dispatch.js';
-import { TREASURY_ACCOUNT } from '../../../src/runtime/runtime.js';
 import { SystemStorage } from '../../../src/pallets/system/index.js';
 import { BalancesErrors, BalancesStorage, checkHoldsAndFreezes } from '../../../src/pallets/balances/index.js';
 import { CERTIFICATE_LOCK } from '../../../src/pallets/certificates/index.js';

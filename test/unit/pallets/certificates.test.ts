@@ -18,7 +18,7 @@ import {
 } from '../../../src/pallets/certificates/index.js';
 import { CERTIFICATE_LOCK, createCertificates } from '../../../src/pallets/certificates/index.js';
 import { createOracle } from '../../../src/pallets/oracle/index.js';
-import { TOKEN_DECIMALS } from '../../../src/runtime/composition.js';
+import { TOKEN_DECIMALS } from '../../../src/chain/index.js';
 import { UDST } from '../../../src/pallets/udst/index.js';
 import { checkInvariantsAfterEach, eventsOf, type TestChain, type TestChainOptions } from '../../helpers/chain.js';
 import { devKeys, type DevKeys } from '../../helpers/keys.js';

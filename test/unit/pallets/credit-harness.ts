@@ -6,8 +6,8 @@
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { afterEach, expect } from 'vitest';
 import { toHexRaw } from '../../../src/primitives/bytes.js';
-import { createChainRuntime, XFG } from '../../../src/runtime/chain-runtime.js';
-import { TREASURY_ACCOUNT, type GenesisConfig, type Runtime } from '../../../src/runtime/runtime.js';
+import { createChainRuntime, XFG, TREASURY_ACCOUNT, type GenesisConfig } from '../../../src/chain/index.js';
+import { type Runtime } from '../../../src/runtime/runtime.js';
 import type { StateReader } from '../../../src/runtime/state.js';
 import { DispatchFailure, type EventRecord } from '../../../src/runtime/dispatch.js';
 import { STATE_VERSION } from '../../../src/runtime/runtime.js';

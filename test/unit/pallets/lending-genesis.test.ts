@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { ChainSpecError, ChainSpecSchema, genesisConfigOf, loadChainSpec } from '../../../src/node/chain-spec.js';
-import { createChainRuntime } from '../../../src/runtime/chain-runtime.js';
+import { createChainRuntime } from '../../../src/chain/index.js';
 import { EMPTY_STATE } from '../../../src/runtime/runtime.js';
 import { Overlay } from '../../../src/runtime/state.js';
 import { BanksStorage } from '../../../src/pallets/banks/index.js';

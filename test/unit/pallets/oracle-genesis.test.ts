@@ -12,8 +12,7 @@ import { createOracle, GENESIS_FED_AT, OracleStorage } from '../../../src/pallet
 import { PRICE_ONE } from '../../../src/pallets/oracle/math.js';
 import { UdstStorage } from '../../../src/pallets/udst/index.js';
 import { CertificatesStorage } from '../../../src/pallets/certificates/index.js';
-import { createChainRuntime } from '../../../src/runtime/chain-runtime.js';
-import { TOKEN_DECIMALS } from '../../../src/runtime/composition.js';
+import { createChainRuntime, TOKEN_DECIMALS } from '../../../src/chain/index.js';
 import { EMPTY_STATE } from '../../../src/runtime/runtime.js';
 import { Overlay } from '../../../src/runtime/state.js';
 

@@ -4,9 +4,9 @@
  * root unchanged), and every pallet's `tryState` run after each test on every chain made here.
  */
 import { afterEach, expect } from 'vitest';
-import { createChainRuntime, XFG } from '../../../src/runtime/chain-runtime.js';
+import { createChainRuntime, XFG, TREASURY_ACCOUNT, type GenesisConfig } from '../../../src/chain/index.js';
 import { DispatchFailure, type DispatchContext, type EventRecord, type Origin } from '../../../src/runtime/dispatch.js';
-import { STATE_VERSION, TREASURY_ACCOUNT, type GenesisConfig } from '../../../src/runtime/runtime.js';
+import { STATE_VERSION } from '../../../src/runtime/runtime.js';
 import type { DispatchErrorValue } from '../../../src/primitives/types.js';
 import type { OracleGenesis } from '../../../src/pallets/oracle/index.js';
 import type { UdstGenesis } from '../../../src/pallets/udst/index.js';

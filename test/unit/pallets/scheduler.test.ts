@@ -5,7 +5,7 @@
  * dispatched call, the events and the Scheduler's storage as FRAME lays it out.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { XFG } from '../../../src/runtime/chain-runtime.js';
+import { XFG } from '../../../src/chain/index.js';
 import type { EventRecord, RuntimeCallValue } from '../../../src/runtime/dispatch.js';
 import { SchedulerErrors } from '../../../src/pallets/scheduler/errors.js';
 import { TASK_WEIGHT } from '../../../src/pallets/scheduler/calls.js';

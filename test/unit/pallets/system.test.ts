@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { toHexRaw } from '../../../src/primitives/bytes.js';
 import { blake2_256 } from '../../../src/primitives/hashing.js';
 import { encodeUnsignedExtrinsic } from '../../../src/primitives/extrinsic.js';
-import { XFG } from '../../../src/runtime/chain-runtime.js';
+import { XFG } from '../../../src/chain/index.js';
 import { DispatchFailure } from '../../../src/runtime/dispatch.js';
 import { EMPTY_STATE } from '../../../src/runtime/runtime.js';
 import { Overlay } from '../../../src/runtime/state.js';

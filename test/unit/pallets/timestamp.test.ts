@@ -3,7 +3,7 @@
  * finalized; the validator-side drift rule `checkTimestampInherent`.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { XFG } from '../../../src/runtime/chain-runtime.js';
+import { XFG } from '../../../src/chain/index.js';
 import { DispatchFailure } from '../../../src/runtime/dispatch.js';
 import { BlockExecutionError } from '../../../src/runtime/runtime.js';
 import { checkTimestampInherent, MINIMUM_PERIOD_MS, now, TimestampStorage } from '../../../src/pallets/timestamp/index.js';

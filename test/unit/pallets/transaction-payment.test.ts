@@ -3,8 +3,7 @@
  * treasury and author (treasury rounded down), fee queries, and what a call that pays no fee costs.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CHAIN_RUNTIME_SPEC, XFG } from '../../../src/runtime/chain-runtime.js';
-import { TREASURY_ACCOUNT } from '../../../src/runtime/runtime.js';
+import { CHAIN_RUNTIME_SPEC, XFG, TREASURY_ACCOUNT } from '../../../src/chain/index.js';
 import { createTransactionPayment, TransactionPaymentStorage } from '../../../src/pallets/transaction-payment/index.js';
 import { checkInvariantsAfterEach, eventNames, TestChain } from '../../helpers/chain.js';
 import { devKeys, type DevKeys } from '../../helpers/keys.js';

@@ -23,7 +23,7 @@ import {
 import { blake2_256 } from '../../../src/primitives/hashing.js';
 import { encodeCompact, ScaleDecodeError } from '../../../src/primitives/scale/index.js';
 import { EraCodec, mortalEra, type Era } from '../../../src/primitives/types.js';
-import { createChainRuntime } from '../../../src/runtime/chain-runtime.js';
+import { createChainRuntime } from '../../../src/chain/index.js';
 import type { Runtime } from '../../../src/runtime/runtime.js';
 import { devKeys, type DevKeys } from '../../helpers/keys.js';
 import { pjsRegistryFor } from '../../helpers/pjs-metadata.js';

@@ -56,7 +56,7 @@ import {
 } from '../../../src/primitives/types.js';
 import { AccountInfo, EventRecords } from '../../../src/pallets/system/types.js';
 import { encodeExtra } from '../../../src/primitives/extrinsic.js';
-import { createChainRuntime } from '../../../src/runtime/chain-runtime.js';
+import { createChainRuntime } from '../../../src/chain/index.js';
 import type { Runtime } from '../../../src/runtime/runtime.js';
 import type { EventRecord } from '../../../src/runtime/dispatch.js';
 

@@ -8,8 +8,7 @@ import type { KeyringPair } from '@polkadot/keyring/types';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HeaderCodec } from '../../../src/primitives/types.js';
-import { XFG } from '../../../src/runtime/chain-runtime.js';
-import { TREASURY_ACCOUNT } from '../../../src/runtime/runtime.js';
+import { XFG, TREASURY_ACCOUNT } from '../../../src/chain/index.js';
 import { accountTotals, checkInvariantsAfterEach, TestChain } from '../../helpers/chain.js';
 import { devKeys, type DevKeys } from '../../helpers/keys.js';
 

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { enumeration, u32 } from '../../../src/primitives/scale/index.js';
-import { XFG } from '../../../src/runtime/chain-runtime.js';
+import { XFG } from '../../../src/chain/index.js';
 import {
   callerToOrigin,
   DispatchFailure,

@@ -9,7 +9,7 @@ import { concatBytes, toHexRaw, utf8 } from '../../../src/primitives/bytes.js';
 import { blake2_128, twox128, twox64 } from '../../../src/primitives/hashing.js';
 import { u32, u64, bytes, ScaleDecodeError } from '../../../src/primitives/scale/index.js';
 import { AccountId32 } from '../../../src/primitives/types.js';
-import { createChainRuntime } from '../../../src/runtime/chain-runtime.js';
+import { createChainRuntime } from '../../../src/chain/index.js';
 import { describeDispatchError, DispatchFailure, ensure, ensureNone, ensureRoot, ensureSigned } from '../../../src/runtime/dispatch.js';
 import { defineErrors } from '../../../src/runtime/pallet.js';
 import { EMPTY_STATE } from '../../../src/runtime/runtime.js';

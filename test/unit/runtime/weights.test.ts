@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initCrypto } from '../../../src/crypto/keys.js';
-import { CHAIN_RUNTIME_SPEC, createChainRuntime, XFG } from '../../../src/runtime/chain-runtime.js';
-import { Runtime } from '../../../src/runtime/runtime.js';
+import { CHAIN_RUNTIME_SPEC, createChainRuntime, DcnRuntime, XFG } from '../../../src/chain/index.js';
 import { weightOf, type PalletWeights } from '../../../src/runtime/weights.js';
 import { CALL_SCENARIOS, HOOK_SCENARIOS, World } from '../../../bench/lib/weights-scenarios.js';
 import { exerciseCall } from '../../../bench/lib/weights-measure.js';
@@ -152,12 +151,12 @@ describe('hook weight counts against the block', () => {
 
     // Normal extrinsics may use the whole block; the block holds the transfer beside the inherent but not beside the hooks.
     const spec = (max: bigint) => ({ ...CHAIN_RUNTIME_SPEC, limits: { ...CHAIN_RUNTIME_SPEC.limits, maxBlockRefTime: max, normalRatioBps: 10_000n } });
-    const tight = await TestChain.create(keys, { runtime: new Runtime(spec(transferWeight + hooksAndInherent - 1n)) });
+    const tight = await TestChain.create(keys, { runtime: new DcnRuntime(spec(transferWeight + hooksAndInherent - 1n)) });
     const refused = tight.produce([tight.sign(keys.alice, tight.transferCall(keys.bob.publicKey, XFG))]).results[0];
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.error.message).toMatch(/hooks and inherents included/);
 
-    const roomy = await TestChain.create(keys, { runtime: new Runtime(spec(transferWeight + hooksAndInherent)) });
+    const roomy = await TestChain.create(keys, { runtime: new DcnRuntime(spec(transferWeight + hooksAndInherent)) });
     expect(roomy.produce([roomy.sign(keys.alice, roomy.transferCall(keys.bob.publicKey, XFG))]).results[0].ok).toBe(true);
   });
 });
