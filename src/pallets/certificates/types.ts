@@ -8,7 +8,7 @@ import { AccountId32 } from '../../primitives/types.js';
 export const MAX_CERTIFICATES_PER_OWNER = 64;
 
 /**
- * A collateral certificate, as stored. Same shape as `Certificate` in `credit/interfaces.ts`: `xfg` held (CertificateLock) in the
+ * A collateral certificate, as stored. Same shape as `Certificate` in `certificates/interface.ts`: `xfg` held (CertificateLock) in the
  * owner's XFG balance, `lockedAt` the block time (ms) of the lock, `valueAtLock` its UDST value (base units, rounded
  * down) at the oracle price then (0 when no price existed), `pledgedTo` the loan holding it.
  */
