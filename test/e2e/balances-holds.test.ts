@@ -14,12 +14,11 @@ import WebSocket from 'ws';
 import { createClient } from 'polkadot-api';
 import { getWsProvider } from 'polkadot-api/ws';
 import type { KeyringPair } from '@polkadot/keyring/types';
-import type { EventRecord } from '@polkadot/types/interfaces';
 import { sendAndWatch, type WatchedTx } from '../helpers/clients.js';
 import { killAllNodes, makeTempBasePath, NodeProcess, removeBasePath } from '../helpers/node-process.js';
 import { withTimeout } from '../helpers/rpc-client.js';
+import { eventData, sendOk, stateAtOverRpc } from './pjs-reads.js';
 import { devAccount, freshAccount, runtime } from './support.js';
-import { compareBytes, fromHex, toHexRaw } from '../../src/primitives/bytes.js';
 import type { StateReader } from '../../src/runtime/state.js';
 import { assertBalanceInvariants } from '../helpers/chain.js';
 
@@ -67,56 +66,10 @@ describe('balances locks, reserves, holds and freezes on a dev node through @pol
     }
   });
 
-  function rpc<T>(method: string, params: unknown[]): Promise<T> {
-    return (api as Any)._rpcCore.provider.send(method, params) as Promise<T>;
-  }
-
-  /** The whole state at block `hash`, read with state_getKeysPaged and state_queryStorageAt, as a StateReader. */
-  async function stateAt(hash: string): Promise<StateReader> {
-    const keys: string[] = [];
-    for (;;) {
-      const page = await rpc<string[]>('state_getKeysPaged', ['0x', 1_000, keys[keys.length - 1] ?? null, hash]);
-      keys.push(...page);
-      if (page.length < 1_000) break;
-    }
-    const entries: Array<[Uint8Array, Uint8Array]> = [];
-    for (let i = 0; i < keys.length; i += 1_000) {
-      const [set] = await rpc<Array<{ changes: Array<[string, string | null]> }>>('state_queryStorageAt', [keys.slice(i, i + 1_000), hash]);
-      for (const [k, v] of set.changes) if (v !== null) entries.push([fromHex(k), fromHex(v)]);
-    }
-    entries.sort((a, b) => compareBytes(a[0], b[0]));
-    const index = new Map(entries.map(([k, v]) => [toHexRaw(k), v]));
-    return {
-      get: (k) => index.get(toHexRaw(k)),
-      nextKey: (k) => {
-        let lo = 0;
-        let hi = entries.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (compareBytes(entries[mid][0], k) <= 0) lo = mid + 1;
-          else hi = mid;
-        }
-        return entries[lo]?.[0];
-      },
-    };
-  }
-
-  /** Send and require success. */
-  async function ok(tx: Any, signer: KeyringPair): Promise<WatchedTx> {
-    const r = await sendAndWatch(tx, signer);
-    if (r.dispatchError) {
-      const d = r.dispatchError;
-      const why = d.isModule ? `${api.registry.findMetaError(d.asModule).section}.${api.registry.findMetaError(d.asModule).name}` : d.toString();
-      throw new Error(`${tx.method.section}.${tx.method.method} failed: ${why}`);
-    }
-    return r;
-  }
-
-  function eventData(r: WatchedTx, section: string, method: string): Any {
-    const e = r.events.find((x: EventRecord) => x.event.section === section && x.event.method === method);
-    if (!e) throw new Error(`no ${section}.${method} among ${r.events.map((x: EventRecord) => `${x.event.section}.${x.event.method}`).join(', ')}`);
-    return e.event.data;
-  }
+  /** The whole state at block `hash`, as a StateReader. */
+  const stateAt = (hash: string): Promise<StateReader> => stateAtOverRpc(api, hash);
+  /** Send and require success; returns the watched transaction. */
+  const ok = (tx: Any, signer: KeyringPair): Promise<WatchedTx> => sendOk(api, tx, signer);
 
   /** The fee a transaction paid (TransactionPayment.TransactionFeePaid). */
   const feeOf = (r: WatchedTx): bigint => eventData(r, 'transactionPayment', 'TransactionFeePaid').actualFee.toBigInt();
