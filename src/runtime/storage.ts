@@ -129,9 +129,16 @@ abstract class StorageItem<V, Q> {
   encodeValue(v: V): Uint8Array {
     return encodeStored(this.value, v);
   }
+  /** The default's encoding when it is an object or array: read back fresh, so no caller shares (and mutates) it. */
+  private defaultBytes: Uint8Array | undefined;
   protected read(s: StateReader, key: Uint8Array): Q {
     const raw = s.get(key);
-    if (raw === undefined) return this.opts.default as unknown as Q;
+    if (raw === undefined) {
+      const d = this.opts.default;
+      if (d === null || typeof d !== 'object') return d as unknown as Q;
+      this.defaultBytes ??= this.value.encode(d);
+      return this.value.decode(this.defaultBytes) as unknown as Q;
+    }
     return this.value.decode(raw) as unknown as Q;
   }
   protected base(): Omit<StorageItemInfo, 'kind'> {

@@ -46,9 +46,9 @@ export interface ScheduleRequest {
 /** The Scheduler's operations bound to its configuration and storage. */
 export function schedulerOperations(cfg: SchedulerConfig, S: SchedulerStorage) {
   const { outer } = cfg;
-  // Copies: an absent item reads as the declared default, one shared array that must never be mutated.
-  const agendaOf = (st: StateReader, when: number): Array<ScheduledValue | undefined> => S.Agenda.get(st, when).slice();
-  const waitingOf = (st: StateReader) => S.TimeAgenda.get(st).slice();
+  // Each read is a fresh array (an absent item decodes its default anew), so the operations may edit what they read.
+  const agendaOf = (st: StateReader, when: number): Array<ScheduledValue | undefined> => S.Agenda.get(st, when);
+  const waitingOf = (st: StateReader) => S.TimeAgenda.get(st);
 
   /** Refuse a call that cannot be stored or could never run within `MaximumWeight`. */
   function checkCall(ctx: DispatchContext, call: Uint8Array): void {

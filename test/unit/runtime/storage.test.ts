@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { concatBytes, toHexRaw, utf8 } from '../../../src/primitives/bytes.js';
 import { blake2_128, twox128, twox64 } from '../../../src/primitives/hashing.js';
-import { u32, u64, bytes, ScaleDecodeError } from '../../../src/primitives/scale/index.js';
+import { u32, u64, bytes, vec, ScaleDecodeError } from '../../../src/primitives/scale/index.js';
 import { AccountId32 } from '../../../src/primitives/types.js';
 import { createChainRuntime } from '../../../src/chain/index.js';
 import { describeDispatchError, DispatchFailure, ensure, ensureNone, ensureRoot, ensureSigned } from '../../../src/runtime/dispatch.js';
@@ -23,6 +23,7 @@ const Concat = s.map('Concat', 'Blake2_128Concat', AccountId32, u32, { default: 
 const Twox = s.map('Twox', 'Twox64Concat', u32, bytes);
 const Ident = s.map('Ident', 'Identity', u32, u32);
 const Hashed = s.map('Hashed', 'Blake2_128', u32, u32);
+const List = new StorageBuilder('Defaults').map('List', 'Twox64Concat', u32, vec(u32), { default: [] as number[] });
 const Double = s.doubleMap('Double', ['Twox64Concat', 'Blake2_128Concat'], [u32, AccountId32], u64);
 
 describe('storage items', () => {
@@ -50,6 +51,15 @@ describe('storage items', () => {
     expect(st.get(Value.key)).toEqual(u64.encode(9n));
     Value.kill(st);
     expect(Value.get(st)).toBe(7n);
+  });
+
+  it('an absent item with an object default reads a fresh copy each time: editing one read changes no other', () => {
+    const st = new Overlay(EMPTY_STATE);
+    const first = List.get(st, 1);
+    first.push(5);
+    expect(List.get(st, 1)).toEqual([]);
+    expect(List.get(st, 2)).toEqual([]);
+    expect(List.get(st, 1)).not.toBe(List.get(st, 1));
   });
 
   it('mutate writes back, or removes on undefined', () => {
